@@ -1,0 +1,456 @@
+"""Pulumi mocks that behave enough like AWS and Kubernetes to evaluate the whole program offline.
+
+Used by the offline plan and by the tests. Beyond `pulumi.runtime.Mocks` this module:
+
+- records every registration with what the engine would see: parent, dependencies (explicit and
+  property dependencies), protect, retainOnDelete, inputs with their secretness, and
+  `additional_secret_outputs`;
+- honours `additional_secret_outputs` (the stock mock monitor ignores them), so an access key's
+  `secret` is a secret Output in tests exactly as under `pulumi up`;
+- gives each AWS type realistic, deterministic outputs (ARNs, queue URLs, DKIM tokens, a load
+  balancer hostname for a Service read, ...), and answers invokes with camelCase keys.
+
+Secret inputs are recorded as `Secret(value)`; `redact_secrets()` turns them into `[secret]`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.settings import SETTINGS, set_root_resource
+from pulumi.runtime.stack import run_pulumi_func, wait_for_rpcs
+from pulumi.runtime.sync_await import _sync_await
+
+from components.outputs import REDACTED
+
+ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "eu-central-1"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """An input value the program marked secret."""
+
+    value: Any
+
+
+def redact_secrets(value: Any) -> Any:
+    if isinstance(value, Secret):
+        return REDACTED
+    if isinstance(value, dict):
+        return {key: redact_secrets(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_secrets(item) for item in value]
+    return value
+
+
+def reveal_secrets(value: Any) -> Any:
+    if isinstance(value, Secret):
+        return reveal_secrets(value.value)
+    if isinstance(value, dict):
+        return {key: reveal_secrets(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [reveal_secrets(item) for item in value]
+    return value
+
+
+def contains_secret(value: Any) -> bool:
+    if isinstance(value, Secret):
+        return True
+    if isinstance(value, dict):
+        return any(contains_secret(item) for item in value.values())
+    if isinstance(value, list):
+        return any(contains_secret(item) for item in value)
+    return False
+
+
+def _from_rpc(value: Any) -> Any:
+    if rpc.is_rpc_secret(value):
+        return Secret(_from_rpc(rpc.unwrap_rpc_secret(value)))
+    if isinstance(value, dict):
+        return {key: _from_rpc(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_rpc(item) for item in value]
+    if isinstance(value, pulumi.Resource):
+        return f"<resource {type(value).__name__}>"
+    return value
+
+
+@dataclass
+class Registration:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    dependencies: list[str]
+    custom: bool
+    protect: bool
+    retain_on_delete: bool
+    provider: str | None
+    inputs: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    read: bool = False
+
+
+def _digest(*parts: str, length: int = 8) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+class WireMocks(pulumi_mocks.Mocks):
+    """Deterministic outputs per resource type and invoke."""
+
+    def __init__(self, region: str = DEFAULT_REGION, account_id: str = ACCOUNT_ID) -> None:
+        self.region = region
+        self.account = account_id
+
+    # -- resources ---------------------------------------------------------------------------------
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        if not args.custom and args.resource_id is None and not args.typ.startswith(("aws:", "kubernetes:")):
+            return None, {}
+        inputs = dict(args.inputs)
+        extra = self._outputs_for(args.typ, args.name, _plain(inputs), args.resource_id)
+        identifier = extra.pop("id", None) or args.resource_id or f"{args.name}-id"
+        return identifier, {**inputs, **extra}
+
+    def _outputs_for(self, typ: str, name: str, inputs: dict[str, Any], read_id: str | None) -> dict[str, Any]:
+        r, a = self.region, self.account
+        given = inputs.get("name") or name
+        handler = _OUTPUTS.get(typ)
+        if handler is not None:
+            return handler(self, given, inputs, read_id)
+        if typ.startswith("aws:"):
+            service = typ.split(":")[1].split("/")[0]
+            return {"arn": f"arn:aws:{service}:{r}:{a}:{given}", "id": given}
+        return {}
+
+    # -- invokes -----------------------------------------------------------------------------------
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> dict:  # type: ignore[override]
+        token = args.token
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": self.account,
+                "arn": f"arn:aws:iam::{self.account}:user/offline-plan",
+                "userId": "AIDAOFFLINEPLAN",
+                "id": self.account,
+            }
+        if token in ("aws:index/getRegion:getRegion", "aws:index/region:getRegion"):
+            return {"name": self.region, "region": self.region, "id": self.region, "endpoint": ""}
+        if token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+        if token == "aws:route53/getZone:getZone":
+            zone_id = args.args.get("zoneId") or "Z0123456789EXAMPLE"
+            return {"zoneId": zone_id, "id": zone_id, "name": args.args.get("name") or "example.com"}
+        return {}
+
+
+def _plain(inputs: dict[str, Any]) -> dict[str, Any]:
+    return reveal_secrets(_from_rpc(inputs))
+
+
+def _queue(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    url = f"https://sqs.{m.region}.amazonaws.com/{m.account}/{name}"
+    return {"arn": f"arn:aws:sqs:{m.region}:{m.account}:{name}", "url": url, "id": url, "name": name}
+
+
+def _topic(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    arn = f"arn:aws:sns:{m.region}:{m.account}:{name}"
+    return {"arn": arn, "id": arn, "name": name}
+
+
+def _platform_app(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    arn = f"arn:aws:sns:{m.region}:{m.account}:app/{inputs.get('platform', 'GCM')}/{name}"
+    return {"arn": arn, "id": arn}
+
+
+def _subscription(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    arn = f"{inputs.get('topic', f'arn:aws:sns:{m.region}:{m.account}:topic')}:{_digest(name, length=12)}"
+    return {"arn": arn, "id": arn}
+
+
+def _table(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    return {"arn": f"arn:aws:dynamodb:{m.region}:{m.account}:table/{name}", "id": name, "name": name}
+
+
+def _bucket(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    bucket = inputs.get("bucket") or name
+    return {
+        "arn": f"arn:aws:s3:::{bucket}",
+        "id": bucket,
+        "bucket": bucket,
+        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{bucket}.s3.{m.region}.amazonaws.com",
+        "region": m.region,
+        "hostedZoneId": "Z21DNDUVLTQW6Q",
+    }
+
+
+def _role(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    return {"arn": f"arn:aws:iam::{m.account}:role/{name}", "id": name, "name": name, "uniqueId": f"AROA{_digest(name)}"}
+
+
+def _user(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    return {"arn": f"arn:aws:iam::{m.account}:user/{name}", "id": name, "name": name, "uniqueId": f"AIDA{_digest(name)}"}
+
+
+def _managed_policy(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    return {"arn": f"arn:aws:iam::{m.account}:policy/{name}", "id": f"arn:aws:iam::{m.account}:policy/{name}"}
+
+
+def _access_key(_m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    key_id = f"AKIA{_digest(name, length=16).upper()}"
+    return {"id": key_id, "secret": f"mock-secret-{_digest(name, 'secret', length=24)}", "status": "Active"}
+
+
+def _dkim_tokens(domain: str) -> list[str]:
+    return [_digest(domain, str(index), length=32) for index in range(3)]
+
+
+def _ses_domain_identity(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    domain = inputs.get("domain") or name
+    return {
+        "arn": f"arn:aws:ses:{m.region}:{m.account}:identity/{domain}",
+        "id": domain,
+        "verificationToken": _digest(domain, "verify", length=44),
+    }
+
+
+def _ses_domain_dkim(_m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    return {"dkimTokens": _dkim_tokens(inputs.get("domain") or name), "id": inputs.get("domain") or name}
+
+
+def _sesv2_identity(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    identity = inputs.get("emailIdentity") or name
+    return {
+        "arn": f"arn:aws:ses:{m.region}:{m.account}:identity/{identity}",
+        "id": identity,
+        "identityType": "DOMAIN" if "@" not in identity else "EMAIL_ADDRESS",
+        "dkimSigningAttributes": {
+            **(inputs.get("dkimSigningAttributes") or {}),
+            "tokens": _dkim_tokens(identity),
+            "status": "PENDING",
+            "signingAttributesOrigin": "AWS_SES",
+        },
+        "verifiedForSendingStatus": False,
+    }
+
+
+def _sesv2_configuration_set(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    set_name = inputs.get("configurationSetName") or name
+    return {"arn": f"arn:aws:ses:{m.region}:{m.account}:configuration-set/{set_name}", "id": set_name}
+
+
+def _record(_m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    fqdn = inputs.get("name") or name
+    return {"fqdn": fqdn, "id": f"{inputs.get('zoneId', 'Z')}_{fqdn}_{inputs.get('type', 'A')}"}
+
+
+def _distribution(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    dist_id = f"E{_digest(name, length=13).upper()}"
+    return {
+        "arn": f"arn:aws:cloudfront::{m.account}:distribution/{dist_id}",
+        "id": dist_id,
+        "domainName": f"d{_digest(name, 'cf', length=13)}.cloudfront.net",
+        "hostedZoneId": "Z2FDTNDATAQYW2",
+        "status": "Deployed",
+    }
+
+
+def _release(_m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    release = inputs.get("name") or name
+    return {
+        "id": f"{inputs.get('namespace', 'default')}/{release}",
+        "status": {"name": release, "namespace": inputs.get("namespace", "default"), "status": "deployed"},
+    }
+
+
+def _service(m: WireMocks, name: str, inputs: dict, read_id: str | None) -> dict:
+    service = (read_id or name).split("/")[-1]
+    hostname = f"{service}-{_digest(service, length=16)}.elb.{m.region}.amazonaws.com"
+    return {
+        "id": read_id or name,
+        "metadata": inputs.get("metadata") or {"name": service},
+        "status": {"loadBalancer": {"ingress": [{"hostname": hostname}]}},
+    }
+
+
+def _kms_key(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    key_id = f"{_digest(name, length=8)}-0000-4000-8000-{_digest(name, 'k', length=12)}"
+    return {"arn": f"arn:aws:kms:{m.region}:{m.account}:key/{key_id}", "id": key_id, "keyId": key_id}
+
+
+_OUTPUTS: dict[str, Callable[[WireMocks, str, dict, str | None], dict]] = {
+    "aws:sqs/queue:Queue": _queue,
+    "aws:sns/topic:Topic": _topic,
+    "aws:sns/platformApplication:PlatformApplication": _platform_app,
+    "aws:sns/topicSubscription:TopicSubscription": _subscription,
+    "aws:dynamodb/table:Table": _table,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:iam/role:Role": _role,
+    "aws:iam/user:User": _user,
+    "aws:iam/policy:Policy": _managed_policy,
+    "aws:iam/accessKey:AccessKey": _access_key,
+    "aws:ses/domainIdentity:DomainIdentity": _ses_domain_identity,
+    "aws:ses/domainDkim:DomainDkim": _ses_domain_dkim,
+    "aws:sesv2/emailIdentity:EmailIdentity": _sesv2_identity,
+    "aws:sesv2/configurationSet:ConfigurationSet": _sesv2_configuration_set,
+    "aws:route53/record:Record": _record,
+    "aws:cloudfront/distribution:Distribution": _distribution,
+    "aws:kms/key:Key": _kms_key,
+    "kubernetes:helm.sh/v3:Release": _release,
+    "kubernetes:core/v1:Service": _service,
+}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A mock monitor that keeps what the engine would see and honours additional_secret_outputs."""
+
+    def __init__(self, mocks: WireMocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        if request.type == "pulumi:pulumi:Stack":
+            return super().RegisterResource(request)
+        pulumi_mocks._ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        resource_args = pulumi_mocks.MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=inputs,
+            provider=request.provider,
+            resource_id=request.importId,
+            custom=request.custom or False,
+        )
+        id_, state = self.mocks.new_resource(resource_args)
+        secret_outputs = list(request.additionalSecretOutputs)
+        for key in secret_outputs:
+            if key in state and not rpc.is_rpc_secret(state[key]):
+                state[key] = rpc.wrap_rpc_secret(state[key])
+        dependencies = list(request.dependencies)
+        for deps in request.propertyDependencies.values():
+            dependencies += [urn_ for urn_ in deps.urns if urn_ not in dependencies]
+        self.registrations.append(
+            Registration(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                dependencies=dependencies,
+                custom=bool(request.custom),
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                provider=request.provider or None,
+                inputs=_from_rpc(inputs),
+                outputs=_from_rpc(state),
+                additional_secret_outputs=secret_outputs,
+            )
+        )
+        obj_proto = _sync_await(rpc.serialize_properties(state, {}))
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
+        from pulumi.runtime.proto import resource_pb2
+
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
+
+    def ReadResource(self, request: Any) -> Any:
+        response = super().ReadResource(request)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        state = self.resources[urn].state
+        self.registrations.append(
+            Registration(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                dependencies=list(request.dependencies),
+                custom=True,
+                protect=False,
+                retain_on_delete=False,
+                provider=request.provider or None,
+                inputs={"id": request.id},
+                outputs=_from_rpc(state),
+                read=True,
+            )
+        )
+        return response
+
+
+@dataclass
+class Evaluation:
+    resources: list[Registration]
+    stack_outputs: dict[str, Any]
+    secret_outputs: set[str]
+    result: Any = None
+
+    def find(self, type_token: str, name: str | None = None) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_token and (name is None or r.name == name)]
+
+    def one(self, type_token: str, name: str | None = None) -> Registration:
+        found = self.find(type_token, name)
+        if len(found) != 1:
+            names = [r.name for r in self.find(type_token)]
+            raise AssertionError(f"expected one {type_token} named {name!r}, found {len(found)} among {names}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> Registration:
+        for registration in self.resources:
+            if registration.urn == urn:
+                return registration
+        raise KeyError(urn)
+
+    def children(self, parent: Registration) -> list[Registration]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+
+def run_program(
+    fn: Callable[[], Any],
+    *,
+    config: dict[str, str] | None = None,
+    secret_keys: list[str] | tuple[str, ...] | set[str] = (),
+    preview: bool = False,
+    stack: str = "test",
+    project: str = "wire",
+) -> Evaluation:
+    """Evaluate `fn` as a Pulumi program under the mocks and return everything it registered.
+
+    Exceptions raised by `fn` (or inside an apply) propagate. With `preview=True` apply callbacks on
+    unknown values never run, exactly like `pulumi preview`.
+    """
+    config = dict(config or {})
+    region = config.get("aws:region", DEFAULT_REGION)
+    mocks = WireMocks(region=region)
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_all_config(config, list(secret_keys))
+    set_root_resource(None)  # type: ignore[arg-type]
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    SETTINGS.rpc_manager.clear()
+    holder: dict[str, Any] = {}
+
+    def program() -> None:
+        holder["result"] = fn()
+
+    _sync_await(run_pulumi_func(program))
+    root = pulumi.runtime.get_root_resource()
+    exported = dict(getattr(root, "outputs", {}) or {})
+    outputs: dict[str, Any] = {}
+    secret: set[str] = set()
+
+    async def resolve() -> None:
+        for key, value in exported.items():
+            output = pulumi.Output.from_input(value)
+            outputs[key] = _from_rpc(await output.future(with_unknowns=True))
+            if await output.is_secret():
+                secret.add(key)
+
+    _sync_await(resolve())
+    _sync_await(wait_for_rpcs())
+    return Evaluation(monitor.registrations, outputs, secret, holder.get("result"))
