@@ -423,7 +423,8 @@ def run_program(
     """Evaluate `fn` as a Pulumi program under the mocks and return everything it registered.
 
     Exceptions raised by `fn` (or inside an apply) propagate. With `preview=True` apply callbacks on
-    unknown values never run, exactly like `pulumi preview`.
+    unknown values never run, exactly like `pulumi preview`. When `fn` returns an Output, the
+    Evaluation's `result` is its resolved value.
     """
     config = dict(config or {})
     region = config.get("aws:region", DEFAULT_REGION)
@@ -445,6 +446,8 @@ def run_program(
     secret: set[str] = set()
 
     async def resolve() -> None:
+        if isinstance(holder.get("result"), pulumi.Output):
+            holder["result"] = await holder["result"].future(with_unknowns=True)
         for key, value in exported.items():
             output = pulumi.Output.from_input(value)
             outputs[key] = _from_rpc(await output.future(with_unknowns=True))

@@ -1,0 +1,46 @@
+"""The whole stack, wired: AWS first, then the releases computed from it, then DNS pointing at them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components.config import StackConfig
+
+
+@dataclass
+class Program:
+    """What one evaluation built; the offline plan reads the releases' value trees from here."""
+
+    config: StackConfig
+    value_trees: dict[str, pulumi.Output[Any]]
+
+
+def build(cfg: StackConfig) -> Program:
+    # Imported here so that a bad configuration fails before the SDK modules are even loaded.
+    from components.aws.infrastructure import create_aws, create_dns
+    from components.k8s.provider import kubernetes_provider
+    from components.k8s.releases import WireReleases
+
+    for warning in cfg.warnings():
+        pulumi.log.warn(warning)
+    pulumi.log.info(cfg.cannon.drain.summary())
+
+    infra = create_aws(cfg)
+    releases = WireReleases(
+        "wire",
+        cfg,
+        aws=infra.record,
+        depends_on=infra.release_dependencies,
+        provider=kubernetes_provider(cfg),
+    )
+    dns = create_dns(cfg, infra, releases.ingress_hostname, releases.websocket_hostname)
+
+    for name, value in infra.exports.items():
+        pulumi.export(name, value)
+    if dns is not None:
+        pulumi.export("dnsRecords", dns.fqdns)
+    pulumi.export("releases", sorted(releases.releases))
+    return Program(config=cfg, value_trees=releases.value_trees)

@@ -1,0 +1,97 @@
+"""`python -m plan --stack <stack> [--out DIR]`: the offline plan (see plan/runner.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from components.config import ConfigError
+from components.stackfile import PROJECT_ROOT
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m plan",
+        description="Evaluate the Pulumi program offline (mocks, no CLI, no credentials) and write plan.json "
+        "and one helm values file per release.",
+    )
+    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--out", type=Path, help="output directory (default build/plan/<stack>)")
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true", help="print only where the files went")
+    args = parser.parse_args(argv)
+
+    from plan.runner import evaluate
+
+    try:
+        plan = evaluate(args.stack, args.root)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ConfigError as error:
+        print(f"error: stack '{args.stack}': {error}", file=sys.stderr)
+        return 2
+    out = args.out or args.root / "build" / "plan" / args.stack
+    plan.write(out)
+    if not args.quiet:
+        print(summary(plan.document()))
+    print(f"\nwrote {out / 'plan.json'} and {len(plan.values)} values file(s) in {out / 'values'}")
+    return 0
+
+
+KEY_SETTINGS = {
+    "aws:sqs/queue:Queue": ("name", "fifoQueue", "sqsManagedSseEnabled", "kmsMasterKeyId", "receiveWaitTimeSeconds"),
+    "aws:sns/topic:Topic": ("name", "kmsMasterKeyId"),
+    "aws:sns/topicSubscription:TopicSubscription": ("protocol", "rawMessageDelivery"),
+    "aws:sns/platformApplication:PlatformApplication": ("name", "platform"),
+    "aws:dynamodb/table:Table": ("name", "billingMode", "hashKey", "deletionProtectionEnabled"),
+    "aws:s3/bucket:Bucket": ("bucket",),
+    "aws:iam/role:Role": ("name",),
+    "aws:iam/user:User": ("name",),
+    "aws:route53/record:Record": ("name", "type"),
+    "kubernetes:helm.sh/v3:Release": ("name", "chart", "version", "namespace"),
+}
+
+
+def summary(document: dict) -> str:
+    """A readable summary: resources per component with key settings, outputs, warnings, secrets to set."""
+    resources = document["resources"]
+    by_urn = {r["urn"]: r for r in resources}
+    children: dict[str | None, list[dict]] = defaultdict(list)
+    for resource in resources:
+        children[resource["parent"]].append(resource)
+    lines = [f"Offline plan of stack '{document['stack']}': {sum(r['custom'] for r in resources)} resources"]
+
+    def describe(resource: dict, depth: int) -> None:
+        flags = [flag for flag, on in (("protected", resource["protect"]), ("retained", resource["retainOnDelete"])) if on]
+        settings = [
+            f"{key}={resource['inputs'][key]}"
+            for key in KEY_SETTINGS.get(resource["type"], ())
+            if key in resource["inputs"] and resource["inputs"][key] is not None
+        ]
+        kind = resource["type"].split(":")[-1]
+        detail = ", ".join(settings + flags)
+        lines.append(f"{'  ' * depth}- {kind} {resource['name']}" + (f" ({detail})" if detail else ""))
+        for child in children.get(resource["urn"], []):
+            describe(child, depth + 1)
+
+    for top in children.get(None, []):
+        if top["urn"] in by_urn:
+            describe(top, 1)
+    lines.append("\nOutputs:")
+    for key, value in document["outputs"].items():
+        lines.append(f"  {key}: {value}")
+    lines.append(f"\n{document['drain']}")
+    if document["warnings"]:
+        lines.append("\nWarnings:")
+        lines += [f"  ! {warning}" for warning in document["warnings"]]
+    if document["secretsToSet"]:
+        lines.append("\nSecrets still to set before `pulumi up` (placeholders used here):")
+        lines += [f"  pulumi config set --secret --path 'wire:{path}' <value>" for path in document["secretsToSet"]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""The offline plan: evaluate the real program under Pulumi mocks against a stack file.
+
+No CLI, no credentials, no network. `secure:` values and required secrets that are not set yet
+become the placeholder `[secret]`; the latter are listed as secrets still to set. The result is
+what `pulumi preview` would register, with every input, so it can be reviewed, diffed and checked
+against the policy pack.
+
+plan.json (version 1):
+    {"version": 1, "project": "wire", "stack": "<stack>",
+     "resources": [{"urn", "type", "name", "parent" (urn or null for top level), "dependencies" [urn],
+                    "custom", "protect", "retainOnDelete", "read", "inputs" {...}, "secretOutputs" [...]}],
+     "outputs": {<export>: value},          # secrets as "[secret]"
+     "secretOutputs": [<export>],
+     "values": {<release>: "values/<release>.yaml"},
+     "warnings": [...], "secretsToSet": [<wire: key path>], "drain": "<cannon drain summary>"}
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import runpy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig, load_config
+from components.outputs import redact
+from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
+from plan.mocks import Evaluation, redact_secrets, run_program
+
+PLAN_VERSION = 1
+
+
+@dataclass
+class Plan:
+    stack: str
+    config: StackConfig
+    evaluation: Evaluation
+    values: dict[str, Any]  # release -> values tree, secrets redacted
+    secrets_to_set: list[str]
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.config.warnings()
+
+    def document(self) -> dict[str, Any]:
+        stack_urn = next((r.parent for r in self.evaluation.resources if r.parent and "::pulumi:pulumi:Stack::" in r.parent), None)
+        resources = []
+        for r in self.evaluation.resources:
+            resources.append(
+                {
+                    "urn": r.urn,
+                    "type": r.type,
+                    "name": r.name,
+                    "parent": None if r.parent == stack_urn else r.parent,
+                    "dependencies": sorted(r.dependencies),
+                    "custom": r.custom,
+                    "protect": r.protect,
+                    "retainOnDelete": r.retain_on_delete,
+                    "read": r.read,
+                    "inputs": _redact_inputs(r.inputs),
+                    "secretOutputs": sorted(set(r.additional_secret_outputs)),
+                }
+            )
+        outputs = {
+            key: PLACEHOLDER if key in self.evaluation.secret_outputs else redact_secrets(value)
+            for key, value in sorted(self.evaluation.stack_outputs.items())
+        }
+        return {
+            "version": PLAN_VERSION,
+            "project": NAMESPACE,
+            "stack": self.stack,
+            "resources": resources,
+            "outputs": outputs,
+            "secretOutputs": sorted(self.evaluation.secret_outputs),
+            "values": {release: f"values/{release}.yaml" for release in sorted(self.values)},
+            "warnings": self.warnings,
+            "secretsToSet": self.secrets_to_set,
+            "drain": self.config.cannon.drain.summary(),
+        }
+
+    def write(self, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        values_dir = out / "values"
+        if values_dir.exists():
+            for stale in values_dir.glob("*.yaml"):
+                stale.unlink()
+        values_dir.mkdir(exist_ok=True)
+        (out / "plan.json").write_text(json.dumps(self.document(), indent=2, sort_keys=True) + "\n")
+        for release, tree in sorted(self.values.items()):
+            (values_dir / f"{release}.yaml").write_text(dump_values(release, tree))
+
+
+def dump_values(release: str, tree: Any) -> str:
+    header = f"# helm values of release {release}, computed by wire-infra (secrets redacted as {PLACEHOLDER})\n"
+    return header + yaml.safe_dump(tree, sort_keys=True, default_flow_style=False, width=120)
+
+
+def _redact_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    redacted = redact_secrets(inputs)
+    # Pulumi-internal bookkeeping keys carry no meaning for a reviewer.
+    return {key: value for key, value in redacted.items() if not key.startswith("__")}
+
+
+def prepare(stack_file: StackFile) -> tuple[StackConfig, dict[str, str], set[str], list[str]]:
+    """Validate the stack and fill placeholders for required secrets not set yet."""
+    loaded = load_config(
+        stack_file.namespace(),
+        region=stack_file.region,
+        secret_keys=stack_file.wire_secret_keys,
+        allow_missing_secrets=True,
+    )
+    config = copy.deepcopy(stack_file.config)
+    secret_keys = set(stack_file.secret_keys)
+    for path in loaded.missing_secrets:
+        top = path.split(".")[0].split("[")[0]
+        key = f"{NAMESPACE}:{top}"
+        config[key] = set_path(config.get(key), path[len(top) :], PLACEHOLDER)
+        secret_keys.add(key)
+    runtime_config = {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+    return loaded.config, runtime_config, secret_keys, list(loaded.missing_secrets)
+
+
+_STEP = re.compile(r"\.([A-Za-z0-9_]+)|\[(\d+)\]")
+
+
+def set_path(container: Any, path: str, value: Any) -> Any:
+    """Set `value` at a Pulumi `--path` suffix (".a.b[0].c") inside `container`, creating dicts as needed."""
+    steps = [(name, int(index) if index else None) for name, index in _STEP.findall(path)]
+    if not steps:
+        return value
+    root = copy.deepcopy(container) if container is not None else ({} if steps[0][1] is None else [])
+    node = root
+    for position, (name, index) in enumerate(steps):
+        last = position == len(steps) - 1
+        key: Any = name if index is None else index
+        if last:
+            node[key] = value
+        else:
+            nxt = steps[position + 1]
+            if isinstance(node, dict) and key not in node:
+                node[key] = {} if nxt[1] is None else []
+            node = node[key]
+    return root
+
+
+def evaluate(stack: str, root: Path = PROJECT_ROOT) -> Plan:
+    """Evaluate the program's real `__main__.py` for `stack` under the mocks."""
+    stack_file = read_stack_file(stack, root)
+    cfg, runtime_config, secret_keys, missing = prepare(stack_file)
+    main = str(root / "__main__.py")
+
+    def program() -> Any:
+        built = runpy.run_path(main, run_name="__pulumi_main__")["program"]
+        import pulumi
+
+        return pulumi.Output.all(**built.value_trees) if built.value_trees else {}
+
+    evaluation = run_program(program, config=runtime_config, secret_keys=sorted(secret_keys), stack=stack)
+    trees = evaluation.result or {}
+    values = {release: redact(tree) for release, tree in trees.items()}
+    return Plan(stack=stack, config=cfg, evaluation=evaluation, values=values, secrets_to_set=missing)
+
+
+__all__ = ["ConfigError", "Plan", "dump_values", "evaluate", "set_path"]
