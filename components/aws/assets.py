@@ -1,0 +1,204 @@
+"""cargohold's asset bucket: private, encrypted, TLS-only, lifecycle by retention prefix, optional CloudFront."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws import policies
+from components.aws.common import child, stateful, tags
+from components.config import StackConfig
+
+COMPONENT = "cargohold"
+ORIGIN_ID = "assets"
+# AWS managed cache policy "CachingOptimized": no query strings or headers in the cache key; the
+# signed-URL parameters are checked at the edge before the cache is consulted.
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+
+
+def web_origins(domain: str) -> list[str]:
+    """The Wire web apps that fetch assets from the browser."""
+    return [f"https://{host}.{domain}" for host in ("webapp", "teams", "account")]
+
+
+def lifecycle_rules(cfg: StackConfig) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
+    """cargohold keys are `v3/<retention>/<id>`; only the retentions with a TTL expire, never earlier than cargohold."""
+    days = cfg.assets.lifecycle
+
+    def rule(rule_id: str, prefix: str | None, **kwargs) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+        return aws.s3.BucketLifecycleConfigurationRuleArgs(
+            id=rule_id,
+            status="Enabled",
+            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=prefix),
+            **kwargs,
+        )
+
+    return [
+        rule(
+            "expire-volatile",
+            "v3/volatile/",
+            expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days.volatile_days),
+        ),
+        rule(
+            "expire-expiring",
+            "v3/expiring/",
+            expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days.expiring_days),
+        ),
+        rule(
+            "eternal-infrequent-access",
+            "v3/eternal-infrequent_access/",
+            transitions=[
+                aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
+                    days=days.infrequent_access_days, storage_class="STANDARD_IA"
+                )
+            ],
+        ),
+        # Whole bucket: a failed streaming upload leaves billed parts behind otherwise.
+        rule(
+            "abort-incomplete-multipart",
+            None,
+            abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                days_after_initiation=days.abort_multipart_days
+            ),
+        ),
+    ]
+
+
+class AssetStorage(pulumi.ComponentResource):
+    bucket: aws.s3.Bucket
+    bucket_name: str
+    bucket_arn: pulumi.Output[str]
+    distribution: aws.cloudfront.Distribution | None
+    # CloudFront domain cargohold signs download URLs for (cloudFront.enabled only).
+    cloudfront_domain: pulumi.Output[str] | None
+
+    def __init__(self, name: str, cfg: StackConfig, *, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("wire:aws:AssetStorage", name, None, opts)
+        self.bucket_name = cfg.bucket_name
+        bucket_name = self.bucket_name
+        cmk = cfg.service_credentials.kms_key_arn
+
+        self.bucket = aws.s3.Bucket(bucket_name, bucket=bucket_name, tags=tags(COMPONENT), opts=stateful(self, cfg))
+        self.bucket_arn = self.bucket.arn
+        bucket_id = self.bucket.id
+        aws.s3.BucketOwnershipControls(
+            f"{bucket_name}-ownership",
+            bucket=bucket_id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child(self),
+        )
+        public_access = aws.s3.BucketPublicAccessBlock(
+            f"{bucket_name}-public-access",
+            bucket=bucket_id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child(self),
+        )
+        default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+            sse_algorithm="aws:kms" if cmk else "AES256", kms_master_key_id=cmk
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{bucket_name}-encryption",
+            bucket=bucket_id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=default,
+                    # The bucket key cuts KMS requests (and their cost) by orders of magnitude.
+                    bucket_key_enabled=True if cmk else None,
+                )
+            ],
+            opts=child(self),
+        )
+        aws.s3.BucketCorsConfiguration(
+            f"{bucket_name}-cors",
+            bucket=bucket_id,
+            cors_rules=[
+                aws.s3.BucketCorsConfigurationCorsRuleArgs(
+                    allowed_methods=["GET", "HEAD"],
+                    allowed_origins=web_origins(cfg.domain),
+                    allowed_headers=["*"],
+                    max_age_seconds=3000,
+                )
+            ],
+            opts=child(self),
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{bucket_name}-lifecycle", bucket=bucket_id, rules=lifecycle_rules(cfg), opts=child(self)
+        )
+
+        self.distribution = None
+        self.cloudfront_domain = None
+        distribution_arn: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        cloud_front = cfg.assets.cloud_front
+        if cloud_front.enabled:
+            assert cloud_front.key_pair_id is not None
+            access = aws.cloudfront.OriginAccessControl(
+                f"{bucket_name}-oac",
+                name=bucket_name,
+                description="cargohold assets: CloudFront reads the private bucket with SigV4",
+                origin_access_control_origin_type="s3",
+                signing_behavior="always",
+                signing_protocol="sigv4",
+                opts=child(self),
+            )
+            # The public key already exists (cargohold holds its private half); only the group is ours.
+            key_group = aws.cloudfront.KeyGroup(
+                f"{cfg.environment}-cargohold",
+                name=f"{cfg.environment}-cargohold",
+                items=[cloud_front.key_pair_id],
+                comment="cargohold signs download URLs with this key",
+                opts=child(self),
+            )
+            self.distribution = aws.cloudfront.Distribution(
+                f"{bucket_name}-cdn",
+                enabled=True,
+                comment=f"{bucket_name} (cargohold downloads)",
+                price_class=cloud_front.price_class,
+                http_version="http2and3",
+                is_ipv6_enabled=True,
+                origins=[
+                    aws.cloudfront.DistributionOriginArgs(
+                        domain_name=self.bucket.bucket_regional_domain_name,
+                        origin_id=ORIGIN_ID,
+                        origin_access_control_id=access.id,
+                    )
+                ],
+                default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
+                    target_origin_id=ORIGIN_ID,
+                    allowed_methods=["GET", "HEAD"],
+                    cached_methods=["GET", "HEAD"],
+                    viewer_protocol_policy="https-only",
+                    cache_policy_id=CACHING_OPTIMIZED,
+                    trusted_key_groups=[key_group.id],
+                    compress=True,
+                ),
+                restrictions=aws.cloudfront.DistributionRestrictionsArgs(
+                    geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none")
+                ),
+                viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
+                    cloudfront_default_certificate=True
+                ),
+                # Edge propagation takes ~15 minutes and nothing needs to wait for it.
+                wait_for_deployment=False,
+                tags=tags(COMPONENT),
+                opts=child(self),
+            )
+            self.cloudfront_domain = self.distribution.domain_name
+            distribution_arn = self.distribution.arn
+
+        aws.s3.BucketPolicy(
+            f"{bucket_name}-policy",
+            bucket=bucket_id,
+            policy=pulumi.Output.all(self.bucket.arn, distribution_arn).apply(
+                lambda args: json.dumps(policies.asset_bucket_policy(bucket_arn=args[0], distribution_arn=args[1]))
+            ),
+            # With the public access block in place first, a mistaken public policy is refused.
+            opts=child(self, depends_on=[public_access]),
+        )
+        self.register_outputs(
+            {"bucketName": bucket_name, "bucketArn": self.bucket_arn, "cloudFrontDomain": self.cloudfront_domain}
+        )

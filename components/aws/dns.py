@@ -1,0 +1,110 @@
+"""Route53 records for the public Wire hostnames in an existing hosted zone."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from components import naming
+from components.aws.common import child
+from components.config import LoadBalancerTarget, StackConfig, WireHost
+
+
+class DnsRecords(pulumi.ComponentResource):
+    """`<host>.<domain>` for each of dns.hosts, cannon's websocket host, the federator SRV and extra records.
+
+    Records are created with `allow_overwrite=False`: a record that already exists makes `pulumi up`
+    fail instead of being replaced silently. To take over an existing record, import it:
+
+        pulumi import aws:route53/record:Record <resource name> <ZONEID>_<NAME>_<TYPE>
+
+    e.g. `pulumi import aws:route53/record:Record cname-webapp.example.com Z0123456789EXAMPLE_webapp.example.com_CNAME`
+    (the resource name is `<type>-<fqdn>` in lower case, as shown by `pulumi preview`).
+    """
+
+    records: list[aws.route53.Record]
+    fqdns: list[str]
+
+    def __init__(
+        self,
+        name: str,
+        cfg: StackConfig,
+        *,
+        ingress_hostname: pulumi.Output[str] | None = None,
+        websocket_hostname: pulumi.Output[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("wire:aws:DnsRecords", name, None, opts)
+        if cfg.dns is None:
+            raise ValueError("DnsRecords needs the dns section (zoneId, target)")
+        self._dns = cfg.dns
+        self.records = []
+        self.fqdns = []
+        dns = cfg.dns
+
+        for host in dns.hosts:
+            self._to_target(naming.hostname(str(host), cfg.domain), dns.target, ingress_hostname)
+
+        wslb = cfg.cannon.websocket_load_balancer
+        # With externalDns the cluster's external-dns owns that record; a second owner would fight it.
+        if wslb.enabled and wslb.hostname and not wslb.external_dns:
+            if websocket_hostname is not None:
+                self._record(wslb.hostname, "CNAME", records=[websocket_hostname])
+            else:
+                self._to_target(wslb.hostname, dns.target, ingress_hostname)
+
+        if dns.federation_srv and WireHost.FEDERATOR in dns.hosts:
+            federator = naming.hostname(str(WireHost.FEDERATOR), cfg.domain)
+            self._record(naming.federator_srv(cfg.domain), "SRV", records=[f"0 10 443 {federator}"])
+
+        for extra in dns.extra_records:
+            fqdn = (
+                extra.name
+                if extra.name == cfg.domain or extra.name.endswith(f".{cfg.domain}")
+                else (naming.hostname(extra.name, cfg.domain))
+            )
+            self._record(fqdn, extra.type, records=list(extra.values), ttl=extra.ttl)
+
+        self.register_outputs({"fqdns": self.fqdns})
+
+    def _to_target(
+        self, fqdn: str, target: LoadBalancerTarget, ingress_hostname: pulumi.Output[str] | None
+    ) -> aws.route53.Record:
+        if target.hostname and target.alias_zone_id:
+            # Alias: no TTL, free queries, and the apex could use it too.
+            alias = aws.route53.RecordAliasArgs(
+                name=target.hostname, zone_id=target.alias_zone_id, evaluate_target_health=True
+            )
+            return self._record(fqdn, "A", aliases=[alias])
+        if target.hostname:
+            return self._record(fqdn, "CNAME", records=[target.hostname])
+        if target.ips:
+            return self._record(fqdn, "A", records=list(target.ips))
+        if ingress_hostname is None:
+            raise ValueError("dns.target.fromIngressController needs the ingress controller's load balancer hostname")
+        return self._record(fqdn, "CNAME", records=[ingress_hostname])
+
+    def _record(
+        self,
+        fqdn: str,
+        record_type: str,
+        *,
+        records: list | None = None,
+        aliases: list[aws.route53.RecordAliasArgs] | None = None,
+        ttl: int | None = None,
+    ) -> aws.route53.Record:
+        record = aws.route53.Record(
+            f"{record_type.lower()}-{fqdn}",
+            zone_id=self._dns.zone_id,
+            name=fqdn,
+            type=record_type,
+            ttl=None if aliases else (ttl or self._dns.ttl),
+            records=records,
+            aliases=aliases,
+            allow_overwrite=False,
+            opts=child(self),
+        )
+        self.records.append(record)
+        if fqdn not in self.fqdns:
+            self.fqdns.append(fqdn)
+        return record

@@ -1,0 +1,210 @@
+"""brig's email through SES: domain identity, DKIM/MAIL FROM/DMARC records and bounce/complaint feedback."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components import naming
+from components.aws import policies
+from components.aws.common import child, tags
+from components.aws.queues import EncryptedQueue
+from components.config import StackConfig
+
+COMPONENT = "brig"
+RECORD_TTL = 600
+SPF = "v=spf1 include:amazonses.com -all"
+
+
+@dataclass(frozen=True)
+class DnsRecord:
+    """A record SES needs; created in Route53 with `dns`, otherwise exported for the operator."""
+
+    name: str
+    type: str
+    values: list[str]
+    ttl: int = RECORD_TTL
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "type": self.type, "values": list(self.values), "ttl": self.ttl}
+
+
+def dkim_records(domain: str, tokens: list[str]) -> list[DnsRecord]:
+    # However many tokens SES hands out (3 for Easy DKIM today), one CNAME each.
+    return [DnsRecord(f"{token}._domainkey.{domain}", "CNAME", [f"{token}.dkim.amazonses.com"]) for token in tokens]
+
+
+def static_records(cfg: StackConfig) -> list[DnsRecord]:
+    """MAIL FROM (MX + SPF) and DMARC; they don't depend on anything SES returns."""
+    ses = cfg.email.ses_settings
+    mail_from = f"{ses.mail_from_subdomain}.{cfg.domain}"
+    return [
+        DnsRecord(mail_from, "MX", [f"10 feedback-smtp.{cfg.region}.amazonses.com"]),
+        DnsRecord(mail_from, "TXT", [SPF]),
+        DnsRecord(f"_dmarc.{cfg.domain}", "TXT", [ses.dmarc.record()]),
+    ]
+
+
+class EmailSending(pulumi.ComponentResource):
+    """SES mode only (SMTP mode creates nothing, so don't instantiate this then).
+
+    Uses SESv2 `EmailIdentity`: one resource that creates the domain identity with Easy DKIM, returns
+    the DKIM tokens and attaches the default configuration set; the v1 pair (DomainIdentity +
+    DomainDkim) needs two resources and has no configuration-set link. Bounce and complaint
+    notifications are still the v1 `IdentityNotificationTopic` (SESv2 has no identity-level
+    notifications; configuration-set event destinations publish a different JSON shape than the
+    `notificationType` brig parses). Nothing waits for verification: DNS propagation may take hours
+    and must not block the release.
+    """
+
+    identity: aws.sesv2.EmailIdentity
+    configuration_set: aws.sesv2.ConfigurationSet
+    topic: aws.sns.Topic
+    queue: EncryptedQueue
+    # The SES topic's own key when no CMK is configured (see policies.ses_topic_key_policy).
+    topic_key: aws.kms.Key | None
+    domain: str
+    sender: str
+    mail_from_domain: str
+    identity_arn: pulumi.Output[str]
+    configuration_set_arn: pulumi.Output[str]
+    queue_name: str
+    dns_records: pulumi.Output[list[dict[str, object]]]
+    route53_records: list[aws.route53.Record]
+
+    def __init__(
+        self,
+        name: str,
+        cfg: StackConfig,
+        *,
+        account_id: pulumi.Output[str],
+        partition: pulumi.Output[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("wire:aws:EmailSending", name, None, opts)
+        env = cfg.environment
+        self.domain = cfg.domain
+        self.sender = cfg.email.sender
+        self.mail_from_domain = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"
+        self.route53_records = []
+
+        config_set_name = naming.ses_configuration_set(env)
+        self.configuration_set = aws.sesv2.ConfigurationSet(
+            config_set_name,
+            configuration_set_name=config_set_name,
+            reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(reputation_metrics_enabled=True),
+            # Stop mailing addresses that bounced or complained, account-wide list.
+            suppression_options=aws.sesv2.ConfigurationSetSuppressionOptionsArgs(
+                suppressed_reasons=["BOUNCE", "COMPLAINT"]
+            ),
+            tags=tags(COMPONENT),
+            opts=child(self),
+        )
+        self.identity = aws.sesv2.EmailIdentity(
+            cfg.domain,
+            email_identity=cfg.domain,
+            configuration_set_name=self.configuration_set.configuration_set_name,
+            dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
+                next_signing_key_length="RSA_2048_BIT"
+            ),
+            tags=tags(COMPONENT),
+            opts=child(self),
+        )
+        self.identity_arn = self.identity.arn
+        self.configuration_set_arn = self.configuration_set.arn
+        aws.sesv2.EmailIdentityMailFromAttributes(
+            f"{cfg.domain}-mail-from",
+            email_identity=self.identity.email_identity,
+            mail_from_domain=self.mail_from_domain,
+            behavior_on_mx_failure="USE_DEFAULT_VALUE",
+            opts=child(self),
+        )
+
+        cmk = cfg.service_credentials.kms_key_arn
+        topic_name = naming.email_events_topic(env)
+        self.topic_key = None
+        if cmk is None:
+            self.topic_key = aws.kms.Key(
+                topic_name,
+                description=f"{topic_name}: SES bounce and complaint notifications",
+                enable_key_rotation=True,
+                deletion_window_in_days=30,
+                policy=pulumi.Output.all(account_id, partition).apply(
+                    lambda args: json.dumps(
+                        policies.ses_topic_key_policy(account_id=args[0], partition=args[1], region=cfg.region)
+                    )
+                ),
+                tags=tags(COMPONENT),
+                opts=child(self),
+            )
+        self.topic = aws.sns.Topic(
+            topic_name,
+            name=topic_name,
+            kms_master_key_id=self.topic_key.arn if self.topic_key else cmk,
+            tags=tags(COMPONENT),
+            opts=child(self),
+        )
+        self.queue_name = naming.brig_email_queue(env)
+        self.queue = EncryptedQueue(self.queue_name, cfg, component=COMPONENT, opts=child(self))
+        self.queue.subscribe_raw(self.topic)
+
+        # On the domain identity, so every address @domain reports feedback (not only the sender).
+        notifications = [
+            aws.ses.IdentityNotificationTopic(
+                f"{cfg.domain}-{kind.lower()}",
+                identity=self.identity.email_identity,
+                notification_type=kind,
+                topic_arn=self.topic.arn,
+                include_original_headers=False,
+                opts=child(self),
+            )
+            for kind in ("Bounce", "Complaint")
+        ]
+        # Feedback goes to the queue only; SES allows this once both notification topics are set.
+        aws.sesv2.EmailIdentityFeedbackAttributes(
+            f"{cfg.domain}-feedback",
+            email_identity=self.identity.email_identity,
+            email_forwarding_enabled=False,
+            opts=child(self, depends_on=notifications),
+        )
+
+        tokens = self.identity.dkim_signing_attributes.apply(lambda attrs: list(attrs.tokens or []))
+        fixed = static_records(cfg)
+        self.dns_records = tokens.apply(
+            lambda found: [record.as_dict() for record in dkim_records(cfg.domain, found) + fixed]
+        )
+        if cfg.dns is not None:
+            zone_id = cfg.dns.zone_id
+            for record in fixed:
+                self._record(zone_id, record)
+            # The token count is only known once SES answers, so the DKIM records are made per token.
+            tokens.apply(lambda found: [self._record(zone_id, record) for record in dkim_records(cfg.domain, found)])
+
+        self.register_outputs(
+            {
+                "identityArn": self.identity_arn,
+                "sender": self.sender,
+                "queueName": self.queue_name,
+                "queueUrl": self.queue.url,
+                "topicArn": self.topic.arn,
+                "dnsRecords": self.dns_records,
+            }
+        )
+
+    def _record(self, zone_id: str, record: DnsRecord) -> aws.route53.Record:
+        created = aws.route53.Record(
+            f"ses-{record.type.lower()}-{record.name}",
+            zone_id=zone_id,
+            name=record.name,
+            type=record.type,
+            ttl=record.ttl,
+            records=record.values,
+            # An existing record (e.g. a DMARC policy) is never replaced silently: import it instead.
+            allow_overwrite=False,
+            opts=child(self),
+        )
+        self.route53_records.append(created)
+        return created

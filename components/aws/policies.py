@@ -1,0 +1,243 @@
+"""IAM and resource policy documents, as pure functions of names and ARNs (no Pulumi here).
+
+Each service policy grants exactly the calls the service makes (upstream-terraform-and-fakes.md §3.4,
+chart-keys.md §2), on its own resources only. A function returns None when there is nothing to
+grant, so no empty policy is ever attached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Document = dict[str, Any]
+Statement = dict[str, Any]
+
+VERSION = "2012-10-17"
+KMS_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"]
+
+
+def document(statements: list[Statement]) -> Document:
+    return {"Version": VERSION, "Statement": statements}
+
+
+def allow(sid: str, actions: list[str], resources: list[str], condition: dict[str, Any] | None = None) -> Statement:
+    statement: Statement = {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def partition_of(arn: str) -> str:
+    """`aws`, `aws-cn`, `aws-us-gov`: the second field of any ARN."""
+    return arn.split(":")[1]
+
+
+def _kms(kms_key_arn: str | None) -> list[Statement]:
+    # Only a customer-managed key needs grants; SSE-SQS/SSE-S3/AWS-managed keys are authorised by AWS itself.
+    return [allow("UseCustomerManagedKey", KMS_ACTIONS, [kms_key_arn])] if kms_key_arn else []
+
+
+def _finish(statements: list[Statement], kms_key_arn: str | None) -> Document | None:
+    if not statements:
+        return None
+    return document(statements + _kms(kms_key_arn))
+
+
+# --- service policies ------------------------------------------------------------------------------
+
+
+def brig_policy(
+    *,
+    internal_queue_arn: str,
+    ses_queue_arn: str | None = None,
+    user_journal_queue_arn: str | None = None,
+    ses_identity_arn: str | None = None,
+    ses_configuration_set_arn: str | None = None,
+    sender: str | None = None,
+    prekey_table_arn: str | None = None,
+    kms_key_arn: str | None = None,
+) -> Document:
+    statements = [
+        allow(
+            "InternalEvents",
+            ["sqs:GetQueueUrl", "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
+            [internal_queue_arn],
+        )
+    ]
+    if ses_queue_arn:
+        statements.append(
+            allow("EmailFeedback", ["sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage"], [ses_queue_arn])
+        )
+    if user_journal_queue_arn:
+        statements.append(allow("UserJournal", ["sqs:GetQueueUrl", "sqs:SendMessage"], [user_journal_queue_arn]))
+    if ses_identity_arn:
+        if not sender:
+            raise ValueError("brig's SES statement needs the sender address")
+        # The identity has a default configuration set, which SES authorises as a second resource.
+        resources = [ses_identity_arn] + ([ses_configuration_set_arn] if ses_configuration_set_arn else [])
+        statements.append(
+            allow(
+                "SendEmail",
+                ["ses:SendRawEmail"],
+                resources,
+                # brig sets Source to the sender, so this pins every mail to that one From address.
+                {"StringEquals": {"ses:FromAddress": sender}},
+            )
+        )
+    if prekey_table_arn:
+        statements.append(
+            allow("PrekeyLocks", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], [prekey_table_arn])
+        )
+    policy = _finish(statements, kms_key_arn)
+    assert policy is not None
+    return policy
+
+
+def gundeck_policy(
+    *,
+    queue_arn: str,
+    region: str,
+    account_id: str,
+    arn_env: str,
+    partition: str = "aws",
+    push_enabled: bool = True,
+    kms_key_arn: str | None = None,
+) -> Document:
+    statements = [allow("PushEvents", ["sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage"], [queue_arn])]
+    if push_enabled:
+        prefix = f"arn:{partition}:sns:{region}:{account_id}"
+        # gundeck names applications `<arnEnv>-<app>` and endpoints live under them
+        # (`endpoint/<PLATFORM>/<arnEnv>-<app>/<id>`), so these patterns cover exactly this
+        # environment's apps. The Service Authorization Reference lists no resource type for the
+        # endpoint actions (upstream §1.4), but SNS's mobile-push guide scopes them this way; if a
+        # call is ever denied, check with the IAM policy simulator before widening anything.
+        statements.append(allow("CreateEndpoints", ["sns:CreatePlatformEndpoint"], [f"{prefix}:app/*/{arn_env}-*"]))
+        statements.append(
+            allow(
+                "ManageEndpoints",
+                ["sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint", "sns:Publish"],
+                [f"{prefix}:endpoint/*/{arn_env}-*/*"],
+            )
+        )
+    policy = _finish(statements, kms_key_arn)
+    assert policy is not None
+    return policy
+
+
+def cargohold_policy(*, bucket_arn: str, kms_key_arn: str | None = None) -> Document:
+    statements = [
+        # Multipart streaming uploads need PutObject (+Abort on failure); HEAD and COPY ride on Get/Put.
+        allow(
+            "Assets",
+            ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+            [f"{bucket_arn}/*"],
+        ),
+        # Lets a missing key answer 404 instead of 403.
+        allow("ListAssets", ["s3:ListBucket"], [bucket_arn]),
+    ]
+    policy = _finish(statements, kms_key_arn)
+    assert policy is not None
+    return policy
+
+
+def galley_policy(*, team_events_queue_arn: str | None = None, kms_key_arn: str | None = None) -> Document | None:
+    statements = []
+    if team_events_queue_arn:
+        statements.append(allow("TeamEvents", ["sqs:GetQueueUrl", "sqs:SendMessage"], [team_events_queue_arn]))
+    return _finish(statements, kms_key_arn)
+
+
+# --- trust and resource policies ---------------------------------------------------------------------
+
+
+def irsa_trust_policy(*, oidc_provider_arn: str, issuer: str, namespace: str, service_account: str) -> Document:
+    """Only the pods of one service account in one namespace may assume the role."""
+    return document(
+        [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": oidc_provider_arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{issuer}:sub": f"system:serviceaccount:{namespace}:{service_account}",
+                        f"{issuer}:aud": "sts.amazonaws.com",
+                    }
+                },
+            }
+        ]
+    )
+
+
+def sns_to_sqs_policy(*, queue_arn: str, topic_arn: str) -> Document:
+    """The queue accepts messages from its one topic and from nothing else."""
+    return document(
+        [
+            {
+                "Sid": "FromTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+            }
+        ]
+    )
+
+
+def asset_bucket_policy(*, bucket_arn: str, distribution_arn: str | None = None) -> Document:
+    statements: list[Statement] = [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [bucket_arn, f"{bucket_arn}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]
+    if distribution_arn:
+        statements.append(
+            {
+                "Sid": "CloudFrontRead",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudfront.amazonaws.com"},
+                "Action": "s3:GetObject",
+                "Resource": f"{bucket_arn}/*",
+                "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
+            }
+        )
+    return document(statements)
+
+
+def ses_topic_key_policy(*, account_id: str, partition: str, region: str) -> Document:
+    """Key policy of the SES feedback topic's key.
+
+    SES can only publish to an encrypted topic whose key policy lets ses.amazonaws.com use the key,
+    and the AWS-managed `alias/aws/sns` key's policy cannot be changed: without this key (or a CMK
+    that grants SES the same), bounce and complaint notifications are silently dropped.
+    """
+    return document(
+        [
+            {
+                "Sid": "AccountAdministers",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+                "Action": "kms:*",
+                # In a key policy "*" means this key: the policy is attached to the key itself.
+                "Resource": "*",
+            },
+            {
+                "Sid": "SesPublishes",
+                "Effect": "Allow",
+                "Principal": {"Service": "ses.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                # In a key policy "*" means this key.
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:ses:{region}:{account_id}:*"},
+                },
+            },
+        ]
+    )

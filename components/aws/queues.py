@@ -1,0 +1,102 @@
+"""An SQS queue as Wire needs it, written once: encrypted, with a dead-letter queue and long polling."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components import naming
+from components.aws import policies
+from components.aws.common import child, stateful
+from components.config import StackConfig
+
+MAX_RECEIVE_COUNT = 5
+# Services poll with WaitTimeSeconds 20 (brig, gundeck); long polling on the queue matches that.
+RECEIVE_WAIT_SECONDS = 20
+RETENTION_SECONDS = 4 * 24 * 3600
+# A dead letter waits as long as SQS allows, so an operator has time to look at it.
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+VISIBILITY_TIMEOUT_SECONDS = 60
+
+
+class EncryptedQueue(pulumi.ComponentResource):
+    """`name` and its DLQ `naming.dead_letter_queue(name)`; a `.fifo` name makes both FIFO queues."""
+
+    queue: aws.sqs.Queue
+    dead_letter_queue: aws.sqs.Queue
+    name: str
+    arn: pulumi.Output[str]
+    url: pulumi.Output[str]
+    dead_letter_arn: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        cfg: StackConfig,
+        *,
+        component: str,
+        visibility_timeout_seconds: int = VISIBILITY_TIMEOUT_SECONDS,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("wire:aws:EncryptedQueue", name, None, opts)
+        self.name = name
+        self._cfg = cfg
+        fifo = name.endswith(".fifo")
+        cmk = cfg.service_credentials.kms_key_arn
+        tags = {"Component": component}
+
+        dlq_name = naming.dead_letter_queue(name)
+        self.dead_letter_queue = aws.sqs.Queue(
+            dlq_name,
+            name=dlq_name,
+            fifo_queue=fifo or None,
+            message_retention_seconds=DLQ_RETENTION_SECONDS,
+            visibility_timeout_seconds=visibility_timeout_seconds,
+            receive_wait_time_seconds=RECEIVE_WAIT_SECONDS,
+            tags=tags,
+            opts=stateful(self, cfg),
+            kms_master_key_id=cmk,  # a CMK replaces SSE-SQS: the two are exclusive
+            sqs_managed_sse_enabled=None if cmk else True,
+        )
+        self.queue = aws.sqs.Queue(
+            name,
+            name=name,
+            fifo_queue=fifo or None,
+            message_retention_seconds=RETENTION_SECONDS,
+            visibility_timeout_seconds=visibility_timeout_seconds,
+            receive_wait_time_seconds=RECEIVE_WAIT_SECONDS,
+            redrive_policy=self.dead_letter_queue.arn.apply(
+                lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": MAX_RECEIVE_COUNT})
+            ),
+            tags=tags,
+            opts=stateful(self, cfg),
+            kms_master_key_id=cmk,  # a CMK replaces SSE-SQS: the two are exclusive
+            sqs_managed_sse_enabled=None if cmk else True,
+        )
+        self.arn = self.queue.arn
+        self.url = self.queue.url
+        self.dead_letter_arn = self.dead_letter_queue.arn
+        self.register_outputs({"name": name, "arn": self.arn, "url": self.url, "deadLetterArn": self.dead_letter_arn})
+
+    def subscribe_raw(self, topic: aws.sns.Topic) -> aws.sns.TopicSubscription:
+        """Deliver the topic's messages unwrapped: brig and gundeck parse the original JSON at top level."""
+        policy = aws.sqs.QueuePolicy(
+            f"{self.name}-from-topic",
+            queue_url=self.queue.url,
+            policy=pulumi.Output.all(self.queue.arn, topic.arn).apply(
+                lambda arns: json.dumps(policies.sns_to_sqs_policy(queue_arn=arns[0], topic_arn=arns[1]))
+            ),
+            opts=child(self),
+        )
+        # After the policy, or the first messages would be refused.
+        return aws.sns.TopicSubscription(
+            f"{self.name}-subscription",
+            topic=topic.arn,
+            protocol="sqs",
+            endpoint=self.queue.arn,
+            raw_message_delivery=True,
+            opts=child(self, depends_on=[policy]),
+        )
+
