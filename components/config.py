@@ -88,6 +88,7 @@ class Model(BaseModel):
         extra="forbid",
         frozen=True,
         use_enum_values=True,
+        use_attribute_docstrings=True,
     )
 
 
@@ -103,10 +104,11 @@ class ServiceCredentials(Model):
     """How brig, galley, gundeck and cargohold authenticate to AWS."""
 
     mode: CredentialsMode = CredentialsMode.IRSA
-    # EKS cluster's IAM OIDC provider, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC
+    """`irsa`: an IAM role per service account (needs oidcProviderArn); `staticKeys`: an IAM user and access key per service."""
     oidc_provider_arn: str | None = None
-    # Customer-managed KMS key for queues, topics, table and bucket; AWS-managed keys when unset.
+    """EKS cluster's IAM OIDC provider, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC"""
     kms_key_arn: str | None = None
+    """Customer-managed KMS key for queues, topics, table and bucket; AWS-managed keys when unset."""
 
     @model_validator(mode="after")
     def _check(self) -> ServiceCredentials:
@@ -135,12 +137,13 @@ class ServiceCredentials(Model):
 
 class Kubernetes(Model):
     namespace: Hostname = "wire"
-    # kubeconfig context to deploy to; the ambient kubeconfig's current context when unset.
+    """Namespace of the wire-server releases (also in the cannon pod names of noProxyList)."""
     context: str | None = None
-    # Path of a kubeconfig file; the ambient one ($KUBECONFIG, ~/.kube/config) when unset.
+    """kubeconfig context to deploy to; the ambient kubeconfig's current context when unset."""
     kubeconfig: str | None = None
-    # A cluster stack ("org/project/stack") exporting `kubeconfig` (and optionally `oidcProviderArn`).
+    """Path of a kubeconfig file; the ambient one ($KUBECONFIG, ~/.kube/config) when unset."""
     cluster_stack: str | None = None
+    """A cluster stack ("org/project/stack") exporting `kubeconfig` (and optionally `oidcProviderArn`)."""
 
     @model_validator(mode="after")
     def _check(self) -> Kubernetes:
@@ -171,13 +174,14 @@ class PushPlatform(str, Enum):
 class PushApp(Model):
     """One SNS platform application, named `<environment>-<name>` (gundeck's ARN scheme)."""
 
-    # iOS bundle id or Android/FCM project id; gundeck splits the application name on '-'.
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9._]{1,200}$")]
+    """iOS bundle id or Android/FCM project id; gundeck splits the application name on '-'."""
     platform: PushPlatform
-    # APNS: the private key (or token signing key); GCM: the FCM API key / service-account JSON.
+    """SNS platform of the application."""
     credential: SecretStr | None = None
-    # APNS certificate (PEM) for certificate-based apps; unused for GCM.
+    """APNS: the private key (or token signing key); GCM: the FCM API key / service-account JSON."""
     principal: SecretStr | None = None
+    """APNS certificate (PEM) for certificate-based apps; unused for GCM."""
 
     @model_validator(mode="after")
     def _check(self) -> PushApp:
@@ -190,13 +194,21 @@ class ExternalPush(Model):
     """The push account Wire provides under contract (guide: "Enable push notifications ...")."""
 
     account: str
+    """AWS account id of Wire's push account (12 digits, kept a string)."""
     region: str
+    """Region of Wire's push queue."""
     queue_name: str
+    """Queue name Wire sent; must start with `<arnEnv>-`."""
     arn_env: str
+    """Environment name Wire sent (prefix of the SNS application names)."""
     sns_endpoint: Url
+    """SNS endpoint Wire sent."""
     sqs_endpoint: Url
+    """SQS endpoint Wire sent."""
     aws_key_id: str
+    """Access key id Wire sent."""
     aws_secret_key: SecretStr | None = None
+    """Secret access key Wire sent."""
 
     @model_validator(mode="after")
     def _check(self) -> ExternalPush:
@@ -217,8 +229,11 @@ class ExternalPush(Model):
 
 class Push(Model):
     mode: PushMode = PushMode.DISABLED
+    """`create`: our own SQS/SNS and platform applications; `external`: Wire's push account; `disabled`: only the queue gundeck needs to start."""
     apps: list[PushApp] = []
+    """SNS platform applications to create (mode `create`)."""
     external: ExternalPush | None = None
+    """The values Wire sent (mode `external`)."""
 
     @model_validator(mode="after")
     def _check(self) -> Push:
@@ -250,8 +265,11 @@ class EmailMode(str, Enum):
 
 class Dmarc(Model):
     policy: Literal["none", "quarantine", "reject"] = "quarantine"
+    """DMARC policy for mail failing SPF/DKIM alignment."""
     percent: Annotated[int, Field(ge=0, le=100)] = 100
+    """Share of failing mail the policy applies to."""
     report_address: EmailAddress | None = None
+    """Address for aggregate (rua) reports."""
 
     def record(self) -> str:
         value = f"v=DMARC1; p={self.policy}; pct={self.percent}"
@@ -262,23 +280,33 @@ class Dmarc(Model):
 
 class Ses(Model):
     mail_from_subdomain: Hostname = "email"
+    """MAIL FROM subdomain: `<mailFromSubdomain>.<domain>` gets the MX and SPF records."""
     dmarc: Dmarc = Dmarc()
+    """The `_dmarc.<domain>` record."""
 
 
 class Smtp(Model):
     host: Hostname
+    """SMTP server hostname."""
     port: Port = 587
+    """SMTP port."""
     conn_type: Literal["plain", "ssl", "tls"] = "tls"
+    """Connection type brig uses."""
     username: str | None = None
+    """SMTP user; when set, password is required."""
     password: SecretStr | None = None
+    """SMTP password (brig.secrets.smtpPassword)."""
 
 
 class Email(Model):
     mode: EmailMode
-    # From address of every email brig sends (brig.config.emailSMS.general.emailSender).
+    """`ses` (Amazon SES, created here) or `smtp` (your mail server) — exactly one."""
     sender: EmailAddress
+    """From address of every email brig sends (brig.config.emailSMS.general.emailSender)."""
     ses: Ses | None = None
+    """SES settings (mode `ses`)."""
     smtp: Smtp | None = None
+    """SMTP settings (mode `smtp`)."""
 
     @model_validator(mode="after")
     def _check(self) -> Email:
@@ -300,10 +328,13 @@ class Email(Model):
 
 class CloudFront(Model):
     enabled: bool = False
-    # CloudFront public key id of the key pair cargohold signs download URLs with.
+    """Serve asset downloads through a CloudFront distribution with signed URLs."""
     key_pair_id: str | None = None
+    """CloudFront public key id of the key pair cargohold signs download URLs with."""
     private_key: SecretStr | None = None
+    """Private key (PEM) of that key pair, mounted as cargohold's cf-pk.pem."""
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
+    """CloudFront price class (edge locations used)."""
 
     @model_validator(mode="after")
     def _check(self) -> CloudFront:
@@ -313,20 +344,27 @@ class CloudFront(Model):
 
 
 class Lifecycle(Model):
-    # cargohold deletes `volatile` assets after 28 days and `expiring` ones after 365: never expire earlier.
     volatile_days: Annotated[int, Field(ge=28)] = 28
+    """cargohold deletes `volatile` assets after 28 days and `expiring` ones after 365: never expire earlier."""
     expiring_days: Annotated[int, Field(ge=365)] = 365
+    """Expire `v3/expiring/` assets after this many days (cargohold: 365)."""
     infrequent_access_days: Annotated[int, Field(ge=30)] = 30
+    """Move `v3/eternal-infrequent_access/` assets to STANDARD_IA after this many days."""
     abort_multipart_days: Annotated[int, Field(ge=1)] = 7
+    """Abort incomplete multipart uploads after this many days."""
 
 
 class Assets(Model):
     bucket_name: str | None = None
+    """S3 bucket name; `<environment>-<domain with dashes>-wire-assets` when unset."""
     s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
-    # Host used in presigned download URLs (s3DownloadEndpoint); S3's own host when unset.
+    """cargohold's s3AddressingStyle: `auto` for AWS S3, `path` for MinIO-like stores."""
     download_endpoint: Url | None = None
+    """Host used in presigned download URLs (s3DownloadEndpoint); S3's own host when unset."""
     cloud_front: CloudFront = CloudFront()
+    """Optional CloudFront in front of the bucket."""
     lifecycle: Lifecycle = Lifecycle()
+    """Lifecycle rules derived from cargohold's retention classes."""
 
     @model_validator(mode="after")
     def _check(self) -> Assets:
@@ -357,12 +395,12 @@ def ipaddress_like(value: str) -> bool:
 
 
 class Features(Model):
-    # DynamoDB prekey table for brig (sets randomPrekeys: false).
     prekey_table: bool = False
-    # galley's team-events FIFO journal.
+    """DynamoDB prekey table for brig (sets randomPrekeys: false)."""
     team_events_journal: bool = False
-    # brig's user-events FIFO journal.
+    """galley's team-events FIFO journal."""
     user_journal: bool = False
+    """brig's user-events FIFO journal."""
 
 
 # --- DNS -------------------------------------------------------------------------------------------
@@ -381,13 +419,14 @@ class WireHost(str, Enum):
 class LoadBalancerTarget(Model):
     """Where the Wire hostnames point: a load balancer hostname, bare-metal IPs, or the ingress controller."""
 
-    # A load balancer's DNS name: an alias record when aliasZoneId is set, a CNAME otherwise.
     hostname: Hostname | None = None
+    """A load balancer's DNS name: an alias record when aliasZoneId is set, a CNAME otherwise."""
     alias_zone_id: str | None = None
-    # Bare metal: A records to these addresses.
+    """Hosted zone id of the load balancer: alias records instead of CNAMEs."""
     ips: list[str] = []
-    # Read the hostname of the ingress controller's LoadBalancer service after the release is up.
+    """Bare metal: A records to these addresses."""
     from_ingress_controller: bool = False
+    """Read the hostname of the ingress controller's LoadBalancer service after the release is up."""
 
     @model_validator(mode="after")
     def _check(self) -> LoadBalancerTarget:
@@ -406,15 +445,20 @@ class LoadBalancerTarget(Model):
 
 class ExtraRecord(Model):
     name: str
+    """Record name."""
     type: Literal["A", "AAAA", "CNAME", "TXT", "MX", "SRV"]
+    """Record type."""
     values: Annotated[list[str], Field(min_length=1)]
+    """Record values."""
     ttl: PositiveInt | None = None
+    """TTL; dns.ttl when unset."""
 
 
 class Dns(Model):
-    # Route53 hosted zone that holds `domain` (the zone is looked up, never created).
     zone_id: str
+    """Route53 hosted zone that holds `domain` (the zone is looked up, never created)."""
     target: LoadBalancerTarget
+    """Where the Wire hostnames point."""
     hosts: list[WireHost] = [
         WireHost.NGINZ_HTTPS,
         WireHost.NGINZ_SSL,
@@ -422,10 +466,13 @@ class Dns(Model):
         WireHost.ACCOUNT,
         WireHost.TEAMS,
     ]
+    """Which `<host>.<domain>` records exist."""
     ttl: PositiveInt = 300
-    # Federation: the `_wire-server-federator._tcp` SRV record points at federator.<domain>.
+    """TTL of the records."""
     federation_srv: bool = True
+    """Federation: the `_wire-server-federator._tcp` SRV record points at federator.<domain>."""
     extra_records: list[ExtraRecord] = []
+    """Additional records in the zone (name relative to the zone or fully qualified)."""
 
     @model_validator(mode="after")
     def _check(self) -> Dns:
@@ -441,9 +488,13 @@ class Dns(Model):
 
 class HttpProxy(Model):
     http_proxy: Url | None = None
+    """HTTP proxy URL (env http_proxy/HTTP_PROXY)."""
     https_proxy: Url | None = None
+    """HTTPS proxy URL (env https_proxy/HTTPS_PROXY)."""
     no_proxy: list[str] = []
+    """Extra noProxyList entries (cluster services, cannon pods and database hosts are added)."""
     services: list[Literal["brig", "galley", "gundeck", "cargohold", "spar", "proxy"]] = list(PROXY_SERVICES)
+    """Services that get the proxy env."""
 
     @model_validator(mode="after")
     def _check(self) -> HttpProxy:
@@ -458,8 +509,11 @@ class HttpProxy(Model):
 
 class DrainOpts(Model):
     grace_period_seconds: Annotated[int, Field(gt=0, le=MAX_DRAIN_GRACE_SECONDS)] = 25
+    """Seconds cannon takes to drain its websockets on shutdown (≤ 86400)."""
     milliseconds_between_batches: PositiveInt = 50
+    """Pause between two batches of closed websockets."""
     min_batch_size: PositiveInt = 20
+    """Minimum websockets closed per batch."""
 
     @property
     def min_rate_per_second(self) -> float:
@@ -494,24 +548,35 @@ class DrainOpts(Model):
 
 class CertManager(Model):
     enabled: bool = False
+    """Issue the TLS certificate with cert-manager."""
     issuer_name: str = "letsencrypt"
+    """cert-manager issuer name."""
     issuer_kind: Literal["Issuer", "ClusterIssuer"] = "ClusterIssuer"
+    """cert-manager issuer kind."""
 
 
 class WebsocketTls(Model):
     crt: str
+    """TLS certificate (PEM)."""
     key: SecretStr | None = None
+    """TLS private key (PEM)."""
 
 
 class WebsocketLoadBalancer(Model):
     """Cannon's own load balancer (guide: "Separate incoming websocket network traffic ...")."""
 
     enabled: bool = False
+    """Give cannon its own LoadBalancer service (cannon then becomes an ignored nginz upstream)."""
     hostname: Hostname | None = None
+    """Websocket hostname, e.g. nginz-ssl.<domain>."""
     annotations: dict[str, str] = {}
+    """Annotations of cannon's LoadBalancer service (e.g. AWS NLB settings)."""
     external_dns: bool = False
+    """Let external-dns manage the record instead of this program."""
     cert_manager: CertManager = CertManager()
+    """cert-manager certificate for the hostname."""
     tls: WebsocketTls | None = None
+    """A certificate and key instead of cert-manager."""
 
     @model_validator(mode="after")
     def _check(self) -> WebsocketLoadBalancer:
@@ -529,14 +594,18 @@ class WebsocketLoadBalancer(Model):
 
 class Cannon(Model):
     drain: DrainOpts = DrainOpts()
+    """drainOpts (guide: "Controlling the speed of websocket draining")."""
     websocket_load_balancer: WebsocketLoadBalancer = WebsocketLoadBalancer()
+    """Separate websocket load balancer (guide: "Separate incoming websocket network traffic")."""
 
 
 class Nginz(Model):
     ignored_upstreams: list[str] = []
+    """Default upstreams to disable: brig, cannon, cargohold, galley, gundeck, spar."""
     extra_upstreams: list[str] = []
-    # upstream -> namespace it runs in (guide: "Routing traffic to other namespaces via nginz").
+    """Optional upstreams to enable: ibis, galeb, calling-test, proxy."""
     upstream_namespaces: dict[str, Hostname] = {}
+    """upstream -> namespace it runs in (guide: "Routing traffic to other namespaces via nginz")."""
 
     @model_validator(mode="after")
     def _check(self) -> Nginz:
@@ -560,9 +629,10 @@ class Nginz(Model):
 
 
 class Teams(Model):
-    # brig's setMaxTeamSize and galley's maxTeamSize, kept equal; the chart default (10000) when unset.
     max_team_size: PositiveInt | None = None
+    """brig's setMaxTeamSize and galley's maxTeamSize, kept equal; the chart default (10000) when unset."""
     max_conversation_size: Annotated[int, Field(gt=0, le=FANOUT_LIMIT)] = 500
+    """Maximum conversation size (≤ 2000, the fan-out limit)."""
 
     def warnings(self) -> list[str]:
         if self.max_team_size is not None and self.max_team_size > FANOUT_LIMIT:
@@ -577,9 +647,13 @@ class ChartSource(Model):
     """A helm chart from a repository (pinned version) or a local path."""
 
     chart: str
+    """Chart name."""
     repo: Url | None = None
+    """Helm repository URL."""
     version: str | None = None
+    """Pinned chart version."""
     path: str | None = None
+    """Local chart path instead of repo+version."""
 
     @model_validator(mode="after")
     def _check(self) -> ChartSource:
@@ -600,68 +674,104 @@ def _wire_chart(name: str) -> ChartSource:
 
 class Charts(Model):
     wire_server: ChartSource = _wire_chart("wire-server")
+    """wire-server umbrella chart."""
     nginx_ingress_services: ChartSource = _wire_chart("nginx-ingress-services")
+    """nginx-ingress-services chart."""
     team_settings: ChartSource = ChartSource(chart="team-settings", repo=WIRE_CHARTS, version="4.14.0")
+    """team-settings chart."""
     account_pages: ChartSource = ChartSource(chart="account-pages", repo=WIRE_CHARTS, version="4.14.0")
+    """account-pages chart."""
     ingress_nginx: ChartSource = ChartSource(
         chart="ingress-nginx", repo="https://kubernetes.github.io/ingress-nginx", version="4.12.1"
     )
+    """ingress-nginx controller chart (ingress.controller awsNlb/metallb)."""
     metallb: ChartSource = ChartSource(chart="metallb", repo="https://metallb.github.io/metallb", version="0.14.9")
+    """metallb chart (ingress.controller metallb)."""
 
 
 class WebApps(Model):
     team_settings: bool = False
+    """Deploy team-settings (teams.<domain>)."""
     account_pages: bool = False
-    # IS_SELF_HOSTED for team-settings and account-pages (guide: "Marking an installation as self-hosted").
+    """Deploy account-pages (account.<domain>)."""
     self_hosted: bool = True
+    """IS_SELF_HOSTED for team-settings and account-pages (guide: "Marking an installation as self-hosted")."""
 
 
 class LinkPreviews(Model):
     """The `proxy` service's third-party API keys (guide: "3rd-party proxying")."""
 
     enabled: bool = False
+    """Deploy the proxy service (tags.proxy)."""
     youtube: SecretStr | None = None
+    """YouTube API key."""
     googlemaps: SecretStr | None = None
+    """Google Maps API key."""
     soundcloud: SecretStr | None = None
+    """SoundCloud API key."""
     giphy: SecretStr | None = None
+    """Giphy API key."""
     spotify: SecretStr | None = None
+    """Spotify credentials (`Basic …`)."""
 
 
 class Replicas(Model):
     brig: PositiveInt = 3
+    """brig replicas."""
     galley: PositiveInt = 3
+    """galley replicas."""
     gundeck: PositiveInt = 3
+    """gundeck replicas."""
     cannon: PositiveInt = 3
+    """cannon replicas (also the cannon pod names in noProxyList)."""
     cargohold: PositiveInt = 3
+    """cargohold replicas."""
     spar: PositiveInt = 3
+    """spar replicas."""
     nginz: PositiveInt = 3
+    """nginz replicas."""
     proxy: PositiveInt = 3
+    """proxy replicas."""
     background_worker: PositiveInt = 1
+    """background-worker replicas."""
     webapp: PositiveInt = 3
+    """webapp, team-settings and account-pages replicas."""
 
 
 class Database(Model):
     host: Hostname
+    """Hostname the services connect to."""
     port: Port | None = None
+    """Port; the chart default when unset."""
 
 
 class CredentialedDatabase(Database):
     username: SecretStr | None = None
+    """User name."""
     password: SecretStr | None = None
+    """Password."""
 
 
 class Postgresql(Database):
     user: str = "wire-server"
+    """Database user."""
     dbname: str = "wire-server"
+    """Database name."""
     password: SecretStr | None = None
+    """Password (pgPassword)."""
 
 
 class Databases(Model):
     cassandra: Database = Database(host="cassandra-external")
+    """Cassandra."""
     elasticsearch: Database = Database(host="elasticsearch-external")
+    """Elasticsearch."""
     rabbitmq: CredentialedDatabase = CredentialedDatabase(host="rabbitmq-external")
+    """RabbitMQ."""
     redis: Database = Database(host="databases-ephemeral-redis-ephemeral")
+    """Redis (gundeck)."""
     postgresql: Postgresql = Postgresql(host="postgresql-external-rw")
+    """PostgreSQL."""
 
     def hosts(self) -> list[str]:
         return [db.host for db in (self.cassandra, self.elasticsearch, self.rabbitmq, self.redis, self.postgresql)]
@@ -671,8 +781,11 @@ class ServiceSecrets(Model):
     """Secrets of the wire-server chart that have nothing to do with AWS."""
 
     zauth_public_keys: SecretStr | None = None
+    """zAuth public keys (brig, nginz and cannon's nginz)."""
     zauth_private_keys: SecretStr | None = None
+    """zAuth private keys (brig)."""
     turn_secret: SecretStr | None = None
+    """TURN shared secret (brig)."""
 
 
 class IngressMode(str, Enum):
@@ -685,9 +798,11 @@ class Ingress(Model):
     """The entry point (guide: "Load balancer on cloud-provider" / "... on bare metal servers")."""
 
     controller: IngressMode = IngressMode.NONE
-    # metallb: address pool (CIDRs or ranges) the controller's LoadBalancer service may take.
+    """`none`, `awsNlb` (ingress-nginx behind an AWS NLB) or `metallb` (bare metal)."""
     metallb_addresses: list[str] = []
+    """metallb: address pool (CIDRs or ranges) the controller's LoadBalancer service may take."""
     ingress_class: str = "nginx"
+    """Ingress class of the Wire ingresses."""
 
     @model_validator(mode="after")
     def _check(self) -> Ingress:
@@ -702,45 +817,71 @@ class AwsEndpoints(Model):
     """Endpoints the services use; derived from the region unless an emulator is used (dev)."""
 
     sqs: Url | None = None
+    """SQS endpoint the services use."""
     sns: Url | None = None
+    """SNS endpoint the services use."""
     ses: Url | None = None
+    """SES endpoint brig uses."""
     dynamodb: Url | None = None
+    """DynamoDB endpoint brig uses."""
     s3: Url | None = None
+    """S3 endpoint cargohold uses."""
 
 
 # --- the stack ---------------------------------------------------------------------------------------
 
 
 class StackConfig(Model):
-    environment: Annotated[str, Field(description="name prefix")]
+    environment: str
+    """Name prefix of every AWS resource and gundeck's arnEnv (lower-case letters and digits)."""
     domain: Hostname
-    # AWS region, from `aws:region`.
+    """Base domain: the Wire hostnames are `<host>.<domain>`."""
     region: str
-    # Protect stateful resources and retain them on delete (defaults to environment == 'prod').
+    """AWS region, from `aws:region`."""
     production: bool | None = None
+    """Protect stateful resources and retain them on delete (defaults to environment == 'prod')."""
     kubernetes: Kubernetes = Kubernetes()
+    """Where the releases go."""
     service_credentials: ServiceCredentials = ServiceCredentials(mode=CredentialsMode.STATIC_KEYS)
+    """How the services authenticate to AWS."""
     push: Push = Push()
+    """Push notifications (gundeck)."""
     email: Email
+    """Email (brig)."""
     assets: Assets = Assets()
+    """Asset storage (cargohold)."""
     features: Features = Features()
+    """Optional queues and table."""
     dns: Dns | None = None
+    """Route53 records; none are managed when unset."""
     proxy: HttpProxy = HttpProxy()
+    """Outbound HTTP(S) proxy (guide: "Redirect some traffic through a http(s) proxy")."""
     cannon: Cannon = Cannon()
+    """Websocket service."""
     nginz: Nginz = Nginz()
+    """nginz upstreams (guide: "Control nginz upstreams")."""
     teams: Teams = Teams()
+    """Team and conversation size."""
     web_apps: WebApps = WebApps()
+    """team-settings, account-pages and IS_SELF_HOSTED."""
     link_previews: LinkPreviews = LinkPreviews()
+    """Link previews through the proxy service."""
     replicas: Replicas = Replicas()
+    """Replica counts (3 for high availability)."""
     databases: Databases = Databases()
+    """External databases."""
     secrets: ServiceSecrets = ServiceSecrets()
+    """Service secrets unrelated to AWS."""
     charts: Charts = Charts()
+    """Chart sources."""
     ingress: Ingress = Ingress()
+    """Entry point (ingress controller and its load balancer)."""
     service_endpoints: AwsEndpoints = AwsEndpoints()
-    # Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages).
+    """AWS endpoints as the services see them (emulators); derived from the region when unset."""
     extra_values: dict[str, dict[str, Any]] = {}
-    # The guide's "Sign up with a phone number": rejected, see _no_sms.
+    """Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages)."""
     sms: Any = None
+    """The guide's "Sign up with a phone number": rejected, see _no_sms."""
 
     @model_validator(mode="before")
     @classmethod
@@ -907,8 +1048,8 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class LoadedConfig:
     config: StackConfig
-    # Required secrets not set yet (only tolerated by the offline plan, which fills placeholders).
     missing_secrets: tuple[str, ...] = ()
+    """Required secrets not set yet (only tolerated by the offline plan, which fills placeholders)."""
 
 
 PLACEHOLDER = "[secret]"
