@@ -1,0 +1,114 @@
+"""boto3 clients for the stack's region and endpoints, and the error codes `verify` tells apart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+# Fail fast instead of botocore's default of many retries: verify is run by a person waiting for it.
+_BASE_CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"})
+
+ACCESS_DENIED = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "AuthorizationError",
+        "UnauthorizedOperation",
+        "AuthorizationErrorException",
+        "Forbidden",
+        "403",
+    }
+)
+NOT_FOUND = frozenset(
+    {
+        "AWS.SimpleQueueService.NonExistentQueue",
+        "QueueDoesNotExist",
+        "NotFound",
+        "NotFoundException",
+        "ResourceNotFoundException",
+        "NoSuchBucket",
+        "NoSuchKey",
+        "NoSuchHostedZone",
+        "404",
+    }
+)
+BAD_CREDENTIALS = frozenset(
+    {
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "UnrecognizedClientException",
+        "ExpiredToken",
+        "InvalidAccessKeyId",
+    }
+)
+
+
+def error_code(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", "Unknown"))
+    return type(error).__name__
+
+
+def describe(error: Exception) -> str:
+    """A short error text; never includes credentials (botocore messages don't)."""
+    if isinstance(error, ClientError):
+        err = error.response.get("Error", {})
+        message = err.get("Message") or ""
+        return f"{err.get('Code', 'Unknown')}: {message}".rstrip(": ")
+    return f"{type(error).__name__}: {error}"
+
+
+AwsError = (ClientError, BotoCoreError)
+
+
+def stack_endpoints(value: Any) -> dict[str, str]:
+    """`aws:endpoints` (a list of one-key-per-service dicts in Pulumi's schema) as service -> URL."""
+    items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    merged: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Mapping):
+            merged.update({str(key): str(url) for key, url in item.items() if url})
+    return merged
+
+
+@dataclass
+class Aws:
+    """Clients per (service, region, endpoint, addressing style), created on first use."""
+
+    session: boto3.Session
+    region: str
+    # boto3 service name -> endpoint URL (the stack's `aws:endpoints`); `override` wins over all.
+    endpoints: dict[str, str] = field(default_factory=dict)
+    override: str | None = None
+    _cache: dict[tuple[str, str, str | None, str | None], Any] = field(default_factory=dict)
+
+    def endpoint(self, service: str, explicit: str | None = None) -> str | None:
+        return self.override or explicit or self.endpoints.get(service)
+
+    def client(
+        self,
+        service: str,
+        *,
+        region: str | None = None,
+        endpoint: str | None = None,
+        addressing_style: str | None = None,
+    ) -> Any:
+        region = region or self.region
+        url = self.endpoint(service, endpoint)
+        key = (service, region, url, addressing_style)
+        if key not in self._cache:
+            config = _BASE_CONFIG
+            if addressing_style:
+                config = config.merge(Config(s3={"addressing_style": addressing_style}))
+            self._cache[key] = self.session.client(service, region_name=region, endpoint_url=url, config=config)
+        return self._cache[key]
+
+
+def session(profile: str | None = None) -> boto3.Session:
+    """The standard credential chain (env, profile, web identity, container, instance profile)."""
+    return boto3.Session(profile_name=profile) if profile else boto3.Session()

@@ -1,0 +1,338 @@
+"""The checks, one small function per resource; each returns `Result`s and never raises on AWS errors."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from components import naming
+from verify.aws import ACCESS_DENIED, BAD_CREDENTIALS, NOT_FOUND, AwsError, describe, error_code
+from verify.expected import Record, SesTarget
+from verify.results import Result, fail, ok, warn
+
+# SES accounts in the sandbox may send 200 messages a day, to verified addresses only.
+SANDBOX_DAILY_QUOTA = 200
+PROBE_PREFIX = "verify/"
+
+
+def _denied_or(error: Exception, check: str, resource: str, action: str, otherwise: str) -> Result:
+    if error_code(error) in ACCESS_DENIED:
+        return fail(check, resource, f"access denied ({action}): grant it to the credentials verify runs with")
+    return fail(check, resource, f"{otherwise}: {describe(error)}")
+
+
+# --- credentials ---------------------------------------------------------------------------------
+
+
+def caller_identity(sts: Any, check: str, expected_account: str | None, why: str) -> tuple[Result, str | None]:
+    """sts:GetCallerIdentity, and whether the caller is in the account the configuration names."""
+    try:
+        identity = sts.get_caller_identity()
+    except AwsError as error:
+        hint = "the access key is unknown or its secret is wrong" if error_code(error) in BAD_CREDENTIALS else ""
+        message = f"sts:GetCallerIdentity failed ({describe(error)})"
+        return fail(check, "sts", f"{message}; {hint or 'check AWS_PROFILE / AWS_ACCESS_KEY_ID or the role'}"), None
+    account, arn = str(identity["Account"]), str(identity["Arn"])
+    if expected_account and account != expected_account:
+        return fail(
+            check,
+            arn,
+            f"account {account} is not {expected_account} ({why}); use credentials for account {expected_account}",
+        ), account
+    return ok(check, arn, f"authenticated in account {account}"), account
+
+
+# --- SQS -----------------------------------------------------------------------------------------
+
+
+def queue(
+    sqs: Any, name: str, *, check: str, region: str, fifo: bool = False, attributes: bool = True
+) -> tuple[list[Result], str | None]:
+    """GetQueueUrl (the call every service makes at startup), then encryption, DLQ and FIFO type."""
+    try:
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    except AwsError as error:
+        if error_code(error) in NOT_FOUND:
+            message = f"not found in region {region}: create it (pulumi up) or fix the region in the stack"
+            return [fail(check, name, message)], None
+        return [_denied_or(error, check, name, "sqs:GetQueueUrl", "cannot get the queue URL")], None
+    results = [ok(check, name, f"reachable in {region} ({url})")]
+    if not attributes:
+        return results, None
+    try:
+        attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    except AwsError as error:
+        return [*results, warn(check, name, f"cannot read the attributes ({describe(error)})")], None
+    results += [queue_encryption(attrs, check, name), *dead_letter_queue(sqs, attrs, check, name)]
+    if fifo:
+        is_fifo = attrs.get("FifoQueue") == "true"
+        results.append(
+            ok(check, name, "FIFO queue")
+            if is_fifo
+            else fail(check, name, "not a FIFO queue: the journal needs ordering; recreate it as FIFO (.fifo)")
+        )
+    return results, attrs.get("QueueArn")
+
+
+def queue_encryption(attrs: dict[str, str], check: str, name: str) -> Result:
+    if attrs.get("KmsMasterKeyId"):
+        return ok(check, name, f"encrypted with KMS key {attrs['KmsMasterKeyId']}")
+    if attrs.get("SqsManagedSseEnabled") == "true":
+        return ok(check, name, "encrypted (SSE-SQS)")
+    return fail(check, name, "not encrypted: enable SqsManagedSseEnabled or set KmsMasterKeyId")
+
+
+def dead_letter_queue(sqs: Any, attrs: dict[str, str], check: str, name: str) -> list[Result]:
+    dlq_name = naming.dead_letter_queue(name)
+    raw = attrs.get("RedrivePolicy")
+    if not raw:
+        return [fail(check, name, f"no dead-letter queue: set a RedrivePolicy to {dlq_name} (poison messages loop)")]
+    try:
+        target = str(json.loads(raw)["deadLetterTargetArn"]).rsplit(":", 1)[-1]
+    except (ValueError, KeyError, TypeError):
+        return [fail(check, name, f"RedrivePolicy is not valid JSON with deadLetterTargetArn: {raw}")]
+    try:
+        sqs.get_queue_url(QueueName=target)
+    except AwsError as error:
+        return [fail(check, name, f"its dead-letter queue {target} is not reachable ({describe(error)}): create it")]
+    if target != dlq_name:
+        return [warn(check, name, f"dead-letter queue is {target}, expected {dlq_name}")]
+    return [ok(check, name, f"dead-letter queue {target}")]
+
+
+# --- SNS -----------------------------------------------------------------------------------------
+
+
+def subscription(sns: Any, topic_arn: str, queue_name: str, queue_arn: str | None, *, check: str) -> Result:
+    """The topic delivers to the queue with raw message delivery (the services parse the raw JSON)."""
+    resource = f"{topic_arn} -> {queue_name}"
+    if queue_arn is None:
+        return fail(check, resource, "the queue is missing or unreadable, so nothing can be delivered to it")
+    try:
+        subscriptions = [
+            sub
+            for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic_arn)
+            for sub in page.get("Subscriptions", [])
+        ]
+    except AwsError as error:
+        if error_code(error) in NOT_FOUND:
+            return fail(check, resource, "the topic does not exist: create it (pulumi up)")
+        return _denied_or(error, check, resource, "sns:ListSubscriptionsByTopic", "cannot list subscriptions")
+    matching = [sub for sub in subscriptions if sub.get("Protocol") == "sqs" and sub.get("Endpoint") == queue_arn]
+    if not matching:
+        return fail(check, resource, "the topic does not deliver to the queue: subscribe it (protocol sqs, raw)")
+    sub_arn = str(matching[0]["SubscriptionArn"])
+    if not sub_arn.startswith("arn:"):
+        return fail(check, resource, f"the subscription is {sub_arn}: confirm it")
+    try:
+        attrs = sns.get_subscription_attributes(SubscriptionArn=sub_arn)["Attributes"]
+    except AwsError as error:
+        return _denied_or(error, check, resource, "sns:GetSubscriptionAttributes", "cannot read the subscription")
+    if attrs.get("RawMessageDelivery") != "true":
+        return fail(
+            check,
+            resource,
+            "subscription without raw message delivery: the service parses the raw JSON; set RawMessageDelivery=true",
+        )
+    return ok(check, resource, "subscribed with raw message delivery")
+
+
+def platform_application(sns: Any, name: str, arn: str, *, check: str) -> Result:
+    try:
+        attrs = sns.get_platform_application_attributes(PlatformApplicationArn=arn)["Attributes"]
+    except AwsError as error:
+        if error_code(error) in NOT_FOUND:
+            return fail(check, name, f"platform application {arn} does not exist: add it to push.apps and pulumi up")
+        return _denied_or(error, check, name, "sns:GetPlatformApplicationAttributes", "cannot read it")
+    # AWS disables an application when APNS/FCM rejects its credentials.
+    if str(attrs.get("Enabled", "true")).lower() == "false":
+        return fail(check, name, "disabled: the push credentials were rejected or expired; renew them and pulumi up")
+    return ok(check, name, "exists and is enabled")
+
+
+# --- SES -----------------------------------------------------------------------------------------
+
+
+def ses(client: Any, target: SesTarget, *, check: str = "brig ses") -> list[Result]:
+    identity = target.identity
+    results: list[Result] = []
+    try:
+        attrs = client.get_identity_verification_attributes(Identities=[identity])["VerificationAttributes"]
+        status = attrs.get(identity, {}).get("VerificationStatus")
+        if status == "Success":
+            results.append(ok(check, identity, "domain identity verified"))
+        elif status is None:
+            results.append(fail(check, identity, "not an SES identity in this region: create it (pulumi up)"))
+        else:
+            results.append(
+                fail(check, identity, f"domain identity {status}: publish the _amazonses TXT record and wait")
+            )
+        dkim = client.get_identity_dkim_attributes(Identities=[identity])["DkimAttributes"].get(identity, {})
+        if dkim.get("DkimEnabled") and dkim.get("DkimVerificationStatus") == "Success":
+            results.append(ok(check, identity, "DKIM verified"))
+        else:
+            state = dkim.get("DkimVerificationStatus", "NotStarted")
+            results.append(fail(check, identity, f"DKIM {state}: publish the <token>._domainkey CNAME records"))
+        quota = client.get_send_quota()
+        if float(quota.get("Max24HourSend", 0)) <= SANDBOX_DAILY_QUOTA:
+            results.append(
+                warn(
+                    check,
+                    "sending quota",
+                    f"{quota.get('Max24HourSend'):g} emails/24 h: the account is still in the SES sandbox (mail "
+                    "only to verified addresses); request production access in the SES console",
+                )
+            )
+        else:
+            results.append(ok(check, "sending quota", f"{quota['Max24HourSend']:g} emails/24 h (production access)"))
+        results.append(_notification_topics(client, target, check))
+    except AwsError as error:
+        results.append(_denied_or(error, check, identity, "ses:GetIdentity*", "cannot read the SES identity"))
+    return results
+
+
+def _notification_topics(client: Any, target: SesTarget, check: str) -> Result:
+    attrs = client.get_identity_notification_attributes(Identities=[target.identity])["NotificationAttributes"]
+    current = attrs.get(target.identity, {})
+    wrong = [kind for kind in ("Bounce", "Complaint") if current.get(f"{kind}Topic") != target.topic_arn]
+    if wrong:
+        # Feedback may also flow through a configuration set's event destination: a warning only.
+        return warn(
+            check,
+            target.identity,
+            f"{' and '.join(wrong)} notifications do not go to {target.topic_arn}; brig will not see them",
+        )
+    return ok(check, target.identity, f"bounces and complaints go to {target.topic_arn}")
+
+
+# --- DynamoDB ------------------------------------------------------------------------------------
+
+
+def table(dynamodb: Any, name: str, *, check: str = "brig prekeys") -> Result:
+    try:
+        desc = dynamodb.describe_table(TableName=name)["Table"]
+    except AwsError as error:
+        if error_code(error) in NOT_FOUND:
+            return fail(check, name, "table not found: create it (features.prekeyTable) or set it to false")
+        return _denied_or(error, check, name, "dynamodb:DescribeTable", "cannot describe the table")
+    hash_keys = [key["AttributeName"] for key in desc.get("KeySchema", []) if key.get("KeyType") == "HASH"]
+    if hash_keys != ["client"]:
+        return fail(check, name, f"hash key is {hash_keys}, brig needs 'client' (S): recreate the table")
+    if desc.get("TableStatus") != "ACTIVE":
+        return fail(check, name, f"table is {desc.get('TableStatus')}, not ACTIVE")
+    return ok(check, name, "ACTIVE with hash key 'client'")
+
+
+# --- S3 ------------------------------------------------------------------------------------------
+
+
+def bucket(s3: Any, name: str, *, check: str = "cargohold bucket") -> list[Result]:
+    try:
+        s3.head_bucket(Bucket=name)
+    except AwsError as error:
+        if error_code(error) in NOT_FOUND:
+            return [fail(check, name, "bucket not found: create it (pulumi up) or fix assets.bucketName")]
+        return [_denied_or(error, check, name, "s3:ListBucket", "bucket not accessible (another account's?)")]
+    results = [ok(check, name, "exists")]
+    try:
+        block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+        public = [
+            key
+            for key in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+            if not block.get(key)
+        ]
+        results.append(
+            fail(check, name, f"public access not fully blocked ({', '.join(public)} false): set all four to true")
+            if public
+            else ok(check, name, "public access blocked (all four settings)")
+        )
+    except AwsError as error:
+        if error_code(error) == "NoSuchPublicAccessBlockConfiguration":
+            results.append(fail(check, name, "no public access block: the bucket may be made public; block all four"))
+        else:
+            results.append(_denied_or(error, check, name, "s3:GetBucketPublicAccessBlock", "cannot read it"))
+    try:
+        rules = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
+        algorithms = sorted({rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] for rule in rules})
+        results.append(ok(check, name, f"default encryption {', '.join(algorithms)}"))
+    except AwsError as error:
+        if error_code(error) == "ServerSideEncryptionConfigurationNotFoundError":
+            results.append(fail(check, name, "no default encryption: set SSE-S3 or SSE-KMS"))
+        else:
+            results.append(_denied_or(error, check, name, "s3:GetEncryptionConfiguration", "cannot read it"))
+    return results
+
+
+def round_trip(s3: Any, name: str, style: str, *, check: str = "cargohold bucket") -> Result:
+    """PutObject, GetObject and DeleteObject of a small object, as cargohold does with its assets."""
+    key = f"{PROBE_PREFIX}{uuid.uuid4()}.txt"
+    body = b"wire-infra verify probe\n"
+    resource = f"s3://{name}/{key}"
+    step = "s3:PutObject"
+    try:
+        s3.put_object(Bucket=name, Key=key, Body=body)
+        step = "s3:GetObject"
+        read = s3.get_object(Bucket=name, Key=key)["Body"].read()
+        step = "s3:DeleteObject"
+        s3.delete_object(Bucket=name, Key=key)
+    except AwsError as error:
+        return _denied_or(error, check, resource, step, f"{step} failed ({style} addressing)")
+    if read != body:
+        return fail(check, resource, "the object read back differs from the one written")
+    return ok(check, name, f"put/get/delete round trip works ({style} addressing)")
+
+
+# --- Route53 -------------------------------------------------------------------------------------
+
+
+def _fqdn(name: str) -> str:
+    return name.rstrip(".").lower().replace("\\052", "*")
+
+
+def _values(record_set: dict[str, Any]) -> set[str]:
+    alias = record_set.get("AliasTarget")
+    if alias:
+        return {_fqdn(alias["DNSName"]).removeprefix("dualstack.")}
+    values = {str(item["Value"]) for item in record_set.get("ResourceRecords", [])}
+    if record_set.get("Type") == "SRV":
+        # "priority weight port target": only the target can be derived.
+        return {_fqdn(value.split()[-1]) for value in values}
+    return {_fqdn(value) for value in values}
+
+
+def dns(route53: Any, zone_id: str, expected: Iterable[Record], *, check: str = "dns") -> list[Result]:
+    try:
+        sets = [
+            record
+            for page in route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id)
+            for record in page["ResourceRecordSets"]
+        ]
+    except AwsError as error:
+        if error_code(error) in NOT_FOUND or error_code(error) == "NoSuchHostedZone":
+            return [fail(check, zone_id, "hosted zone not found: fix dns.zoneId")]
+        return [_denied_or(error, check, zone_id, "route53:ListResourceRecordSets", "cannot list the zone")]
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for record_set in sets:
+        by_name.setdefault(_fqdn(record_set["Name"]), []).append(record_set)
+    return [_record(check, zone_id, record, by_name.get(record.name, [])) for record in expected]
+
+
+def _record(check: str, zone_id: str, record: Record, found: list[dict[str, Any]]) -> Result:
+    wanted = "/".join(record.types) or "any"
+    if not found:
+        return fail(check, record.name, f"no {wanted} record in zone {zone_id}: create it (dns.hosts, pulumi up)")
+    matching = [item for item in found if not record.types or item["Type"] in record.types]
+    if not matching:
+        types = ", ".join(sorted({item["Type"] for item in found}))
+        return fail(check, record.name, f"has {types} records, expected {wanted}")
+    if record.targets:
+        values = set().union(*(_values(item) for item in matching))
+        targets = {_fqdn(target) for target in record.targets}
+        if not targets <= values:
+            return fail(
+                check, record.name, f"points to {', '.join(sorted(values))}, expected {', '.join(sorted(targets))}"
+            )
+        return ok(check, record.name, f"{matching[0]['Type']} -> {', '.join(sorted(targets))}")
+    return ok(check, record.name, f"{matching[0]['Type']} record exists")

@@ -1,0 +1,81 @@
+"""Command line: `python -m verify --stack <stack> [--outputs FILE|-] [--json] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from components.config import ConfigError, StackConfig, load_config
+from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
+from verify.aws import Aws, session, stack_endpoints
+from verify.results import exit_code, render_json, render_text
+from verify.run import run
+from verify.service import SERVICES
+
+EPILOG = """\
+Credentials come from the standard AWS chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, web identity, ...).
+Exit code: 0 when every required check passes (warnings don't count), 1 when one fails, 2 on bad input.
+Examples:
+  pulumi stack output -s prod --json --show-secrets | python -m verify --stack prod --outputs -
+  AWS_PROFILE=prod-cargohold python -m verify --stack prod --as-service cargohold
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m verify",
+        description="Check the live AWS resources of a wire-infra stack (read-only, plus one S3 probe object "
+        "under verify/ that is deleted again).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    p.add_argument(
+        "--outputs", metavar="FILE|-", help="`pulumi stack output --json --show-secrets` (file, or - for stdin)"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print the results as JSON (list of check/resource/status/message)"
+    )
+    p.add_argument("--as-service", choices=SERVICES, help="run the service's own calls with the ambient credentials")
+    p.add_argument("--region", help="AWS region (default: the stack's aws:region)")
+    p.add_argument("--endpoint-url", help="one endpoint for every AWS service (overrides the stack's aws:endpoints)")
+    p.add_argument("--push-profile", help="AWS profile with Wire's push keys (push mode external)")
+    p.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    return p
+
+
+def read_outputs(source: str | None) -> dict[str, Any]:
+    if source is None:
+        return {}
+    text = sys.stdin.read() if source == "-" else Path(source).read_text()
+    data = json.loads(text) if text.strip() else {}
+    if not isinstance(data, dict):
+        raise ValueError("stack outputs must be a JSON object (pulumi stack output --json)")
+    return data
+
+
+def load(stack: StackFile, region: str | None) -> StackConfig:
+    # Secrets cannot be decrypted here and verify needs none of them.
+    return load_config(
+        stack.namespace(), region=region or stack.region, secret_keys=stack.wire_secret_keys, allow_missing_secrets=True
+    ).config
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        stack = read_stack_file(args.stack, args.stack_dir)
+        cfg = load(stack, args.region)
+        outputs = read_outputs(args.outputs)
+    except (FileNotFoundError, ValueError, ConfigError) as error:
+        print(f"verify: {error}", file=sys.stderr)
+        return 2
+    endpoints = stack_endpoints(stack.config.get("aws:endpoints"))
+    aws = Aws(session(), cfg.region, endpoints, args.endpoint_url)
+    push_aws = Aws(session(args.push_profile), cfg.region, endpoints, args.endpoint_url) if args.push_profile else None
+    results = run(cfg, outputs, aws, push_aws=push_aws, as_service=args.as_service)
+    print(render_json(results) if args.json else render_text(results))
+    return exit_code(results)

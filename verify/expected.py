@@ -1,0 +1,168 @@
+"""What the stack should have created: names from the stack outputs, else derived offline.
+
+Every name comes from `components.naming` and `StackConfig`, the same functions the Pulumi program
+uses, so verify never respells a name. The outputs (`pulumi stack output --json --show-secrets`)
+win where given: they are what was actually created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from components import naming
+from components.config import EmailMode, PushMode, StackConfig
+
+
+@dataclass(frozen=True)
+class PushTarget:
+    """Where gundeck's queue lives: our account, or Wire's account in `external` mode."""
+
+    mode: str
+    account: str | None
+    region: str
+    queue: str
+    # External mode: the SQS endpoint Wire sent; otherwise the stack's endpoints apply.
+    sqs_endpoint: str | None
+    arn_env: str
+    topic_arn: str | None
+    # Platform application name (`<arnEnv>-<app>`) -> ARN.
+    apps: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SesTarget:
+    identity: str
+    sender: str
+    queue: str
+    topic_arn: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One Route53 record set a Wire hostname needs."""
+
+    name: str
+    # Accepted record types; the target is checked only when it can be derived from the config.
+    types: tuple[str, ...]
+    targets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Expected:
+    environment: str
+    region: str
+    # Account the stack was deployed to (outputs), or the caller's account when not given.
+    account: str | None
+    push: PushTarget | None
+    brig_internal_queue: str
+    ses: SesTarget | None
+    prekey_table: str | None
+    user_journal_queue: str | None
+    team_events_queue: str | None
+    bucket: str
+    addressing_style: str
+    zone_id: str | None
+    records: tuple[Record, ...]
+    service_role_arns: dict[str, str] = field(default_factory=dict)
+
+
+def sns_arn(region: str, account: str, resource: str) -> str:
+    return f"arn:aws:sns:{region}:{account}:{resource}"
+
+
+def _out(outputs: dict[str, Any], key: str) -> Any:
+    value = outputs.get(key)
+    return value if value not in (None, "", [], {}) else None
+
+
+def push_target(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> PushTarget | None:
+    mode = cfg.push.mode
+    if mode == PushMode.DISABLED:
+        return None
+    if mode == PushMode.EXTERNAL and cfg.push.external is not None:
+        ext = cfg.push.external
+        # Wire's account: only the queue is ours to check (no apps, no topic).
+        return PushTarget(str(mode), ext.account, ext.region, ext.queue_name, ext.sqs_endpoint, ext.arn_env, None)
+    arn_env = _out(outputs, "pushArnEnv") or cfg.arn_env
+    region = _out(outputs, "awsRegion") or cfg.region
+    apps: dict[str, str] = {}
+    for app in cfg.push.apps:
+        name = naming.platform_application(arn_env, app.name)
+        apps[name] = sns_arn(region, account, f"app/{app.platform}/{name}") if account else ""
+    for arn in (_out(outputs, "pushPlatformApplicationArns") or {}).values():
+        apps[str(arn).rsplit("/", 1)[-1]] = str(arn)
+    topic = _out(outputs, "pushEventsTopicArn")
+    if topic is None and account:
+        topic = sns_arn(region, account, naming.push_events_topic(cfg.environment))
+    queue = _out(outputs, "gundeckQueueName") or naming.gundeck_queue(cfg.environment)
+    return PushTarget(str(mode), account, cfg.region, queue, None, arn_env, topic, apps)
+
+
+def ses_target(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> SesTarget | None:
+    if cfg.email.mode != EmailMode.SES:
+        return None
+    topic = _out(outputs, "sesFeedbackTopicArn")
+    if topic is None:
+        topic = sns_arn(cfg.region, account or "<account>", naming.email_events_topic(cfg.environment))
+    return SesTarget(
+        identity=_out(outputs, "sesIdentity") or cfg.domain,
+        sender=_out(outputs, "sesSender") or cfg.email.sender,
+        queue=_out(outputs, "sesQueueName") or naming.brig_email_queue(cfg.environment),
+        topic_arn=topic,
+    )
+
+
+def records(cfg: StackConfig, outputs: dict[str, Any]) -> tuple[Record, ...]:
+    if cfg.dns is None:
+        return ()
+    target = cfg.dns.target
+    if target.hostname and target.alias_zone_id:
+        types, targets = ("A",), (target.hostname,)
+    elif target.hostname:
+        types, targets = ("CNAME",), (target.hostname,)
+    elif target.ips:
+        types, targets = ("A",), tuple(target.ips)
+    else:
+        # The ingress controller's load balancer: known only after the release is up.
+        types, targets = ("A", "AAAA", "CNAME"), ()
+    found = [Record(naming.hostname(str(host), cfg.domain), types, targets) for host in cfg.dns.hosts]
+    wslb = cfg.cannon.websocket_load_balancer
+    if wslb.enabled and wslb.hostname:
+        found.append(Record(wslb.hostname, ("A", "AAAA", "CNAME")))
+    if cfg.dns.federation_srv:
+        found.append(Record(naming.federator_srv(cfg.domain), ("SRV",), (naming.hostname("federator", cfg.domain),)))
+    known = {record.name for record in found}
+    for fqdn in _out(outputs, "dnsRecords") or []:
+        name = str(fqdn).rstrip(".").lower()
+        if name not in known:
+            found.append(Record(name, ()))
+            known.add(name)
+    return tuple(found)
+
+
+def expected(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> Expected:
+    """Everything verify checks. `account` is the deployed account (outputs) or the caller's."""
+    env = cfg.environment
+    account = _out(outputs, "awsAccountId") or account
+    features = cfg.features
+    return Expected(
+        environment=env,
+        region=cfg.region,
+        account=account,
+        push=push_target(cfg, outputs, account),
+        brig_internal_queue=_out(outputs, "brigInternalQueueName") or naming.brig_internal_queue(env),
+        ses=ses_target(cfg, outputs, account),
+        prekey_table=(_out(outputs, "prekeyTableName") or naming.prekey_table(env)) if features.prekey_table else None,
+        user_journal_queue=(_out(outputs, "userJournalQueueName") or naming.user_journal_queue(env))
+        if features.user_journal
+        else None,
+        team_events_queue=(_out(outputs, "teamEventsQueueName") or naming.team_events_queue(env))
+        if features.team_events_journal
+        else None,
+        bucket=_out(outputs, "assetsBucketName") or cfg.bucket_name,
+        addressing_style=cfg.assets.s3_addressing_style,
+        zone_id=cfg.dns.zone_id if cfg.dns else None,
+        records=records(cfg, outputs),
+        service_role_arns={str(k): str(v) for k, v in (_out(outputs, "serviceRoleArns") or {}).items()},
+    )

@@ -1,0 +1,114 @@
+"""Run every check a stack configuration calls for, in the order an operator would fix them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.config import PushMode, StackConfig
+from verify import checks, service
+from verify.aws import Aws
+from verify.expected import Expected, PushTarget, expected
+from verify.results import Result, warn
+
+
+def run(
+    cfg: StackConfig,
+    outputs: dict[str, Any],
+    aws: Aws,
+    *,
+    push_aws: Aws | None = None,
+    as_service: str | None = None,
+) -> list[Result]:
+    """All results; `push_aws` holds Wire's push credentials in `external` mode (default: `aws`)."""
+    push_aws = push_aws or aws
+    external = cfg.push.mode == PushMode.EXTERNAL
+    deployed = outputs.get("awsAccountId") or None
+    if as_service == "gundeck" and external and cfg.push.external:
+        # gundeck's keys are Wire's: they live in Wire's account, not ours.
+        aws, deployed = push_aws, cfg.push.external.account
+    first, account = checks.caller_identity(
+        aws.client("sts"), "credentials", deployed, "the account in the stack outputs (awsAccountId)"
+    )
+    if account is None:
+        return [first]  # Nothing else can work without credentials; one clear line beats twenty.
+    results = [first]
+    exp = expected(cfg, outputs, account)
+    if as_service:
+        arn = first.resource
+        results.append(service.principal(f"{as_service} credentials", arn, as_service, exp))
+        return results + service.probes(as_service, exp, aws, push_aws)
+    if exp.push:
+        results += gundeck(exp.push, aws, push_aws, external)
+    results += brig(exp, aws)
+    results += galley(exp, aws)
+    results += cargohold(exp, aws)
+    if exp.zone_id:
+        results += checks.dns(aws.client("route53"), exp.zone_id, exp.records)
+    return results
+
+
+def gundeck(push: PushTarget, aws: Aws, push_aws: Aws, external: bool) -> list[Result]:
+    check = "gundeck queue"
+    results: list[Result] = []
+    if external:
+        # Wire's account: only the credentials Wire sent and the queue (the guide's get-queue-url check).
+        creds, account = checks.caller_identity(
+            push_aws.client("sts"),
+            "gundeck credentials",
+            push.account,
+            "push.external.account, Wire's push account; run with Wire's keys (--push-profile)",
+        )
+        results.append(creds)
+        if account is None:
+            return results
+        sqs = push_aws.client("sqs", region=push.region, endpoint=push.sqs_endpoint)
+        found, _ = checks.queue(sqs, push.queue, check=check, region=push.region, attributes=False)
+        return results + found
+    found, queue_arn = checks.queue(aws.client("sqs", region=push.region), push.queue, check=check, region=push.region)
+    results += found
+    sns = aws.client("sns", region=push.region)
+    results += [
+        checks.platform_application(sns, name, arn, check="gundeck push app") for name, arn in push.apps.items()
+    ]
+    if not push.apps:
+        results.append(warn("gundeck push app", push.arn_env, "no push.apps: clients get no mobile push"))
+    if push.topic_arn:
+        results.append(checks.subscription(sns, push.topic_arn, push.queue, queue_arn, check="gundeck events"))
+    return results
+
+
+def brig(exp: Expected, aws: Aws) -> list[Result]:
+    sqs = aws.client("sqs")
+    results, _ = checks.queue(sqs, exp.brig_internal_queue, check="brig internal queue", region=exp.region)
+    if exp.ses:
+        results += checks.ses(aws.client("ses"), exp.ses)
+        found, queue_arn = checks.queue(sqs, exp.ses.queue, check="brig ses queue", region=exp.region)
+        results += found
+        results.append(
+            checks.subscription(
+                aws.client("sns"), exp.ses.topic_arn, exp.ses.queue, queue_arn, check="brig ses feedback"
+            )
+        )
+    if exp.prekey_table:
+        results.append(checks.table(aws.client("dynamodb"), exp.prekey_table))
+    if exp.user_journal_queue:
+        found, _ = checks.queue(sqs, exp.user_journal_queue, check="brig user journal", region=exp.region, fifo=True)
+        results += found
+    return results
+
+
+def galley(exp: Expected, aws: Aws) -> list[Result]:
+    if not exp.team_events_queue:
+        return []
+    found, _ = checks.queue(
+        aws.client("sqs"), exp.team_events_queue, check="galley team journal", region=exp.region, fifo=True
+    )
+    return found
+
+
+def cargohold(exp: Expected, aws: Aws) -> list[Result]:
+    results = checks.bucket(aws.client("s3"), exp.bucket)
+    if results and results[0].status.value == "ok":
+        s3 = aws.client("s3", addressing_style=exp.addressing_style)
+        results.append(checks.round_trip(s3, exp.bucket, exp.addressing_style))
+    return results
