@@ -1,0 +1,147 @@
+"""Run the offline plan of a stack at two revisions and compare them (the impure half of `review`)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import tarfile
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from policy import rules
+from review.diff import diff_list, diff_release_values, diff_resources
+from review.render import StackReview, compare_outputs
+
+# Last lines of a failed plan's output shown in the comment (the whole output is in the log).
+ERROR_LINES = 40
+
+
+class PlanFailed(Exception):
+    pass
+
+
+@dataclass
+class PlanResult:
+    plan: dict[str, Any] = field(default_factory=dict)
+    # release -> values YAML text (the plan's `values/<release>.yaml`, redacted per leaf)
+    values: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    # The stack file does not exist in this tree (a stack added or removed by the change).
+    absent: bool = False
+
+    def values_trees(self) -> dict[str, Any]:
+        return {release: yaml.safe_load(text) for release, text in self.values.items()}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def repo_root(start: Path) -> Path:
+    return Path(git(start, "rev-parse", "--show-toplevel"))
+
+
+def describe(repo: Path, rev: str | None) -> str:
+    """Short SHA of a revision, or 'working tree'."""
+    if rev is None:
+        return "working tree"
+    return git(repo, "rev-parse", "--short", f"{rev}^{{commit}}")
+
+
+def export_tree(repo: Path, rev: str, dest: Path) -> Path:
+    """The files of a commit in `dest` (`git archive`: no worktree bookkeeping in a shared .git)."""
+    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=repo, check=True, capture_output=True).stdout
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def run_plan(root: Path, stack: str, out: Path, python: str = sys.executable) -> PlanResult:
+    """`python -m plan --stack <stack> --out <out>` in `root`, with the same interpreter (and venv) as us."""
+    if not (root / f"Pulumi.{stack}.yaml").exists():
+        return PlanResult(absent=True)
+    command = [python, "-m", "plan", "--stack", stack, "--out", str(out)]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:
+        output = (done.stdout + done.stderr).strip().splitlines()
+        tail = "\n".join(output[-ERROR_LINES:]) or f"exit status {done.returncode}"
+        return PlanResult(error=f"$ {' '.join(command[1:])}  (in {root.name})\n{tail}")
+    return read_plan(out)
+
+
+def read_plan(out: Path) -> PlanResult:
+    plan = rules.load_plan(out)[0]
+    values = {
+        release: (out / path).read_text()
+        for release, path in (plan.get("values") or {}).items()
+        if (out / path).exists()
+    }
+    return PlanResult(plan=plan, values=values)
+
+
+def stack_context(root: Path, stack: str) -> rules.Context:
+    """The policy context from the stack file (same interpretation as the pack's)."""
+    path = root / f"Pulumi.{stack}.yaml"
+    document = (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
+    config: Mapping[str, Any] = document.get("config") or {}
+    wire = {key.removeprefix("wire:"): value for key, value in config.items() if key.startswith("wire:")}
+    return rules.context_from_stack_config(wire)
+
+
+def violations(result: PlanResult, ctx: rules.Context) -> list[rules.Violation]:
+    if result.error or result.absent:
+        return []
+    return rules.check_plan(
+        result.plan,
+        irsa=ctx.irsa,
+        production=ctx.production,
+        values=result.values_trees(),
+        static_key_exempt=ctx.static_key_exempt,
+    )
+
+
+def compare(stack: str, base: PlanResult, head: PlanResult, labels: tuple[str, str], ctx: rules.Context) -> StackReview:
+    review = StackReview(stack=stack, base=labels[0], head=labels[1], base_error=base.error, head_error=head.error)
+    if head.error:
+        return review
+    review.resources = diff_resources(base.plan, head.plan)
+    review.values = diff_release_values(base.values, head.values)
+    review.outputs = compare_outputs(base.plan.get("outputs") or {}, head.plan.get("outputs") or {})
+    review.warnings_added, review.warnings_removed = diff_list(
+        base.plan.get("warnings") or [], head.plan.get("warnings") or []
+    )
+    review.secrets_added, review.secrets_removed = diff_list(
+        base.plan.get("secretsToSet") or [], head.plan.get("secretsToSet") or []
+    )
+    review.violations = violations(head, ctx)
+    review.base_violations = violations(base, ctx)
+    return review
+
+
+def review_stacks(
+    repo: Path, base_rev: str, head_rev: str | None, stacks: list[str], work: Path, jobs: int = 4
+) -> list[StackReview]:
+    """Plan every stack at base and head (in parallel: each plan is its own process) and compare."""
+    base_root = export_tree(repo, base_rev, work / "base-tree")
+    head_root = repo if head_rev is None else export_tree(repo, head_rev, work / "head-tree")
+    labels = (describe(repo, base_rev), describe(repo, head_rev))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        base_jobs = {s: pool.submit(run_plan, base_root, s, work / "base" / s) for s in stacks}
+        head_jobs = {s: pool.submit(run_plan, head_root, s, work / "head" / s) for s in stacks}
+        results = {s: (base_jobs[s].result(), head_jobs[s].result()) for s in stacks}
+    reviews = []
+    for stack in stacks:
+        base, head = results[stack]
+        if head.absent and base.absent:
+            continue
+        if head.absent:
+            head = PlanResult(error=f"the stack file Pulumi.{stack}.yaml does not exist at the head")
+        reviews.append(compare(stack, base, head, labels, stack_context(head_root, stack)))
+    return reviews
