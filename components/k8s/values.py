@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import yaml
 from pydantic import SecretStr
 
 from components import naming
@@ -27,7 +28,7 @@ from components.config import (
     StackConfig,
     WireHost,
 )
-from components.outputs import AwsOutputs
+from components.outputs import AwsOutputs, redact
 
 # Release names (helm release = Pulumi resource name) and the `extraValues` key of each.
 WIRE_SERVER = "wire-server"
@@ -569,12 +570,16 @@ def nginx_ingress_services_values(cfg: StackConfig) -> dict[str, Any]:
 
     cert_manager = cfg.cannon.websocket_load_balancer.cert_manager
     tls: dict[str, Any] = {"enabled": True, "useCertManager": True}
+    issuer_settings: dict[str, Any] = {}
     if cert_manager.enabled:
         # Reuse the issuer the cluster already has for cannon's certificate.
         tls["createIssuer"] = False
         tls["issuer"] = {"name": cert_manager.issuer_name, "kind": cert_manager.issuer_kind}
     else:
+        # The chart's own Let's Encrypt HTTP-01 Issuer; staging outside production (untrusted
+        # certificates, but no rate limits while a test stack is rebuilt).
         tls["createIssuer"] = True
+        issuer_settings = {"inTestMode": not cfg.is_production, "certmasterEmail": cfg.email.sender}
 
     values: dict[str, Any] = {
         "config": {"dns": dns, "ingressClass": cfg.ingress.ingress_class},
@@ -590,12 +595,9 @@ def nginx_ingress_services_values(cfg: StackConfig) -> dict[str, Any]:
         # hostname above is only kept for when it is enabled through extraValues.
         "federator": {"enabled": False},
         "tls": tls,
-        "certManager": {
-            # Let's Encrypt staging outside production: untrusted certificates, but no rate limits.
-            "inTestMode": not cfg.is_production,
-            "certmasterEmail": cfg.email.sender,
-        },
     }
+    if issuer_settings:
+        values["certManager"] = issuer_settings
     return _with_extra(cfg, NGINX_INGRESS_SERVICES, values)
 
 
@@ -710,3 +712,21 @@ def release_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, dict[str, Any
         ACCOUNT_PAGES: lambda: account_pages_values(cfg),
     }
     return {name: builders[name]() for name in release_names(cfg)}
+
+
+class _ValuesDumper(yaml.SafeDumper):
+    """Quotes every string that another YAML parser could read as a number (e.g. an account id)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # PyYAML leaves 012345678901 plain, but Go's YAML (helm) reads it as a float: quote digit strings.
+    style = "'" if value.replace(".", "", 1).replace("_", "").isdigit() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ValuesDumper.add_representer(str, _represent_str)
+
+
+def values_yaml(tree: Any) -> str:
+    """A values tree as YAML for files (plan, snapshots): secrets redacted, numeric-looking strings quoted."""
+    return yaml.dump(redact(tree), Dumper=_ValuesDumper, sort_keys=False, default_flow_style=False, width=1000)

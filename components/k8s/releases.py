@@ -1,0 +1,176 @@
+"""The helm releases of a Wire backend, with values computed from the AWS outputs.
+
+Every release is a `kubernetes.helm.v3.Release` (helm itself installs it), not a `helm.v4.Chart`:
+wire-server's pre-install Jobs (cassandra-migrations, elasticsearch-index) must finish before the
+services start, and its post-install Jobs after; helm.v4.Chart would apply hooks as plain objects
+and lose that order.
+
+Secrets reach a chart only inside a secret Output: a values tree holding any `SecretStr` is revealed
+inside `Output.secret`, so neither the state nor the preview shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.config import ChartSource, IngressMode, StackConfig
+from components.k8s import values as v
+from components.outputs import AwsOutputs, has_secret, reveal
+
+# Installs can run database migrations (pre-install hooks) before anything is ready: be patient.
+WIRE_SERVER_TIMEOUT = 1200
+DEFAULT_TIMEOUT = 600
+# Helm keeps one Secret per revision; enough to roll back, not an ever-growing list.
+MAX_HISTORY = 10
+
+# Service names the charts render (release name "ingress-nginx" → "<release>-controller";
+# cannon's own load balancer: cannon.service.nginz.name).
+INGRESS_CONTROLLER_SERVICE = "ingress-nginx-controller"
+CANNON_NGINZ_SERVICE = "cannon-nginz"
+
+
+def chart_args(source: ChartSource) -> dict[str, Any]:
+    """Chart, version and repository of a release: a pinned repository chart or a local path."""
+    if source.path is not None:
+        return {"chart": source.path}
+    return {
+        "chart": source.chart,
+        "version": source.version,
+        "repository_opts": k8s.helm.v3.RepositoryOptsArgs(repo=source.repo),
+    }
+
+
+def chart_values(tree: pulumi.Input[dict[str, Any]]) -> pulumi.Output[dict[str, Any]]:
+    """What the chart receives: the tree revealed, as a secret Output whenever any leaf is a SecretStr."""
+
+    def to_input(resolved: dict[str, Any]) -> Any:
+        revealed = reveal(resolved)
+        return pulumi.Output.secret(revealed) if has_secret(resolved) else revealed
+
+    return pulumi.Output.from_input(tree).apply(to_input)
+
+
+def _lb_hostname(status: Any) -> str | None:
+    # Helm waits for a LoadBalancer Service to get its address before the release counts as ready.
+    balancer = getattr(status, "load_balancer", None) if status is not None else None
+    ingress = getattr(balancer, "ingress", None) if balancer is not None else None
+    if not ingress:
+        return None
+    return ingress[0].hostname or ingress[0].ip
+
+
+class WireReleases(pulumi.ComponentResource):
+    """wire-server, nginx-ingress-services, the optional web apps and the entry point (ingress/metallb)."""
+
+    value_trees: dict[str, pulumi.Output[dict[str, Any]]]
+    releases: dict[str, k8s.helm.v3.Release]
+    ingress_hostname: pulumi.Output[str] | None
+    websocket_hostname: pulumi.Output[str] | None
+
+    def __init__(
+        self,
+        name: str,
+        cfg: StackConfig,
+        aws: pulumi.Output[AwsOutputs],
+        depends_on: Sequence[pulumi.Resource],
+        provider: k8s.Provider | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("wire:k8s:WireReleases", name, None, opts)
+        self._cfg = cfg
+        self._provider = provider
+        names = v.release_names(cfg)
+
+        # Only wire-server's values come from AWS; the others are computed from the config alone, so
+        # they carry no dependency on (and never wait for) AWS resources.
+        builders: dict[str, Callable[[], Any]] = {
+            v.WIRE_SERVER: lambda: aws.apply(lambda record: v.wire_server_values(cfg, record)),
+            v.NGINX_INGRESS_SERVICES: lambda: v.nginx_ingress_services_values(cfg),
+            v.TEAM_SETTINGS: lambda: v.team_settings_values(cfg),
+            v.ACCOUNT_PAGES: lambda: v.account_pages_values(cfg),
+            v.INGRESS_NGINX: lambda: v.ingress_nginx_values(cfg),
+            v.METALLB: lambda: v.metallb_values(cfg),
+        }
+        self.value_trees = {release: pulumi.Output.from_input(builders[release]()) for release in names}
+        self.releases = {}
+        charts = cfg.charts
+        ns = cfg.kubernetes.namespace
+
+        entry: list[pulumi.Resource] = []
+        if v.METALLB in names:
+            metallb = self._release(v.METALLB, charts.metallb, v.METALLB_NAMESPACE, [])
+            # metallb ≥ 0.13 takes its address pool as custom resources, whose CRDs the chart installs.
+            pool = [
+                k8s.apiextensions.CustomResource(
+                    f"metallb-{manifest['kind'].lower()}",
+                    api_version=manifest["apiVersion"],
+                    kind=manifest["kind"],
+                    metadata=manifest["metadata"],
+                    spec=manifest["spec"],
+                    opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[metallb]),
+                )
+                for manifest in v.metallb_manifests(cfg)
+            ]
+            entry = [metallb, *pool]
+        if v.INGRESS_NGINX in names:
+            ingress = self._release(v.INGRESS_NGINX, charts.ingress_nginx, v.INGRESS_NAMESPACE, entry)
+            entry = [ingress]
+
+        # Only what the caller names (IAM roles, queues, table, bucket): never DNS or SES verification,
+        # which may take long or depend on the load balancers created here.
+        wire_server = self._release(v.WIRE_SERVER, charts.wire_server, ns, list(depends_on))
+        # Ingress objects go through the controller's admission webhook: install it first.
+        self._release(v.NGINX_INGRESS_SERVICES, charts.nginx_ingress_services, ns, entry)
+        if v.TEAM_SETTINGS in names:
+            self._release(v.TEAM_SETTINGS, charts.team_settings, ns, [])
+        if v.ACCOUNT_PAGES in names:
+            self._release(v.ACCOUNT_PAGES, charts.account_pages, ns, [])
+
+        self.ingress_hostname = None
+        if cfg.ingress.controller == IngressMode.AWS_NLB:
+            self.ingress_hostname = self._service_hostname(
+                INGRESS_CONTROLLER_SERVICE, self.releases[v.INGRESS_NGINX], INGRESS_CONTROLLER_SERVICE
+            )
+        self.websocket_hostname = None
+        if cfg.cannon.websocket_load_balancer.enabled:
+            self.websocket_hostname = self._service_hostname(CANNON_NGINZ_SERVICE, wire_server, CANNON_NGINZ_SERVICE)
+
+        self.register_outputs(
+            {
+                "releases": sorted(self.releases),
+                "ingressHostname": self.ingress_hostname,
+                "websocketHostname": self.websocket_hostname,
+            }
+        )
+
+    def _release(
+        self, release: str, source: ChartSource, namespace: str, depends_on: list[pulumi.Resource]
+    ) -> k8s.helm.v3.Release:
+        created = k8s.helm.v3.Release(
+            release,
+            # A fixed release name: Service names (and the hostnames read below) derive from it.
+            name=release,
+            namespace=namespace,
+            create_namespace=True,
+            values=chart_values(self.value_trees[release]),
+            timeout=WIRE_SERVER_TIMEOUT if release == v.WIRE_SERVER else DEFAULT_TIMEOUT,
+            max_history=MAX_HISTORY,
+            **chart_args(source),
+            opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=depends_on),
+        )
+        self.releases[release] = created
+        return created
+
+    def _service_hostname(self, name: str, release: k8s.helm.v3.Release, service: str) -> pulumi.Output[str]:
+        """The load balancer hostname of a Service the release created (read after the release)."""
+        service_id = release.status.apply(lambda status: f"{status.namespace}/{service}")
+        read = k8s.core.v1.Service.get(
+            name,
+            service_id,
+            opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=[release]),
+        )
+        return read.status.apply(_lb_hostname)  # type: ignore[return-value]
