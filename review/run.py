@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import tarfile
@@ -19,7 +20,7 @@ from review.diff import diff_list, diff_release_values, diff_resources
 from review.render import StackReview, compare_outputs
 
 # Last lines of a failed plan's output shown in the comment (the whole output is in the log).
-ERROR_LINES = 40
+ERROR_LINES = 25
 
 
 class PlanFailed(Exception):
@@ -68,7 +69,9 @@ def run_plan(root: Path, stack: str, out: Path, python: str = sys.executable) ->
     if not (root / f"Pulumi.{stack}.yaml").exists():
         return PlanResult(absent=True)
     command = [python, "-m", "plan", "--stack", stack, "--out", str(out)]
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    # The tree under review must be the one imported: no PYTHONPATH pointing at another checkout.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         output = (done.stdout + done.stderr).strip().splitlines()
         tail = "\n".join(output[-ERROR_LINES:]) or f"exit status {done.returncode}"
