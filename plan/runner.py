@@ -30,6 +30,7 @@ import yaml
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig, load_config
 from components.outputs import redact
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
+from plan.graph import mermaid
 from plan.mocks import Evaluation, redact_secrets, run_program
 
 PLAN_VERSION = 1
@@ -50,7 +51,8 @@ class Plan:
     def document(self) -> dict[str, Any]:
         stack_urn = next((r.parent for r in self.evaluation.resources if r.parent and "::pulumi:pulumi:Stack::" in r.parent), None)
         resources = []
-        for r in self.evaluation.resources:
+        # Registration order depends on when Outputs resolve; sorting keeps plan.json identical run to run.
+        for r in sorted(self.evaluation.resources, key=lambda registration: registration.urn):
             resources.append(
                 {
                     "urn": r.urn,
@@ -90,7 +92,10 @@ class Plan:
             for stale in values_dir.glob("*.yaml"):
                 stale.unlink()
         values_dir.mkdir(exist_ok=True)
-        (out / "plan.json").write_text(json.dumps(self.document(), indent=2, sort_keys=True) + "\n")
+        document = self.document()
+        (out / "plan.json").write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        # The creation-order picture with the critical path to wire-server (render with any Mermaid viewer).
+        (out / "graph.mmd").write_text(mermaid(document))
         for release, tree in sorted(self.values.items()):
             (values_dir / f"{release}.yaml").write_text(dump_values(release, tree))
 
@@ -150,8 +155,19 @@ def set_path(container: Any, path: str, value: Any) -> Any:
 
 def evaluate(stack: str, root: Path = PROJECT_ROOT) -> Plan:
     """Evaluate the program's real `__main__.py` for `stack` under the mocks."""
-    stack_file = read_stack_file(stack, root)
-    cfg, runtime_config, secret_keys, missing = prepare(stack_file)
+    cfg, runtime_config, secret_keys, missing = prepare(read_stack_file(stack, root))
+    return evaluate_config(stack, cfg, runtime_config, secret_keys, missing, root)
+
+
+def evaluate_config(
+    stack: str,
+    cfg: StackConfig,
+    runtime_config: dict[str, str],
+    secret_keys: set[str],
+    missing: list[str],
+    root: Path = PROJECT_ROOT,
+) -> Plan:
+    """Evaluate `__main__.py` with runtime config as `pulumi up` would hand it over."""
     main = str(root / "__main__.py")
 
     def program() -> Any:
