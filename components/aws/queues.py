@@ -99,4 +99,3 @@ class EncryptedQueue(pulumi.ComponentResource):
             raw_message_delivery=True,
             opts=child(self, depends_on=[policy]),
         )
-

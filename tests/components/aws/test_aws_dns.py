@@ -1,0 +1,127 @@
+"""Route53 records for the Wire hostnames, per kind of target."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from components.aws.infrastructure import AwsInfrastructure, create_aws
+from tests.components.aws.aws_support import RECORD, config, evaluate, run
+
+ZONE = "Z0123456789EXAMPLE"
+
+
+def dns(target: dict, **extra) -> dict:
+    return {"zoneId": ZONE, "target": target, **extra}
+
+
+def host_records(evaluation) -> dict[tuple[str, str], dict]:
+    return {
+        (r.inputs["name"], r.inputs["type"]): r.inputs for r in evaluation.find(RECORD) if not r.name.startswith("ses-")
+    }
+
+
+def test_hostname_target_gives_cnames_for_every_host() -> None:
+    evaluation = evaluate(config(dns=dns({"hostname": "lb.example.net"}, ttl=120)))
+    records = host_records(evaluation)
+    expected = ["nginz-https", "nginz-ssl", "webapp", "account", "teams"]
+    assert set(records) == {(f"{h}.example.com", "CNAME") for h in expected}
+    for inputs in records.values():
+        assert inputs["records"] == ["lb.example.net"]
+        assert inputs["ttl"] == 120
+        assert inputs["zoneId"] == ZONE
+        assert inputs["allowOverwrite"] is False
+    assert evaluation.stack_outputs["dnsRecords"] == [f"{h}.example.com" for h in expected]
+
+
+def test_alias_target() -> None:
+    records = host_records(
+        evaluate(
+            config(dns=dns({"hostname": "nlb.elb.amazonaws.com", "aliasZoneId": "Z215JYRZR1TBD5"}, hosts=["webapp"]))
+        )
+    )
+    inputs = records[("webapp.example.com", "A")]
+    assert inputs["aliases"] == [
+        {"name": "nlb.elb.amazonaws.com", "zoneId": "Z215JYRZR1TBD5", "evaluateTargetHealth": True}
+    ]
+    assert "ttl" not in inputs and "records" not in inputs
+
+
+def test_bare_metal_ips() -> None:
+    records = host_records(
+        evaluate(config(dns=dns({"ips": ["203.0.113.10", "203.0.113.11"]}, hosts=["webapp", "teams"])))
+    )
+    assert records[("teams.example.com", "A")]["records"] == ["203.0.113.10", "203.0.113.11"]
+    assert len(records) == 2
+
+
+def test_ingress_controller_hostname_comes_from_the_k8s_layer() -> None:
+    evaluation = evaluate(
+        config(dns=dns({"fromIngressController": True}, hosts=["webapp"])),
+        ingress=pulumi.Output.from_input("from-k8s.elb"),
+    )
+    assert host_records(evaluation)[("webapp.example.com", "CNAME")]["records"] == ["from-k8s.elb"]
+
+
+def test_ingress_controller_target_needs_the_hostname() -> None:
+    with pytest.raises(Exception, match="fromIngressController"):
+        evaluate(config(dns=dns({"fromIngressController": True})), ingress=None)
+
+
+WSLB = {"enabled": True, "hostname": "ws.example.com", "certManager": {"enabled": True}}
+
+
+def test_cannon_host_uses_its_own_load_balancer_or_the_main_target() -> None:
+    cfg = config(dns=dns({"hostname": "lb.example.net"}, hosts=["webapp"]), cannon={"websocketLoadBalancer": WSLB})
+    own = host_records(evaluate(cfg, websocket=pulumi.Output.from_input("cannon.elb")))
+    assert own[("ws.example.com", "CNAME")]["records"] == ["cannon.elb"]
+    main = host_records(evaluate(cfg))
+    assert main[("ws.example.com", "CNAME")]["records"] == ["lb.example.net"]
+
+
+def test_cannon_host_is_left_to_external_dns_when_it_manages_it() -> None:
+    cfg = config(
+        dns=dns({"hostname": "lb.example.net"}, hosts=["webapp"]),
+        cannon={"websocketLoadBalancer": {**WSLB, "externalDns": True}},
+    )
+    assert ("ws.example.com", "CNAME") not in host_records(evaluate(cfg))
+
+
+def test_federator_srv_and_extra_records() -> None:
+    extra = [
+        {"name": "sftd", "type": "A", "values": ["203.0.113.5"], "ttl": 60},
+        {"name": "turn01.example.com", "type": "A", "values": ["203.0.113.6"]},
+    ]
+    cfg = config(dns=dns({"hostname": "lb.example.net"}, hosts=["nginz-https", "federator"], extraRecords=extra))
+    records = host_records(evaluate(cfg))
+    assert records[("_wire-server-federator._tcp.example.com", "SRV")]["records"] == ["0 10 443 federator.example.com"]
+    assert records[("sftd.example.com", "A")]["records"] == ["203.0.113.5"]
+    assert records[("sftd.example.com", "A")]["ttl"] == 60
+    assert records[("turn01.example.com", "A")]["ttl"] == 300
+
+
+def test_no_srv_without_federator_or_when_disabled() -> None:
+    without = host_records(evaluate(config(dns=dns({"hostname": "lb.example.net"}))))
+    assert not [key for key in without if key[1] == "SRV"]
+    disabled = host_records(
+        evaluate(config(dns=dns({"hostname": "lb.example.net"}, hosts=["federator"], federationSrv=False)))
+    )
+    assert not [key for key in disabled if key[1] == "SRV"]
+
+
+def test_no_dns_section_no_records() -> None:
+    evaluation = evaluate(config())
+    assert not evaluation.find(RECORD)
+    assert not evaluation.find("wire:aws:DnsRecords")
+    assert "dnsRecords" not in evaluation.stack_outputs
+
+
+def test_records_are_not_release_dependencies() -> None:
+    holder: dict[str, AwsInfrastructure] = {}
+    run(lambda: holder.setdefault("infra", create_aws(config(dns=dns({"hostname": "lb.example.net"})))))
+    dependencies = holder["infra"].release_dependencies
+    assert dependencies
+    assert not [
+        r for r in dependencies if isinstance(r, aws.route53.Record) or type(r).__module__.startswith("pulumi_aws.ses")
+    ]
