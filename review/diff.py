@@ -47,7 +47,7 @@ class ResourceDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def _short(value: Any, limit: int = 120) -> str:
+def _short(value: Any, limit: int = 200) -> str:
     if value is MISSING:
         return MISSING
     text = json.dumps(value, sort_keys=True) if not isinstance(value, str) else value
@@ -78,11 +78,17 @@ def diff_values(old: Any, new: Any, path: str = "") -> list[PropertyChange]:
             child = f"{path}.{key}" if path else str(key)
             changes += diff_values(old.get(key, MISSING), new.get(key, MISSING), child)
         return changes
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        changes = []
-        for index, (a, b) in enumerate(zip(old, new, strict=True)):
-            changes += diff_values(a, b, f"{path}[{index}]")
-        return changes
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) == len(new):
+            changes = []
+            for index, (a, b) in enumerate(zip(old, new, strict=True)):
+                changes += diff_values(a, b, f"{path}[{index}]")
+            return changes
+        # Items came or went (a DNS host, a policy statement): name them instead of two long lists.
+        removed = [PropertyChange(f"{path}[-]", item, MISSING) for item in old if item not in new]
+        added = [PropertyChange(f"{path}[+]", MISSING, item) for item in new if item not in old]
+        if removed or added:
+            return removed + added
     return [PropertyChange(path or "(value)", old, new)]
 
 

@@ -44,8 +44,14 @@ def test_diff_values_paths() -> None:
     ]
 
 
-def test_diff_values_list_of_other_length_is_one_change() -> None:
-    assert diff_values({"hosts": ["a"]}, {"hosts": ["a", "b"]}) == [PropertyChange("hosts", ["a"], ["a", "b"])]
+def test_diff_values_lists_of_other_length_name_the_items() -> None:
+    assert diff_values({"hosts": ["a", "c"]}, {"hosts": ["a", "b", "d"]}) == [
+        PropertyChange("hosts[-]", "c", MISSING),
+        PropertyChange("hosts[+]", MISSING, "b"),
+        PropertyChange("hosts[+]", MISSING, "d"),
+    ]
+    # Same items, one duplicated: no item to name, so the whole list.
+    assert diff_values(["a"], ["a", "a"]) == [PropertyChange("(value)", ["a"], ["a", "a"])]
 
 
 def test_json_documents_are_compared_parsed() -> None:
