@@ -60,7 +60,7 @@ def summary(document: dict) -> str:
     resources = document["resources"]
     by_urn = {r["urn"]: r for r in resources}
     children: dict[str | None, list[dict]] = defaultdict(list)
-    for resource in resources:
+    for resource in sorted(resources, key=lambda r: (r["type"].split(":")[-1], r["name"])):
         children[resource["parent"]].append(resource)
     lines = [f"Offline plan of stack '{document['stack']}': {sum(r['custom'] for r in resources)} resources"]
 

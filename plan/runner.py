@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig, load_config
+from components.k8s.values import values_yaml
 from components.outputs import redact
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
 from plan.graph import mermaid
@@ -102,7 +101,7 @@ class Plan:
 
 def dump_values(release: str, tree: Any) -> str:
     header = f"# helm values of release {release}, computed by wire-infra (secrets redacted as {PLACEHOLDER})\n"
-    return header + yaml.safe_dump(tree, sort_keys=True, default_flow_style=False, width=120)
+    return header + values_yaml(tree)
 
 
 def _redact_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
