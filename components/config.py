@@ -963,7 +963,15 @@ class StackConfig(Model):
         return ignored
 
     def warnings(self) -> list[str]:
-        return self.cannon.drain.warnings() + self.teams.warnings()
+        found = self.cannon.drain.warnings() + self.teams.warnings()
+        previews = self.link_previews
+        keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
+        if previews.enabled and not any(keys):
+            found.append(
+                "linkPreviews.enabled but no API key is set: the proxy service runs, previews stay empty; "
+                "set e.g. pulumi config set --secret --path 'wire:linkPreviews.giphy' <key>"
+            )
+        return found
 
     def endpoint(self, service: Literal["sqs", "sns", "ses", "dynamodb", "s3"]) -> str:
         override = getattr(self.service_endpoints, service)

@@ -365,3 +365,10 @@ def test_dev_stack_targets_a_local_emulator_for_every_service() -> None:
         assert endpoints[service] == "http://localhost:4566", service
     assert stack_file.config["aws:skipCredentialsValidation"] is True
     assert stack_file.config["aws:s3UsePathStyle"] is True
+
+
+def test_link_previews_without_any_key_warn() -> None:
+    cfg = load(base(linkPreviews={"enabled": True}))
+    assert any("no API key is set" in w for w in cfg.warnings())
+    with_key = load(base(linkPreviews={"enabled": True, "giphy": "key"}), secret_keys={"linkPreviews"})
+    assert with_key.warnings() == []
