@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from components import naming
-from components.config import EmailMode, PushMode, StackConfig
+from components.config import EmailMode, PushMode, StackConfig, WireHost
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Record:
     # Accepted record types; the target is checked only when it can be derived from the config.
     types: tuple[str, ...]
     targets: tuple[str, ...] = ()
+    # False for records another tool owns (external-dns): missing is a warning, not a failure.
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,9 @@ def records(cfg: StackConfig, outputs: dict[str, Any]) -> tuple[Record, ...]:
     found = [Record(naming.hostname(str(host), cfg.domain), types, targets) for host in cfg.dns.hosts]
     wslb = cfg.cannon.websocket_load_balancer
     if wslb.enabled and wslb.hostname:
-        found.append(Record(wslb.hostname, ("A", "AAAA", "CNAME")))
-    if cfg.dns.federation_srv:
+        found.append(Record(wslb.hostname, ("A", "AAAA", "CNAME"), required=not wslb.external_dns))
+    # As the program: the SRV record only points at a federator hostname it also creates.
+    if cfg.dns.federation_srv and WireHost.FEDERATOR in cfg.dns.hosts:
         found.append(Record(naming.federator_srv(cfg.domain), ("SRV",), (naming.hostname("federator", cfg.domain),)))
     known = {record.name for record in found}
     for fqdn in _out(outputs, "dnsRecords") or []:
@@ -141,10 +144,15 @@ def records(cfg: StackConfig, outputs: dict[str, Any]) -> tuple[Record, ...]:
     return tuple(found)
 
 
+def deployed_account(cfg: StackConfig, outputs: dict[str, Any]) -> str | None:
+    """The account of our resources; in `external` mode `awsAccountId` is Wire's push account instead."""
+    return None if cfg.push.mode == PushMode.EXTERNAL else _out(outputs, "awsAccountId")
+
+
 def expected(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> Expected:
-    """Everything verify checks. `account` is the deployed account (outputs) or the caller's."""
+    """Everything verify checks. `account` is the caller's, used where the outputs name none."""
     env = cfg.environment
-    account = _out(outputs, "awsAccountId") or account
+    account = deployed_account(cfg, outputs) or account
     features = cfg.features
     return Expected(
         environment=env,

@@ -7,7 +7,7 @@ from typing import Any
 from components.config import PushMode, StackConfig
 from verify import checks, service
 from verify.aws import Aws
-from verify.expected import Expected, PushTarget, expected
+from verify.expected import Expected, PushTarget, deployed_account, expected
 from verify.results import Result, warn
 
 
@@ -22,7 +22,7 @@ def run(
     """All results; `push_aws` holds Wire's push credentials in `external` mode (default: `aws`)."""
     push_aws = push_aws or aws
     external = cfg.push.mode == PushMode.EXTERNAL
-    deployed = outputs.get("awsAccountId") or None
+    deployed = deployed_account(cfg, outputs)
     if as_service == "gundeck" and external and cfg.push.external:
         # gundeck's keys are Wire's: they live in Wire's account, not ours.
         aws, deployed = push_aws, cfg.push.external.account

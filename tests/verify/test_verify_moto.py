@@ -1,0 +1,298 @@
+"""`python -m verify` against a real AWS API (moto_server): a correct stack passes, each fault is named."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components import naming
+from tests.verify import verify_stack as vs
+from verify.cli import main
+
+pytestmark = pytest.mark.moto
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Stack:
+    url: str
+    root: Path
+    name: str
+    created: vs.Created
+    capsys: pytest.CaptureFixture[str]
+
+    @property
+    def env(self) -> str:
+        return self.created.cfg.environment
+
+    def client(self, service: str, region: str = vs.REGION) -> Any:
+        return vs.client(self.url, service, region)
+
+    def verify(self, *args: str) -> tuple[int, list[dict[str, str]]]:
+        self.capsys.readouterr()
+        code = main(["--stack", self.name, "--stack-dir", str(self.root), "--json", *args])
+        return code, json.loads(self.capsys.readouterr().out)
+
+
+def failures(results: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [result for result in results if result["status"] == "fail"]
+
+
+def only_failure(results: list[dict[str, str]]) -> dict[str, str]:
+    found = failures(results)
+    assert len(found) == 1, json.dumps(found, indent=1)
+    return found[0]
+
+
+def _stack(url: str, root: Path, capsys: pytest.CaptureFixture[str], *, dns: bool) -> Stack:
+    wire = vs.values(zone_id=vs.hosted_zone(url) if dns else None)
+    created = vs.provision(url, vs.config(wire))
+    return Stack(url, root, vs.write_stack(root, wire, url), created, capsys)
+
+
+@pytest.fixture
+def stack(moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Stack:
+    """Everything but DNS (a Route53 zone costs time in moto; the DNS tests add it)."""
+    return _stack(moto, tmp_path, capsys, dns=False)
+
+
+@pytest.fixture
+def dns_stack(moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Stack:
+    return _stack(moto, tmp_path, capsys, dns=True)
+
+
+def test_correct_stack_passes(dns_stack: Stack) -> None:
+    stack = dns_stack
+    code, results = stack.verify()
+    assert failures(results) == []
+    assert code == 0
+    assert all(set(r) == {"check", "resource", "status", "message"} for r in results)
+    checked = {result["resource"] for result in results}
+    for queue in naming.queues(stack.created.cfg):
+        assert queue in checked
+    assert {naming.prekey_table(stack.env), stack.created.bucket, "nginz-https.wire.test"} <= checked
+    assert naming.federator_srv("wire.test") in checked
+    assert set(stack.created.apps) <= checked
+    warnings = {r["resource"]: r["message"] for r in results if r["status"] == "warn"}
+    # moto's SES quota is the sandbox's 200/day, and moto does not report an identity's notification
+    # topics: both are warnings, which do not fail the run.
+    assert "sandbox" in warnings.pop("sending quota")
+    assert "notifications do not go to" in warnings.pop("wire.test")
+    assert warnings == {}
+
+    # The same run as text: one line per check, then the summary; no secret is printed.
+    code = main(["--stack", stack.name, "--stack-dir", str(stack.root)])
+    lines = stack.capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert len(lines) == len(results) + 1
+    assert lines[0].startswith("✔ credentials: ")
+    assert any(line.startswith("! brig ses: sending quota - ") for line in lines)
+    assert lines[-1] == f"{len(results)} checks: 0 failed, 2 warning(s)"
+    assert "testing" not in "\n".join(lines)
+
+
+def test_missing_queue(stack: Stack) -> None:
+    vs.delete_queue(stack.url, naming.brig_internal_queue(stack.env))
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1
+    assert failure["resource"] == "dev-brig-events-internal"
+    assert "not found in region eu-west-1" in failure["message"]
+
+
+def test_queue_in_another_region(stack: Stack) -> None:
+    name = naming.gundeck_queue(stack.env)
+    vs.delete_queue(stack.url, name)
+    arn = vs.make_queue(stack.url, name, region="us-east-1")
+    assert ":us-east-1:" in arn
+    code, results = stack.verify()
+    found = [r for r in failures(results) if r["resource"] == name]
+    assert code == 1
+    assert found and "not found in region eu-west-1" in found[0]["message"]
+
+
+def test_unencrypted_queue(stack: Stack) -> None:
+    name = naming.team_events_queue(stack.env)
+    sqs = stack.client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"SqsManagedSseEnabled": "false"})
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1
+    assert failure["resource"] == name and "not encrypted" in failure["message"]
+
+
+def test_missing_dead_letter_queue(stack: Stack) -> None:
+    name = naming.user_journal_queue(stack.env)
+    vs.delete_queue(stack.url, name)
+    vs.make_queue(stack.url, name, dlq=False)
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1
+    assert failure["resource"] == name and "no dead-letter queue" in failure["message"]
+    assert naming.dead_letter_queue(name) in failure["message"]
+
+
+def test_subscription_without_raw_delivery(stack: Stack) -> None:
+    sns = stack.client("sns")
+    sns.set_subscription_attributes(
+        SubscriptionArn=stack.created.subscriptions["ses"], AttributeName="RawMessageDelivery", AttributeValue="false"
+    )
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1
+    assert failure["check"] == "brig ses feedback"
+    assert "dev-brig-email-events" in failure["resource"] and "raw message delivery" in failure["message"]
+
+
+def test_missing_platform_application(stack: Stack) -> None:
+    name = naming.platform_application(stack.env, "wiretest")
+    stack.client("sns").delete_platform_application(PlatformApplicationArn=stack.created.apps[name])
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1
+    assert failure["resource"] == name and "does not exist" in failure["message"]
+
+
+def test_public_bucket(stack: Stack) -> None:
+    s3 = stack.client("s3")
+    block = {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": True,
+    }
+    s3.put_public_access_block(Bucket=stack.created.bucket, PublicAccessBlockConfiguration=block)
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1
+    assert failure["resource"] == stack.created.bucket and "BlockPublicPolicy false" in failure["message"]
+
+    s3.delete_public_access_block(Bucket=stack.created.bucket)
+    code, results = stack.verify()
+    assert code == 1
+    assert "no public access block" in only_failure(results)["message"]
+
+
+def test_missing_bucket(stack: Stack) -> None:
+    stack.client("s3").delete_bucket(Bucket=stack.created.bucket)
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1
+    assert failure["resource"] == stack.created.bucket and "bucket not found" in failure["message"]
+
+
+def test_account_mismatch(stack: Stack, tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps({"awsAccountId": "111122223333"}))
+    code, results = stack.verify("--outputs", str(outputs))
+    assert code == 1
+    # First line: the wrong account; what follows is looked up in the outputs' account and is missing.
+    assert results[0]["check"] == "credentials" and results[0]["status"] == "fail"
+    assert "account 123456789012 is not 111122223333" in results[0]["message"]
+
+
+def test_missing_table(stack: Stack) -> None:
+    stack.client("dynamodb").delete_table(TableName=naming.prekey_table(stack.env))
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1
+    assert failure["resource"] == "dev-brig-prekeys" and "table not found" in failure["message"]
+
+
+def test_unverified_ses_identity(stack: Stack) -> None:
+    # moto marks every identity it knows as verified: an identity SES does not know is the fault it can show.
+    stack.client("ses").delete_identity(Identity="wire.test")
+    code, results = stack.verify()
+    found = failures(results)
+    assert code == 1
+    assert {r["resource"] for r in found} == {"wire.test"}
+    messages = " ".join(r["message"] for r in found)
+    assert "not an SES identity" in messages and "DKIM" in messages
+
+
+def test_missing_and_wrong_dns_records(dns_stack: Stack) -> None:
+    stack = dns_stack
+    zone = stack.created.cfg.dns.zone_id  # type: ignore[union-attr]
+    route53 = stack.client("route53")
+    changes = [
+        vs._change("webapp.wire.test", "CNAME", vs.LB, "DELETE"),
+        vs._change("teams.wire.test", "CNAME", vs.LB, "DELETE"),
+        vs._change("teams.wire.test", "CNAME", "elsewhere.example.net"),
+    ]
+    route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": changes})
+    code, results = stack.verify()
+    found = {r["resource"]: r["message"] for r in failures(results)}
+    assert code == 1
+    assert set(found) == {"webapp.wire.test", "teams.wire.test"}
+    assert "no CNAME record" in found["webapp.wire.test"]
+    assert "points to elsewhere.example.net, expected lb.example.net" in found["teams.wire.test"]
+
+
+def test_outputs_file_names_win(stack: Stack, tmp_path: Path) -> None:
+    """The outputs name what was created: a bucket under another name is found through them."""
+    vs.make_bucket(stack.url, "custom-assets")
+    stack.client("s3").delete_bucket(Bucket=stack.created.bucket)
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps({"assetsBucketName": "custom-assets", "awsAccountId": "123456789012"}))
+    code, results = stack.verify("--outputs", str(outputs))
+    assert failures(results) == [] and code == 0
+    assert "custom-assets" in {r["resource"] for r in results}
+
+
+def test_external_push_checks_only_the_queue_and_credentials(moto: str, tmp_path: Path, capsys) -> None:
+    external = {
+        "account": "123456789012",
+        "region": "eu-central-1",
+        "queueName": "wirepush-gundeck-events",
+        "arnEnv": "wirepush",
+        "snsEndpoint": moto,
+        "sqsEndpoint": moto,
+        "awsKeyId": "AKIAWIREPUSH",
+    }
+    wire = vs.values(push={"mode": "external", "external": external})
+    cfg = vs.config(wire)
+    vs.provision(moto, cfg)
+    # Wire's queue: its encryption and DLQ are Wire's business, so a bare queue passes.
+    vs.client(moto, "sqs", "eu-central-1").create_queue(QueueName="wirepush-gundeck-events")
+    stack = Stack(
+        moto, tmp_path, vs.write_stack(tmp_path, wire, moto), vs.Created(cfg, cfg.bucket_name, {}, {}), capsys
+    )
+    code, results = stack.verify()
+    assert failures(results) == [] and code == 0
+    push = [r for r in results if r["check"].startswith("gundeck")]
+    assert [r["check"] for r in push] == ["gundeck credentials", "gundeck queue"]
+    assert "eu-central-1" in push[1]["message"]
+
+    # Wire's account differs from the one the credentials are in.
+    external["account"] = "111122223333"
+    vs.write_stack(tmp_path, wire, moto)
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1 and failure["check"] == "gundeck credentials" and "111122223333" in failure["message"]
+
+
+def test_module_entry_point_reads_outputs_from_stdin(stack: Stack) -> None:
+    outputs = json.dumps({"awsAccountId": "123456789012", "gundeckQueueName": "dev-gundeck-events"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "verify", "--stack", stack.name, "--stack-dir", str(stack.root), "--outputs", "-"],
+        input=outputs,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "✔ gundeck queue: dev-gundeck-events" in proc.stdout
+
+
+def test_bad_stack_is_a_usage_error(moto: str, tmp_path: Path, capsys) -> None:
+    assert main(["--stack", "nope", "--stack-dir", str(tmp_path)]) == 2
+    assert "no stack file" in capsys.readouterr().err

@@ -1,0 +1,191 @@
+"""Build a stack's AWS resources in moto exactly as the Pulumi program names and configures them.
+
+Names come from `components.naming`, IAM documents from `components.aws.policies`: a test that
+passes here passes for what `pulumi up` creates, not for a respelled copy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import yaml
+
+from components import naming
+from components.config import StackConfig, load_config
+
+REGION = "eu-west-1"
+DOMAIN = "wire.test"
+LB = "lb.example.net"
+APPS = [{"name": "com.wire.test", "platform": "APNS"}, {"name": "wiretest", "platform": "GCM"}]
+_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
+
+
+def client(url: str, service: str, region: str = REGION) -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=url)
+
+
+def values(zone_id: str | None = None, **changes: Any) -> dict[str, Any]:
+    """The `wire:` config of a complete test stack: push create, SES, both journals, prekeys, DNS."""
+    config: dict[str, Any] = {
+        "environment": "dev",
+        "domain": DOMAIN,
+        "serviceCredentials": {"mode": "staticKeys"},
+        "push": {"mode": "create", "apps": APPS},
+        "email": {"mode": "ses", "sender": f"no-reply@{DOMAIN}"},
+        "assets": {"s3AddressingStyle": "path"},
+        "features": {"prekeyTable": True, "teamEventsJournal": True, "userJournal": True},
+    }
+    if zone_id:
+        hosts = ["nginz-https", "nginz-ssl", "webapp", "account", "teams", "federator"]
+        config["dns"] = {"zoneId": zone_id, "target": {"hostname": LB}, "hosts": hosts}
+    config.update(changes)
+    return config
+
+
+def config(wire: dict[str, Any], region: str = REGION) -> StackConfig:
+    return load_config(wire, region=region, allow_missing_secrets=True).config
+
+
+def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", region: str = REGION) -> str:
+    """A Pulumi.<name>.yaml whose `aws:endpoints` point at moto (as Pulumi.dev.yaml does at :4566)."""
+    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts"]
+    document = {
+        "config": {
+            "aws:region": region,
+            "aws:endpoints": [{service: url for service in services}],
+            **{f"wire:{key}": value for key, value in wire.items()},
+        }
+    }
+    (root / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump(document))
+    return name
+
+
+def hosted_zone(url: str) -> str:
+    """A zone whose moto-generated id is a valid Route53 id (`Z...`), as the config requires."""
+    route53 = client(url, "route53")
+    for attempt in range(2000):
+        zone_id = route53.create_hosted_zone(Name=DOMAIN, CallerReference=str(attempt))["HostedZone"]["Id"]
+        zone_id = zone_id.rsplit("/", 1)[-1]
+        if _ZONE_ID.match(zone_id):
+            return zone_id
+        route53.delete_hosted_zone(Id=zone_id)
+    raise RuntimeError("moto never produced a Z... hosted zone id")
+
+
+def make_queue(url: str, name: str, *, region: str = REGION, encrypted: bool = True, dlq: bool = True) -> str:
+    """A queue as components/aws/queues.py makes it: SSE-SQS and a redrive policy to `<name>-dlq`."""
+    sqs = client(url, "sqs", region)
+    fifo = {"FifoQueue": "true"} if name.endswith(".fifo") else {}
+    sse = {"SqsManagedSseEnabled": "true" if encrypted else "false"}
+    attributes = {**fifo, **sse}
+    if dlq:
+        dlq_url = sqs.create_queue(QueueName=naming.dead_letter_queue(name), Attributes={**fifo, **sse})["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5})
+    queue_url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def delete_queue(url: str, name: str, region: str = REGION) -> None:
+    sqs = client(url, "sqs", region)
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+
+
+def subscribe(url: str, topic: str, queue_arn: str) -> str:
+    sns = client(url, "sns")
+    topic_arn = sns.create_topic(Name=topic)["TopicArn"]
+    sub = sns.subscribe(
+        TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
+    )
+    return str(sub["SubscriptionArn"])
+
+
+@dataclass
+class Created:
+    cfg: StackConfig
+    bucket: str
+    subscriptions: dict[str, str]
+    apps: dict[str, str]
+
+
+def provision(url: str, cfg: StackConfig) -> Created:
+    """Every resource verify checks for `cfg`, correctly configured."""
+    env = cfg.environment
+    subscriptions: dict[str, str] = {}
+    apps: dict[str, str] = {}
+    for queue in naming.queues(cfg):
+        make_queue(url, queue)
+    sqs = client(url, "sqs")
+
+    def arn(name: str) -> str:
+        queue_url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    sns = client(url, "sns")
+    if cfg.push.mode == "create":
+        subscriptions["push"] = subscribe(url, naming.push_events_topic(env), arn(naming.gundeck_queue(env)))
+        for app in cfg.push.apps:
+            name = naming.platform_application(cfg.arn_env, app.name)
+            attributes = {"PlatformCredential": "dummy", "Enabled": "true"}
+            apps[name] = sns.create_platform_application(Name=name, Platform=str(app.platform), Attributes=attributes)[
+                "PlatformApplicationArn"
+            ]
+    if cfg.email.mode == "ses":
+        topic = naming.email_events_topic(env)
+        subscriptions["ses"] = subscribe(url, topic, arn(naming.brig_email_queue(env)))
+        ses = client(url, "ses")
+        ses.verify_domain_identity(Domain=cfg.domain)
+        ses.verify_domain_dkim(Domain=cfg.domain)
+        topic_arn = sns.create_topic(Name=topic)["TopicArn"]
+        for kind in ("Bounce", "Complaint"):
+            ses.set_identity_notification_topic(Identity=cfg.domain, NotificationType=kind, SnsTopic=topic_arn)
+    if cfg.features.prekey_table:
+        client(url, "dynamodb").create_table(
+            TableName=naming.prekey_table(env),
+            KeySchema=[{"AttributeName": "client", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "client", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    make_bucket(url, cfg.bucket_name)
+    if cfg.dns:
+        records(url, cfg)
+    return Created(cfg, cfg.bucket_name, subscriptions, apps)
+
+
+def make_bucket(url: str, name: str) -> None:
+    s3 = client(url, "s3")
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_public_access_block(
+        Bucket=name,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket=name,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+
+
+def records(url: str, cfg: StackConfig) -> None:
+    """As components/aws/dns.py: a CNAME per host to the load balancer, the federator SRV record."""
+    assert cfg.dns is not None
+    changes = [_change(naming.hostname(str(host), cfg.domain), "CNAME", LB) for host in cfg.dns.hosts]
+    federator = naming.hostname("federator", cfg.domain)
+    changes.append(_change(naming.federator_srv(cfg.domain), "SRV", f"0 10 443 {federator}"))
+    client(url, "route53").change_resource_record_sets(HostedZoneId=cfg.dns.zone_id, ChangeBatch={"Changes": changes})
+
+
+def _change(name: str, kind: str, value: str, action: str = "CREATE") -> dict[str, Any]:
+    record = {"Name": name, "Type": kind, "TTL": 300, "ResourceRecords": [{"Value": value}]}
+    return {"Action": action, "ResourceRecordSet": record}
