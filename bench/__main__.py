@@ -1,0 +1,262 @@
+"""`python -m bench`: run the benchmarks, print the table, write build/bench/results.json (see bench/__init__.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.cost import DEFAULT_AZS, IdleCost, idle_cost
+from bench.prices import load_prices
+from bench.report import Figure, results, table, write_results
+from bench.scaling import Scaling, scaling
+from components.stackfile import PROJECT_ROOT
+
+OVERHEAD_MAX = 0.5  # seconds above the import floor
+RATIO_MAX = 1.7
+GROWTH_AT_50_MAX = 2.0
+CHAIN_MAX = 3
+TESTS_MAX = 60.0
+SES_PREFIXES = ("aws:ses/", "aws:sesv2/")
+DNS_TYPE = "aws:route53/record:Record"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def evaluation_figures(plan: float, floor: float, modules: int) -> list[Figure]:
+    overhead = plan - floor
+    ratio = plan / floor
+    return [
+        Figure("P1.plan", "offline plan, full prod example", plan, "s", "", None, "best wall time, subprocess"),
+        Figure("P1.floor", "import floor", floor, "s", "", None, f"importing the {modules} SDK modules the plan runs"),
+        Figure("P1.overhead", "evaluation overhead", overhead, "s", f"<= {OVERHEAD_MAX} s", overhead <= OVERHEAD_MAX),
+        Figure("P1.ratio", "plan / floor", ratio, "x", f"<= {RATIO_MAX}x", ratio <= RATIO_MAX),
+    ]
+
+
+def scaling_figures(result: Scaling) -> list[Figure]:
+    figures = [
+        Figure(f"P2.plan+{n}", f"plan with {n} extra DNS records", t, "s", "", None) for n, t in result.points if n
+    ]
+    fit = (
+        f"least squares over {len(result.points)} sizes, R^2 {result.fit.r2:.3f}, "
+        f"farthest point {result.fit.max_residual * 1000:.0f} ms off the line"
+    )
+    figures.append(Figure("P2.per_item", "growth per added record", result.ms_per_item, "ms/item", "", None, fit))
+    figures.append(
+        Figure(
+            "P2.growth50",
+            "overhead with +50 records / base overhead",
+            result.growth_at_50,
+            "x",
+            f"<= {GROWTH_AT_50_MAX}x",
+            None if result.growth_at_50 is None else result.growth_at_50 <= GROWTH_AT_50_MAX,
+        )
+    )
+    figures.append(
+        Figure(
+            "P2.linear", "growth shape", "linear" if result.linear else "not linear", "", "linear", result.linear, fit
+        )
+    )
+    return figures
+
+
+def resource_label(by_urn: Mapping[str, Mapping[str, Any]], urn: str) -> str:
+    resource = by_urn.get(urn) or {}
+    return f"{str(resource.get('type', '?')).rsplit(':', 1)[-1]} {resource.get('name', urn)}"
+
+
+def critical_path_details(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The chain, everything on a tied chain, and which of those are SES or DNS resources."""
+    from plan.graph import critical_path, critical_resources
+
+    by_urn = {r["urn"]: r for r in document.get("resources", [])}
+    path = critical_path(document)
+    tied = critical_resources(document)
+    forbidden = sorted(
+        urn for urn in tied if str(by_urn[urn]["type"]).startswith(SES_PREFIXES) or by_urn[urn]["type"] == DNS_TYPE
+    )
+    return {
+        "chain": [{"urn": u, "type": by_urn[u]["type"], "name": by_urn[u]["name"]} for u in path],
+        "before_release": max(len(path) - 1, 0),
+        "on_any_longest_chain": sorted(tied),
+        "ses_or_dns_on_it": forbidden,
+        "shown": " -> ".join(resource_label(by_urn, u) for u in path) or "(no wire-server release)",
+    }
+
+
+def critical_path_figures(details: Mapping[str, Any]) -> list[Figure]:
+    found = bool(details["chain"])
+    depth = details["before_release"]
+    forbidden = details["ses_or_dns_on_it"]
+    return [
+        Figure(
+            "P3.chain",
+            "resources created one after another before wire-server",
+            depth if found else None,
+            "",
+            f"<= {CHAIN_MAX}",
+            depth <= CHAIN_MAX if found else False,
+            details["shown"],
+        ),
+        Figure(
+            "P3.ses_dns",
+            "SES or DNS resources on a longest chain",
+            len(forbidden),
+            "",
+            "0",
+            not forbidden,
+            ", ".join(forbidden),
+        ),
+    ]
+
+
+def cost_figures(cost: IdleCost) -> list[Figure]:
+    unrequested = cost.monthly(asked_for_by_config=False)
+    notes = [f"{item.description} ({item.source})" for item in cost.unrequested]
+    if cost.unpriced:
+        notes.append(f"not in the price table, check: {', '.join(cost.unpriced)}")
+    asked = [f"{item.description} ({item.source})" for item in cost.idle if item.asked_for_by_config]
+    return [
+        Figure(
+            "P4.idle",
+            "idle cost not asked for by config",
+            unrequested,
+            "USD/month",
+            "0 (storage and requests only)",
+            not cost.unrequested and not cost.unpriced,
+            "; ".join(notes),
+        ),
+        Figure(
+            "P4.asked",
+            "idle cost asked for by config",
+            cost.monthly(asked_for_by_config=True),
+            "USD/month",
+            "",
+            None,
+            "; ".join(asked),
+        ),
+    ]
+
+
+def read_values(plan_dir: Path, document: Mapping[str, Any]) -> dict[str, Any]:
+    return {release: yaml.safe_load((plan_dir / path).read_text()) for release, path in document["values"].items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Benchmarks of the offline plan (P1 overhead, P2 scaling), the deploy critical path (P3), "
+        "the idle cost (P4) and the test suite (P5). Prints a table, writes <out>/results.json and keeps the "
+        "benchmarked plan (with graph.mmd) in <out>/plan/<stack>.",
+    )
+    parser.add_argument("--stack", default="prod", help="stack to benchmark (default prod, every feature on)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per timing, the best counts (default 5)")
+    parser.add_argument("--sizes", default="10,50,200", help="extra DNS records for P2 (default 10,50,200)")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "bench", help="output directory")
+    parser.add_argument("--skip-tests", action="store_true", help="skip P5 (the whole test suite, slow)")
+    parser.add_argument("--skip-scaling", action="store_true", help="skip P2")
+    parser.add_argument("--azs", type=int, default=DEFAULT_AZS, help="AZs of an internet-facing load balancer")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
+
+    from bench import measure
+
+    python = sys.executable
+    plan_dir = args.out / "plan" / args.stack
+    log(f"bench: finding the SDK modules a plan of '{args.stack}' runs")
+    modules = measure.sdk_modules(args.stack, python=python)
+    log(f"bench: P1 plan vs import floor ({len(modules)} modules), best of {args.runs}")
+    plan_time, floor_time = measure.alternate(
+        [measure.plan_argv(args.stack, plan_dir, python=python), measure.floor_argv(modules, python)], args.runs
+    )
+    figures = evaluation_figures(plan_time.best, floor_time.best, len(modules))
+    details: dict[str, Any] = {
+        "stack": args.stack,
+        "runs": args.runs,
+        "timings": {"plan": plan_time.runs, "floor": floor_time.runs},
+        "floorModules": modules,
+        "plan": str(plan_dir / "plan.json"),
+        "graph": str(plan_dir / "graph.mmd"),
+    }
+
+    if not args.skip_scaling and sizes:
+        points = [(0, plan_time.best)]
+        with tempfile.TemporaryDirectory(prefix="wire-bench-") as tmp:
+            for size in sizes:
+                log(f"bench: P2 plan with {size} extra DNS records, best of {args.runs}")
+                root = measure.scaled_root(Path(tmp), args.stack, size)
+                (timing,) = measure.alternate(
+                    [measure.plan_argv(args.stack, Path(tmp) / f"plan-{size}", root, python)], args.runs
+                )
+                points.append((size, timing.best))
+        result = scaling(points, floor_time.best)
+        figures += scaling_figures(result)
+        details["scaling"] = {
+            "points": [{"extraRecords": n, "seconds": t} for n, t in result.points],
+            "msPerItem": result.ms_per_item,
+            "interceptSeconds": result.fit.intercept,
+            "r2": result.fit.r2,
+            "maxResidualSeconds": result.fit.max_residual,
+            "growthAt50": result.growth_at_50,
+        }
+
+    document = json.loads((plan_dir / "plan.json").read_text())
+    chain = critical_path_details(document)
+    figures += critical_path_figures(chain)
+    details["criticalPath"] = chain
+
+    prices = load_prices()
+    cost = idle_cost(document, read_values(plan_dir, document), prices, args.azs)
+    figures += cost_figures(cost)
+    details["idleCost"] = {
+        "prices": {"file": "bench/prices.md", "dated": prices.dated, "region": prices.region},
+        "items": [item.as_json() for item in cost.idle],
+        "usageOnly": cost.usage_only,
+        "unpriced": cost.unpriced,
+    }
+
+    if not args.skip_tests:
+        log("bench: P5 test suite (one run)")
+        seconds = measure.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], check=False)
+        figures.append(
+            Figure("P5.tests", "test suite (make test)", seconds, "s", f"<= {TESTS_MAX:g} s", seconds <= TESTS_MAX)
+        )
+
+    document_out = results(figures, measure.machine(), details)
+    path = write_results(document_out, args.out)
+    print(table(figures))
+    print(f"\nP3 critical path: {chain['shown']}")
+    if chain["ses_or_dns_on_it"]:
+        print(
+            "   SES/DNS on a longest chain: "
+            + ", ".join(resource_label(document_by_urn(document), u) for u in chain["ses_or_dns_on_it"])
+        )
+    print("P4 idle cost (USD/month, list prices " + f"{prices.region} {prices.dated}, bench/prices.md):")
+    for item in cost.idle:
+        asked = "asked for by config" if item.asked_for_by_config else "NOT asked for by config"
+        amount = "size dependent" if item.monthly_usd is None else f"{item.monthly_usd:.2f}"
+        print(f"   {amount:>8}  {item.description} [{asked}] {item.source}")
+    print("   usage only (no idle fee): " + ", ".join(f"{key} x{n}" for key, n in cost.usage_only.items()))
+    machine = document_out["machine"]
+    print(f"\nmachine: {machine['nproc']} cpu, {machine['cpu']}, Python {machine['python']}; wrote {path}")
+    return 1 if args.strict and not document_out["passed"] else 0
+
+
+def document_by_urn(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {r["urn"]: r for r in document.get("resources", [])}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
