@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -82,3 +85,18 @@ def test_stack_policy_matches_companions_by_dependency() -> None:
         args = StackValidationArgs([bucket, pab, tls], {})
         policy.validate(args, lambda message, urn=None: found.append((message, urn)))  # type: ignore[attr-defined]
     assert found == [("bucket b has no server-side encryption configuration", "urn:b")]
+
+
+def test_pack_starts_as_the_cli_runs_it() -> None:
+    # The CLI runs `python -m pulumi.policy <engine> <pack dir>` in the pack directory; the pack then
+    # serves the analyzer and prints its port. This catches import-path mistakes a unit test cannot.
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "pulumi.policy", "127.0.0.1:1", "."]
+    process = subprocess.Popen(command, cwd=root / "policy", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        assert line.isdigit(), (line, process.stderr.read() if process.poll() is not None and process.stderr else "")
+    finally:
+        process.kill()
+        process.wait(timeout=10)
