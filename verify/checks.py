@@ -19,7 +19,7 @@ PROBE_PREFIX = "verify/"
 
 def _denied_or(error: Exception, check: str, resource: str, action: str, otherwise: str) -> Result:
     if error_code(error) in ACCESS_DENIED:
-        return fail(check, resource, f"access denied ({action}): grant it to the credentials verify runs with")
+        return fail(check, resource, f"access denied ({action}): the policy of the credentials in use must allow it")
     return fail(check, resource, f"{otherwise}: {describe(error)}")
 
 

@@ -6,6 +6,7 @@ passes here passes for what `pulumi up` creates, not for a respelled copy.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -25,8 +26,12 @@ APPS = [{"name": "com.wire.test", "platform": "APNS"}, {"name": "wiretest", "pla
 _ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 
 
+@functools.cache
 def client(url: str, service: str, region: str = REGION) -> Any:
-    return boto3.client(service, region_name=region, endpoint_url=url)
+    """Cached: creating a boto3 client costs more than a moto call. Dummy keys, never the ambient ones."""
+    return boto3.client(
+        service, region_name=region, endpoint_url=url, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
 
 
 def values(zone_id: str | None = None, **changes: Any) -> dict[str, Any]:
