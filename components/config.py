@@ -89,6 +89,8 @@ class Model(BaseModel):
         frozen=True,
         use_enum_values=True,
         use_attribute_docstrings=True,
+        # Defaults go through validation too, so enum defaults become their values like configured ones.
+        validate_default=True,
     )
 
 
