@@ -10,12 +10,6 @@ from components.aws.common import child
 from components.config import LoadBalancerTarget, StackConfig, WireHost
 
 
-def _label(host: WireHost | str) -> str:
-    # The default dns.hosts holds enum members (pydantic's use_enum_values skips defaults), and
-    # str() of a str-Enum member is "WireHost.WEBAPP", not "webapp".
-    return host.value if isinstance(host, WireHost) else host
-
-
 class DnsRecords(pulumi.ComponentResource):
     """`<host>.<domain>` for each of dns.hosts, cannon's websocket host, the federator SRV and extra records.
 
@@ -49,7 +43,7 @@ class DnsRecords(pulumi.ComponentResource):
         dns = cfg.dns
 
         for host in dns.hosts:
-            self._to_target(naming.hostname(_label(host), cfg.domain), dns.target, ingress_hostname)
+            self._to_target(naming.hostname(host, cfg.domain), dns.target, ingress_hostname)
 
         wslb = cfg.cannon.websocket_load_balancer
         # With externalDns the cluster's external-dns owns that record; a second owner would fight it.
@@ -60,7 +54,7 @@ class DnsRecords(pulumi.ComponentResource):
                 self._to_target(wslb.hostname, dns.target, ingress_hostname)
 
         if dns.federation_srv and WireHost.FEDERATOR in dns.hosts:
-            federator = naming.hostname(_label(WireHost.FEDERATOR), cfg.domain)
+            federator = naming.hostname("federator", cfg.domain)
             self._record(naming.federator_srv(cfg.domain), "SRV", records=[f"0 10 443 {federator}"])
 
         for extra in dns.extra_records:

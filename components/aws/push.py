@@ -8,7 +8,7 @@ import pulumi_aws as aws
 from components import naming
 from components.aws.common import child, secret_input, tags, topic_key
 from components.aws.queues import EncryptedQueue
-from components.config import PushMode, PushPlatform, StackConfig
+from components.config import PushMode, StackConfig
 from components.outputs import AccessKey, PushOutputs
 
 COMPONENT = "gundeck"
@@ -79,8 +79,7 @@ class PushNotifications(pulumi.ComponentResource):
             self.queue.subscribe_raw(self.topic)
             for app in cfg.push.apps:
                 app_name = naming.platform_application(self.arn_env, app.name)
-                # A str-Enum member would print as "PushPlatform.GCM"; loaded configs hold the plain value.
-                platform = app.platform.value if isinstance(app.platform, PushPlatform) else app.platform
+                platform = str(app.platform)
                 self.applications[f"{platform}/{app.name}"] = aws.sns.PlatformApplication(
                     f"{app_name}-{platform.lower()}",
                     name=app_name,
