@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -109,6 +112,17 @@ class Aws:
         return self._cache[key]
 
 
+@functools.cache
+def _loader() -> Any:
+    return botocore.loaders.create_loader()
+
+
 def session(profile: str | None = None) -> boto3.Session:
-    """The standard credential chain (env, profile, web identity, container, instance profile)."""
-    return boto3.Session(profile_name=profile) if profile else boto3.Session()
+    """The standard credential chain (env, profile, web identity, container, instance profile).
+
+    Sessions share one model loader: parsing the service models is most of a client's cost, and the
+    push session (and repeated runs in one process) would otherwise parse them again.
+    """
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _loader())
+    return boto3.Session(botocore_session=core, profile_name=profile)
