@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -97,7 +97,7 @@ class Model(BaseModel):
 # --- identity -------------------------------------------------------------------------------------
 
 
-class CredentialsMode(str, Enum):
+class CredentialsMode(StrEnum):
     IRSA = "irsa"
     STATIC_KEYS = "staticKeys"
 
@@ -106,9 +106,11 @@ class ServiceCredentials(Model):
     """How brig, galley, gundeck and cargohold authenticate to AWS."""
 
     mode: CredentialsMode = CredentialsMode.IRSA
-    """`irsa`: an IAM role per service account (needs oidcProviderArn); `staticKeys`: an IAM user and access key per service."""
+    """`irsa`: an IAM role per service account (needs oidcProviderArn); `staticKeys`: an IAM user and
+    access key per service."""
     oidc_provider_arn: str | None = None
-    """EKS cluster's IAM OIDC provider, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC"""
+    """EKS cluster's IAM OIDC provider, e.g.
+    arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC"""
     kms_key_arn: str | None = None
     """Customer-managed KMS key for queues, topics, table and bucket; AWS-managed keys when unset."""
 
@@ -159,13 +161,13 @@ class Kubernetes(Model):
 # --- push notifications (gundeck) ---------------------------------------------------------------
 
 
-class PushMode(str, Enum):
+class PushMode(StrEnum):
     CREATE = "create"
     EXTERNAL = "external"
     DISABLED = "disabled"
 
 
-class PushPlatform(str, Enum):
+class PushPlatform(StrEnum):
     APNS = "APNS"
     APNS_SANDBOX = "APNS_SANDBOX"
     APNS_VOIP = "APNS_VOIP"
@@ -231,7 +233,8 @@ class ExternalPush(Model):
 
 class Push(Model):
     mode: PushMode = PushMode.DISABLED
-    """`create`: our own SQS/SNS and platform applications; `external`: Wire's push account; `disabled`: only the queue gundeck needs to start."""
+    """`create`: our own SQS/SNS and platform applications; `external`: Wire's push account;
+    `disabled`: only the queue gundeck needs to start."""
     apps: list[PushApp] = []
     """SNS platform applications to create (mode `create`)."""
     external: ExternalPush | None = None
@@ -260,7 +263,7 @@ class Push(Model):
 # --- email (brig) --------------------------------------------------------------------------------
 
 
-class EmailMode(str, Enum):
+class EmailMode(StrEnum):
     SES = "ses"
     SMTP = "smtp"
 
@@ -408,7 +411,7 @@ class Features(Model):
 # --- DNS -------------------------------------------------------------------------------------------
 
 
-class WireHost(str, Enum):
+class WireHost(StrEnum):
     NGINZ_HTTPS = "nginz-https"
     NGINZ_SSL = "nginz-ssl"
     WEBAPP = "webapp"
@@ -790,7 +793,7 @@ class ServiceSecrets(Model):
     """TURN shared secret (brig)."""
 
 
-class IngressMode(str, Enum):
+class IngressMode(StrEnum):
     NONE = "none"
     AWS_NLB = "awsNlb"
     METALLB = "metallb"
@@ -902,7 +905,9 @@ class StackConfig(Model):
                 "letter: it prefixes every AWS name and becomes gundeck's arnEnv, which may not contain '-'"
             )
         if not _REGION_RE.match(self.region):
-            errors.append(f"aws:region '{self.region}' is not an AWS region; set it: pulumi config set aws:region eu-central-1")
+            errors.append(
+                f"aws:region '{self.region}' is not an AWS region; set it: pulumi config set aws:region eu-central-1"
+            )
         if self.sms is not None:
             errors.append(
                 "sms: phone sign-up is not supported: the wire-server charts removed phone support in chart 5.4.0 "
@@ -929,7 +934,12 @@ class StackConfig(Model):
         if unknown_releases:
             errors.append(f"extraValues has unknown releases {sorted(unknown_releases)}; allowed: {list(RELEASES)}")
         wslb = self.cannon.websocket_load_balancer
-        if self.dns and wslb.enabled and WireHost.NGINZ_SSL in self.dns.hosts and wslb.hostname == f"nginz-ssl.{self.domain}":
+        if (
+            self.dns
+            and wslb.enabled
+            and WireHost.NGINZ_SSL in self.dns.hosts
+            and wslb.hostname == f"nginz-ssl.{self.domain}"
+        ):
             errors.append(
                 "dns.hosts has nginz-ssl, but cannon's own load balancer serves that hostname; remove nginz-ssl "
                 "from dns.hosts (its record points at the cannon load balancer)"

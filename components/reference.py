@@ -74,7 +74,14 @@ def rows(model: type[BaseModel], prefix: str = f"{NAMESPACE}:") -> list[tuple[st
     found = []
     for name, info in model.model_fields.items():
         key = f"{prefix}{info.alias or name}"
-        found.append((key, _type_name(info.annotation), _default(info), (info.description or "").replace("|", "\\|")))
+        found.append(
+            (
+                key,
+                _type_name(info.annotation),
+                _default(info),
+                " ".join((info.description or "").split()).replace("|", "\\|"),
+            )
+        )
         for nested in _models_in(info.annotation):
             separator = "[]." if typing.get_origin(info.annotation) is list else "."
             found += rows(nested, f"{key}{separator}")

@@ -25,7 +25,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import SETTINGS, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func, wait_for_rpcs
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from components.outputs import REDACTED
 
@@ -194,11 +194,21 @@ def _bucket(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
 
 
 def _role(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
-    return {"arn": f"arn:aws:iam::{m.account}:role/{name}", "id": name, "name": name, "uniqueId": f"AROA{_digest(name)}"}
+    return {
+        "arn": f"arn:aws:iam::{m.account}:role/{name}",
+        "id": name,
+        "name": name,
+        "uniqueId": f"AROA{_digest(name)}",
+    }
 
 
 def _user(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
-    return {"arn": f"arn:aws:iam::{m.account}:user/{name}", "id": name, "name": name, "uniqueId": f"AIDA{_digest(name)}"}
+    return {
+        "arn": f"arn:aws:iam::{m.account}:user/{name}",
+        "id": name,
+        "name": name,
+        "uniqueId": f"AIDA{_digest(name)}",
+    }
 
 
 def _managed_policy(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
@@ -320,7 +330,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:
         if request.type == "pulumi:pulumi:Stack":
             return super().RegisterResource(request)
-        pulumi_mocks._ensure_event_loop()
+        _ensure_event_loop()
         inputs = rpc.deserialize_properties(request.object)
         urn = self.make_urn(request.parent, request.type, request.name)
         resource_args = pulumi_mocks.MockResourceArgs(
@@ -356,7 +366,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             )
         )
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))
-        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_ or "", state)
         from pulumi.runtime.proto import resource_pb2
 
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
@@ -433,7 +443,7 @@ def run_program(
     pulumi.runtime.set_all_config(config, list(secret_keys))
     set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
-    SETTINGS.rpc_manager.clear()
+    SETTINGS.rpc_manager.clear()  # type: ignore[attr-defined]  # SETTINGS is a ContextVar-backed proxy
     holder: dict[str, Any] = {}
 
     def program() -> None:
