@@ -65,7 +65,9 @@ def summary(document: dict) -> str:
     lines = [f"Offline plan of stack '{document['stack']}': {sum(r['custom'] for r in resources)} resources"]
 
     def describe(resource: dict, depth: int) -> None:
-        flags = [flag for flag, on in (("protected", resource["protect"]), ("retained", resource["retainOnDelete"])) if on]
+        flags = [
+            flag for flag, on in (("protected", resource["protect"]), ("retained", resource["retainOnDelete"])) if on
+        ]
         settings = [
             f"{key}={resource['inputs'][key]}"
             for key in KEY_SETTINGS.get(resource["type"], ())

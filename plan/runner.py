@@ -48,7 +48,9 @@ class Plan:
         return self.config.warnings()
 
     def document(self) -> dict[str, Any]:
-        stack_urn = next((r.parent for r in self.evaluation.resources if r.parent and "::pulumi:pulumi:Stack::" in r.parent), None)
+        stack_urn = next(
+            (r.parent for r in self.evaluation.resources if r.parent and "::pulumi:pulumi:Stack::" in r.parent), None
+        )
         resources = []
         # Registration order depends on when Outputs resolve; sorting keeps plan.json identical run to run.
         for r in sorted(self.evaluation.resources, key=lambda registration: registration.urn):

@@ -45,7 +45,9 @@ def test_a_minimal_config_is_valid_and_defaults_to_irsa() -> None:
 
 def test_unknown_top_level_key_is_an_error_with_a_suggestion() -> None:
     found = problems(base(enviroment="prod"))
-    assert found == ["wire:enviroment is not a known key (did you mean wire:environment?); remove it or fix the spelling"]
+    assert found == [
+        "wire:enviroment is not a known key (did you mean wire:environment?); remove it or fix the spelling"
+    ]
 
 
 def test_unknown_nested_key_is_an_error_naming_its_path() -> None:
@@ -216,7 +218,10 @@ def test_websocket_load_balancer_needs_a_hostname() -> None:
 )
 def test_websocket_load_balancer_needs_cert_manager_or_tls(tls_choice: dict[str, Any]) -> None:
     lb = {"enabled": True, "hostname": "ws.example.com", **tls_choice}
-    assert "either certManager.enabled: true or a tls certificate" in problems(base(cannon={"websocketLoadBalancer": lb}))[0]
+    assert (
+        "either certManager.enabled: true or a tls certificate"
+        in problems(base(cannon={"websocketLoadBalancer": lb}))[0]
+    )
 
 
 def test_websocket_load_balancer_makes_cannon_an_ignored_upstream() -> None:
@@ -268,7 +273,10 @@ def test_smtp_sender_may_be_on_another_domain() -> None:
 def test_irsa_requires_the_oidc_provider() -> None:
     found = problems(base(serviceCredentials={"mode": "irsa"}))
     assert "mode 'irsa' needs oidcProviderArn" in found[0]
-    assert "mode 'irsa' needs oidcProviderArn" in problems({k: v for k, v in base().items() if k != "serviceCredentials"})[0]
+    assert (
+        "mode 'irsa' needs oidcProviderArn"
+        in problems({k: v for k, v in base().items() if k != "serviceCredentials"})[0]
+    )
 
 
 def test_static_keys_mode_needs_no_oidc_provider() -> None:
