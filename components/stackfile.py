@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from components.config import NAMESPACE, PLACEHOLDER
+from components.config import NAMESPACE, PLACEHOLDER, LoadedConfig, load_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,15 @@ class StackFile:
     @property
     def region(self) -> str | None:
         return self.config.get("aws:region")
+
+    def load(self, *, allow_missing_secrets: bool = True, region: str | None = None) -> LoadedConfig:
+        """Validate the `wire:` namespace (required secrets not set yet are listed, not errors, by default)."""
+        return load_config(
+            self.namespace(),
+            region=region or self.region,
+            secret_keys=self.wire_secret_keys,
+            allow_missing_secrets=allow_missing_secrets,
+        )
 
     def as_pulumi_config(self) -> dict[str, str]:
         """Config in the runtime's form: strings, objects as JSON (what `pulumi up` hands the program)."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig, load_config
+from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig
 from components.k8s.values import values_yaml
 from components.outputs import redact
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
@@ -114,12 +114,7 @@ def _redact_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
 
 def prepare(stack_file: StackFile) -> tuple[StackConfig, dict[str, str], set[str], list[str]]:
     """Validate the stack and fill placeholders for required secrets not set yet."""
-    loaded = load_config(
-        stack_file.namespace(),
-        region=stack_file.region,
-        secret_keys=stack_file.wire_secret_keys,
-        allow_missing_secrets=True,
-    )
+    loaded = stack_file.load()
     config = copy.deepcopy(stack_file.config)
     secret_keys = set(stack_file.secret_keys)
     for path in loaded.missing_secrets:

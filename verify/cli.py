@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from components.config import ConfigError, StackConfig, load_config
+from components.config import ConfigError, StackConfig
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
 from verify.aws import Aws, session, stack_endpoints
 from verify.results import exit_code, render_json, render_text
@@ -59,9 +59,7 @@ def read_outputs(source: str | None) -> dict[str, Any]:
 
 def load(stack: StackFile, region: str | None) -> StackConfig:
     # Secrets cannot be decrypted here and verify needs none of them.
-    return load_config(
-        stack.namespace(), region=region or stack.region, secret_keys=stack.wire_secret_keys, allow_missing_secrets=True
-    ).config
+    return stack.load(region=region).config
 
 
 def main(argv: list[str] | None = None) -> int:

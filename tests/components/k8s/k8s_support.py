@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 
 from components import naming
-from components.config import CredentialsMode, PushMode, StackConfig, load_config
+from components.config import CredentialsMode, PushMode, StackConfig
 from components.outputs import AccessKey, AwsOutputs, PushOutputs
 from components.stackfile import read_stack_file
 
@@ -120,12 +120,7 @@ def _set_path(model: BaseModel, path: str, value: Any) -> BaseModel:
 def stack_cfg(stack: str) -> StackConfig:
     """The real Pulumi.<stack>.yaml, with every secret still to set filled by a `[secret]` placeholder."""
     stack_file = read_stack_file(stack)
-    loaded = load_config(
-        stack_file.namespace(),
-        region=stack_file.region,
-        secret_keys=stack_file.wire_secret_keys,
-        allow_missing_secrets=True,
-    )
+    loaded = stack_file.load()
     cfg = loaded.config
     for path in loaded.missing_secrets:
         cfg = _set_path(cfg, path, SecretStr("[secret]"))  # type: ignore[assignment]
