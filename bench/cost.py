@@ -45,6 +45,10 @@ CHART_LOAD_BALANCERS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
 }
 
 
+class UnknownType(Exception):
+    """A resource type this module has no verdict for (reported as unpriced, never guessed)."""
+
+
 @dataclass(frozen=True)
 class CostItem:
     source: str  # URN, or "release <name>: <path in values>"
@@ -148,7 +152,10 @@ def release_load_balancers(
 
 
 def _resource_cost(resource: Mapping[str, Any], prices: PriceTable, azs: int) -> CostItem | str | None:
-    """A CostItem for an idle cost, a price key for usage only, None for free; KeyError if unknown."""
+    """A CostItem for an idle cost, a price key for usage only, None for free; UnknownType otherwise.
+
+    A price missing from the table is a KeyError: the table is incomplete, which must not pass as "unpriced".
+    """
     type_ = resource["type"]
     inputs = resource.get("inputs") or {}
     urn = resource["urn"]
@@ -210,7 +217,7 @@ def _resource_cost(resource: Mapping[str, Any], prices: PriceTable, azs: int) ->
     for prefix, key in USAGE_ONLY:
         if type_.startswith(prefix):
             return key
-    raise KeyError(type_)
+    raise UnknownType(type_)
 
 
 def idle_cost(
@@ -228,7 +235,7 @@ def idle_cost(
             continue
         try:
             verdict = _resource_cost(resource, prices, azs)
-        except KeyError:
+        except UnknownType:
             unpriced.append(resource["urn"])
             continue
         if isinstance(verdict, CostItem):

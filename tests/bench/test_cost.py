@@ -1,0 +1,175 @@
+"""Idle cost (bench P4) on synthetic plans, and the dated price table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench.cost import idle_cost, load_balancer_cost, release_load_balancers
+from bench.prices import HOURS_PER_MONTH, PriceTable, load_prices, parse_prices
+
+PRICES = load_prices()
+NLB = {
+    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+}
+
+
+def res(type_: str, name: str, inputs: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "urn": f"urn:pulumi:t::wire::{type_}::{name}",
+        "type": type_,
+        "name": name,
+        "parent": None,
+        "dependencies": [],
+        "custom": True,
+        "read": False,
+        "inputs": inputs or {},
+    } | extra
+
+
+def plan(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"version": 1, "resources": list(resources), "values": {}}
+
+
+def test_the_price_table_is_dated_for_the_region_and_complete() -> None:
+    assert (PRICES.dated, PRICES.region) == ("2026-11", "eu-central-1")
+    for key in ("nlb", "clb", "public_ipv4", "kms_key", "hosted_zone", "dynamodb_rcu", "dynamodb_wcu", "cloudfront"):
+        assert key in PRICES.prices
+    assert PRICES["kms_key"].monthly == 1.0
+    assert PRICES["nlb"].monthly == pytest.approx(PRICES["nlb"].usd * HOURS_PER_MONTH)
+    assert PRICES["cloudfront"].monthly == 0
+
+
+def test_price_table_parse_errors_are_loud() -> None:
+    header = "- **Dated:** 2026-11\n- **Region:** eu-central-1\n"
+    assert parse_prices(header + "| `x` | thing | 2 | month | n |\n").prices["x"].monthly == 2
+    with pytest.raises(ValueError, match="unit"):
+        parse_prices(header + "| `x` | thing | 2 | week | n |\n")
+    with pytest.raises(ValueError, match="number"):
+        parse_prices(header + "| `x` | thing | two | month | n |\n")
+    with pytest.raises(ValueError, match="dated"):
+        parse_prices("| `x` | thing | 2 | month | n |\n")
+
+
+def test_storage_and_request_resources_cost_nothing_idle() -> None:
+    cost = idle_cost(
+        plan(
+            res("aws:s3/bucket:Bucket", "b"),
+            res("aws:sqs/queue:Queue", "q"),
+            res("aws:sns/topic:Topic", "t"),
+            res("aws:dynamodb/table:Table", "on-demand", {"billingMode": "PAY_PER_REQUEST"}),
+            res("aws:cloudfront/distribution:Distribution", "cdn"),
+            res("aws:sesv2/emailIdentity:EmailIdentity", "example.com"),
+            res("aws:route53/record:Record", "r"),
+            res("aws:iam/role:Role", "role"),
+            res("pulumi:providers:aws", "aws"),
+            res("wire:aws:AssetStorage", "component", custom=False),
+        ),
+        {},
+        PRICES,
+    )
+    assert cost.idle == []
+    assert cost.unpriced == []
+    assert cost.usage_only["cloudfront"] == 1
+    assert cost.usage_only["dynamodb_on_demand"] == 1
+
+
+def test_idle_resources_are_listed_with_prices_and_not_asked_for_by_config() -> None:
+    cost = idle_cost(
+        plan(
+            res("aws:kms/key:Key", "k"),
+            res("aws:route53/zone:Zone", "z"),
+            res("aws:ec2/natGateway:NatGateway", "nat"),
+            res("aws:lb/loadBalancer:LoadBalancer", "nlb", {"loadBalancerType": "network"}),
+            res("aws:kinesis/stream:Stream", "s", {"shardCount": 2}),
+        ),
+        {},
+        PRICES,
+    )
+    by_kind = {item.kind: item for item in cost.idle}
+    assert set(by_kind) == {"kms_key", "hosted_zone", "nat_gateway", "nlb", "kinesis_shard"}
+    assert by_kind["kinesis_shard"].monthly_usd == pytest.approx(2 * PRICES["kinesis_shard"].monthly, abs=0.01)
+    assert not any(item.asked_for_by_config for item in cost.idle)
+    assert len(cost.unrequested) == 5
+    assert cost.monthly(asked_for_by_config=False) == pytest.approx(sum(i.monthly_usd or 0 for i in cost.idle))
+
+
+def test_dynamodb_without_billing_mode_is_provisioned_capacity() -> None:
+    table = res(
+        "aws:dynamodb/table:Table",
+        "t",
+        {"readCapacity": 5, "writeCapacity": 5, "globalSecondaryIndexes": [{"readCapacity": 1, "writeCapacity": 1}]},
+    )
+    (item,) = idle_cost(plan(table), {}, PRICES).idle
+    expected = 6 * PRICES["dynamodb_rcu"].monthly + 6 * PRICES["dynamodb_wcu"].monthly
+    assert item.monthly_usd == pytest.approx(expected, abs=0.01)
+
+
+def test_unknown_resource_types_are_reported_not_ignored() -> None:
+    cost = idle_cost(plan(res("aws:opensearch/domain:Domain", "search")), {}, PRICES)
+    assert cost.unpriced == ["urn:pulumi:t::wire::aws:opensearch/domain:Domain::search"]
+
+
+def test_load_balancer_kind_and_public_addresses_from_annotations() -> None:
+    kind, _, monthly = load_balancer_cost(NLB, PRICES, azs=3)
+    assert kind == "nlb"
+    assert monthly == pytest.approx(PRICES["nlb"].monthly + 3 * PRICES["public_ipv4"].monthly, abs=0.01)
+    internal = {**NLB, "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"}
+    assert load_balancer_cost(internal, PRICES)[2] == pytest.approx(PRICES["nlb"].monthly, abs=0.01)
+    # No annotation: the in-tree controller's internet-facing classic load balancer.
+    kind, _, monthly = load_balancer_cost({}, PRICES, azs=2)
+    assert kind == "clb"
+    assert monthly == pytest.approx(PRICES["clb"].monthly + 2 * PRICES["public_ipv4"].monthly, abs=0.01)
+
+
+def test_release_values_load_balancers_are_asked_for_by_config() -> None:
+    ingress = {"controller": {"service": {"type": "LoadBalancer", "annotations": NLB}}}
+    items = release_load_balancers("ingress-nginx", "ingress-nginx", ingress, PRICES)
+    assert [(i.source, i.kind, i.asked_for_by_config) for i in items] == [
+        ("release ingress-nginx: controller.service", "nlb", True)
+    ]
+    # wire-server's chart hard-codes the type: the switch in the values is what asks for it.
+    cannon = {"cannon": {"service": {"nginz": {"enabled": True, "annotations": NLB}}}}
+    assert [i.source for i in release_load_balancers("wire-server", "wire-server", cannon, PRICES)] == [
+        "release wire-server: cannon.service.nginz"
+    ]
+    off = {"cannon": {"service": {"nginz": {"enabled": False}}}}
+    assert release_load_balancers("wire-server", "wire-server", off, PRICES) == []
+    assert release_load_balancers("webapp", "webapp", {"service": {"type": "ClusterIP"}}, PRICES) == []
+
+
+def test_idle_cost_reads_values_files_by_release_name_then_inputs() -> None:
+    wire = res("kubernetes:helm.sh/v3:Release", "wire-server", {"name": "wire-server", "chart": "wire-server"})
+    ingress = res(
+        "kubernetes:helm.sh/v3:Release",
+        "ingress",
+        {
+            "name": "ingress-nginx",
+            "chart": "ingress-nginx",
+            "values": {"controller": {"service": {"type": "LoadBalancer"}}},
+        },
+    )
+    values = {"wire-server": {"cannon": {"service": {"nginz": {"enabled": True, "annotations": NLB}}}}}
+    cost = idle_cost(plan(wire, ingress), values, PRICES)
+    assert sorted(i.source for i in cost.idle) == [
+        "release ingress-nginx: controller.service",
+        "release wire-server: cannon.service.nginz",
+    ]
+    assert cost.unrequested == []
+    assert cost.monthly(asked_for_by_config=True) > 0
+
+
+def test_services_read_by_the_program_cost_nothing_created_ones_do() -> None:
+    spec = {"spec": {"type": "LoadBalancer"}, "metadata": {"annotations": NLB}}
+    read = res("kubernetes:core/v1:Service", "read", spec, read=True)
+    created = res("kubernetes:core/v1:Service", "created", spec)
+    cost = idle_cost(plan(read, created), {}, PRICES)
+    assert [i.source.rsplit("::", 1)[-1] for i in cost.idle] == ["created"]
+
+
+def test_an_empty_table_means_unknown_prices_fail_loudly() -> None:
+    empty = PriceTable(dated="2026-11", region="eu-central-1", prices={})
+    with pytest.raises(KeyError):
+        idle_cost(plan(res("aws:kms/key:Key", "k")), {}, empty)
