@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,8 @@ class Program:
     value_trees: dict[str, pulumi.Output[Any]]
 
 
-def build(cfg: StackConfig) -> Program:
+def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Program:
+    """`stack_aws`: the stack's `aws:` provider settings (endpoints, credentials, flags), keys without prefix."""
     # Imported here so that a bad configuration fails before the SDK modules are even loaded.
     from components.aws.infrastructure import create_aws, create_dns
     from components.k8s.provider import kubernetes_provider
@@ -28,7 +30,7 @@ def build(cfg: StackConfig) -> Program:
         pulumi.log.warn(warning)
     pulumi.log.info(cfg.cannon.drain.summary())
 
-    infra = create_aws(cfg)
+    infra = create_aws(cfg, stack_aws)
     releases = WireReleases(
         "wire",
         cfg,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +23,8 @@ from components.config import CredentialsMode, EmailMode, PushMode, StackConfig
 from components.naming import SERVICES
 from components.outputs import AccessKey, AwsOutputs, PushOutputs
 
-# Provider settings taken from the stack's `aws:` namespace. An explicit provider ignores that
-# namespace, so without this the dev stack's emulator endpoints and dummy credentials would be lost.
+# Provider settings taken from the stack's `aws:` namespace (read by __main__.py). An explicit provider
+# ignores that namespace, so without this the dev stack's emulator endpoints and dummy credentials would be lost.
 _PROVIDER_SETTINGS = {
     "profile": "profile",
     "skipCredentialsValidation": "skip_credentials_validation",
@@ -31,6 +32,9 @@ _PROVIDER_SETTINGS = {
     "skipRequestingAccountId": "skip_requesting_account_id",
     "s3UsePathStyle": "s3_use_path_style",
     "allowedAccountIds": "allowed_account_ids",
+    "endpoints": "endpoints",
+    "accessKey": "access_key",
+    "secretKey": "secret_key",
 }
 
 
@@ -48,20 +52,11 @@ class AwsInfrastructure:
     components: dict[str, pulumi.ComponentResource] = field(default_factory=dict)
 
 
-def create_provider(cfg: StackConfig) -> aws.Provider:
-    stack = pulumi.Config("aws")
-    settings: dict[str, Any] = {}
-    for key, arg in _PROVIDER_SETTINGS.items():
-        value = stack.get_object(key)
-        if value is not None:
-            settings[arg] = value
-    endpoints = stack.get_object("endpoints")
-    if endpoints:
-        settings["endpoints"] = endpoints
-    access_key = stack.get("accessKey")
-    if access_key:
-        settings["access_key"] = access_key
-        settings["secret_key"] = stack.get_secret("secretKey")
+def create_provider(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> aws.Provider:
+    """The one AWS provider; `stack_aws` is the stack's `aws:` namespace (keys without the prefix)."""
+    settings = {
+        arg: stack_aws[key] for key, arg in _PROVIDER_SETTINGS.items() if (stack_aws or {}).get(key) is not None
+    }
     return aws.Provider(
         "aws",
         region=cfg.region,
@@ -70,8 +65,8 @@ def create_provider(cfg: StackConfig) -> aws.Provider:
     )
 
 
-def create_aws(cfg: StackConfig) -> AwsInfrastructure:
-    provider = create_provider(cfg)
+def create_aws(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> AwsInfrastructure:
+    provider = create_provider(cfg, stack_aws)
     component_opts = pulumi.ResourceOptions(providers=[provider])
     caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
     account_id: pulumi.Output[str] = caller.account_id

@@ -70,15 +70,15 @@ def test_component_tags_on_taggable_resources() -> None:
 
 def test_stack_provider_settings_reach_the_explicit_provider() -> None:
     settings = {
-        "aws:region": "eu-west-1",
-        "aws:skipCredentialsValidation": "true",
-        "aws:s3UsePathStyle": "true",
-        "aws:accessKey": "test",
-        "aws:secretKey": "test-secret",
-        "aws:endpoints": '[{"sqs": "http://localhost:4566", "s3": "http://localhost:4566"}]',
+        "region": "eu-west-1",
+        "skipCredentialsValidation": True,
+        "s3UsePathStyle": True,
+        "accessKey": "test",
+        "secretKey": pulumi.Output.secret("test-secret"),
+        "endpoints": [{"sqs": "http://localhost:4566", "s3": "http://localhost:4566"}],
     }
     cfg = dev_config()
-    evaluation = run_program(lambda: create_aws(cfg), config=settings, secret_keys=["aws:secretKey"])
+    evaluation = run_program(lambda: create_aws(cfg, settings))
     provider = evaluation.one(PROVIDER).inputs
     assert provider["skipCredentialsValidation"] == "true"
     assert provider["s3UsePathStyle"] == "true"
