@@ -113,8 +113,11 @@ class EmailSending(pulumi.ComponentResource):
             tags=tags(COMPONENT),
             opts=child(self),
         )
-        self.identity_arn = self.identity.arn
-        self.configuration_set_arn = self.configuration_set.arn
+        # Built from names, not taken from the resources: brig's IAM policy needs these ARNs, and the
+        # wire-server release waits for that policy; it must never wait for SES resources.
+        ses_arn = pulumi.Output.concat("arn:", partition, ":ses:", cfg.region, ":", account_id, ":")
+        self.identity_arn = pulumi.Output.concat(ses_arn, "identity/", cfg.domain)
+        self.configuration_set_arn = pulumi.Output.concat(ses_arn, "configuration-set/", config_set_name)
         aws.sesv2.EmailIdentityMailFromAttributes(
             f"{cfg.domain}-mail-from",
             email_identity=self.identity.email_identity,

@@ -158,3 +158,18 @@ def test_irsa_stack_needs_oidc_before_anything(tmp_path: Path, capsys: Any) -> N
     )
     assert plan_main(["--stack", "irsa", "--root", str(tmp_path)]) == 2
     assert "mode 'irsa' needs oidcProviderArn" in capsys.readouterr().err
+
+
+def test_wire_server_never_waits_for_ses_or_dns(plans: dict[str, Plan]) -> None:
+    """Everything wire-server transitively waits for: queues, table, bucket, identities; no SES, no DNS."""
+    from plan.graph import chain_depths, creation_graph, critical_path, find_wire_server
+
+    document = plans["prod"].document()
+    by_urn = {r["urn"]: r for r in document["resources"]}
+    target = find_wire_server(document)
+    assert target is not None
+    waited_for = set(chain_depths(creation_graph(document), target)) - {target}
+    types = {by_urn[urn]["type"] for urn in waited_for}
+    assert not {t for t in types if t.startswith(("aws:ses", "aws:route53"))}, types
+    assert "aws:iam/rolePolicy:RolePolicy" in types and "aws:sqs/queue:Queue" in types
+    assert len(critical_path(document)) - 1 <= 3
