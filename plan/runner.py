@@ -170,7 +170,13 @@ def evaluate_config(
         built = runpy.run_path(main, run_name="__pulumi_main__")["program"]
         import pulumi
 
-        return pulumi.Output.all(**built.value_trees) if built.value_trees else {}
+        # Chained applies instead of Output.all, which would wrap every node of every tree in an Output.
+        collected = pulumi.Output.from_input(0).apply(lambda _: {})
+        for release, tree in built.value_trees.items():
+            collected = collected.apply(
+                lambda done, release=release, tree=tree: tree.apply(lambda t: {**done, release: t})
+            )
+        return collected
 
     evaluation = run_program(program, config=runtime_config, secret_keys=sorted(secret_keys), stack=stack)
     trees = evaluation.result or {}

@@ -44,14 +44,26 @@ def chart_args(source: ChartSource) -> dict[str, Any]:
     }
 
 
+def single_output(tree: Any) -> pulumi.Output[Any]:
+    """One Output holding a whole values tree.
+
+    `Output.from_input` (and `Output.secret`, `Output.all`) wrap every nested dict, list and leaf in an
+    Output of its own: thousands per evaluation for wire-server's values. An apply returning a plain
+    value is not walked, so the tree stays one Output.
+    """
+    if isinstance(tree, pulumi.Output):
+        return tree
+    return pulumi.Output.from_input(0).apply(lambda _: tree)
+
+
 def chart_values(tree: pulumi.Input[dict[str, Any]]) -> pulumi.Output[dict[str, Any]]:
     """What the chart receives: the tree revealed, as a secret Output whenever any leaf is a SecretStr."""
 
     def to_input(resolved: dict[str, Any]) -> Any:
         revealed = reveal(resolved)
-        return pulumi.Output.secret(revealed) if has_secret(resolved) else revealed
+        return pulumi.Output.secret(0).apply(lambda _: revealed) if has_secret(resolved) else revealed
 
-    return pulumi.Output.from_input(tree).apply(to_input)
+    return single_output(tree).apply(to_input)
 
 
 def _lb_hostname(status: Any) -> str | None:
@@ -95,7 +107,7 @@ class WireReleases(pulumi.ComponentResource):
             v.INGRESS_NGINX: lambda: v.ingress_nginx_values(cfg),
             v.METALLB: lambda: v.metallb_values(cfg),
         }
-        self.value_trees = {release: pulumi.Output.from_input(builders[release]()) for release in names}
+        self.value_trees = {release: single_output(builders[release]()) for release in names}
         self.releases = {}
         charts = cfg.charts
         ns = cfg.kubernetes.namespace
