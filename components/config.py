@@ -88,7 +88,6 @@ class Model(BaseModel):
         extra="forbid",
         frozen=True,
         use_enum_values=True,
-        use_attribute_docstrings=True,
         # Defaults go through validation too, so enum defaults become their values like configured ones.
         validate_default=True,
     )

@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import sys
 import types
 import typing
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +73,30 @@ def _default(info: Any) -> str:
     return f"`{default}`"
 
 
+@cache
+def field_docs(model: type[BaseModel]) -> dict[str, str]:
+    """The string literal under each field of a model class (read here, not by pydantic at import)."""
+    docs: dict[str, str] = {}
+    for base in reversed(model.__mro__):
+        if not (isinstance(base, type) and issubclass(base, BaseModel)) or base is BaseModel:
+            continue
+        body = ast.parse(inspect.getsource(base)).body[0]
+        assert isinstance(body, ast.ClassDef)
+        for statement, following in zip(body.body, body.body[1:], strict=False):
+            if (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
+                docs[statement.target.id] = " ".join(following.value.value.split())
+    return docs
+
+
 def rows(model: type[BaseModel], prefix: str = f"{NAMESPACE}:") -> list[tuple[str, str, str, str]]:
     found = []
+    docs = field_docs(model)
     for name, info in model.model_fields.items():
         key = f"{prefix}{info.alias or name}"
         found.append(
@@ -79,7 +104,7 @@ def rows(model: type[BaseModel], prefix: str = f"{NAMESPACE}:") -> list[tuple[st
                 key,
                 _type_name(info.annotation),
                 _default(info),
-                " ".join((info.description or "").split()).replace("|", "\\|"),
+                docs.get(name, "").replace("|", "\\|"),
             )
         )
         for nested in _models_in(info.annotation):
