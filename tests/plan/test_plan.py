@@ -173,3 +173,13 @@ def test_wire_server_never_waits_for_ses_or_dns(plans: dict[str, Plan]) -> None:
     assert not {t for t in types if t.startswith(("aws:ses", "aws:route53"))}, types
     assert "aws:iam/rolePolicy:RolePolicy" in types and "aws:sqs/queue:Queue" in types
     assert len(critical_path(document)) - 1 <= 3
+
+
+def test_readme_shows_the_current_prod_graph(plans: dict[str, Plan]) -> None:
+    from plan.graph import mermaid
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    shown = readme.split("<!-- prod-graph:start -->\n```mermaid\n", 1)[1].split("\n```\n<!-- prod-graph:end -->", 1)[0]
+    assert shown == mermaid(plans["prod"].document()).rstrip("\n"), (
+        "README's prod graph is stale: make plan STACK=prod, then paste build/plan/prod/graph.mmd into README.md"
+    )
