@@ -22,12 +22,13 @@ def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
     secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
     wire = _namespace(values, NAMESPACE)
     wire_secrets = {key.removeprefix(f"{NAMESPACE}:") for key in secret_keys if key.startswith(f"{NAMESPACE}:")}
+    stack_aws = _namespace(values, "aws")
+    region = stack_aws.get("region")
     aws = {
-        key: pulumi.Output.secret(value) if f"aws:{key}" in secret_keys else value
-        for key, value in _namespace(values, "aws").items()
+        key: pulumi.Output.secret(value) if f"aws:{key}" in secret_keys else value for key, value in stack_aws.items()
     }
     try:
-        cfg = load_config(wire, region=aws.get("region"), secret_keys=wire_secrets).config
+        cfg = load_config(wire, region=region if isinstance(region, str) else None, secret_keys=wire_secrets).config
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
     return cfg, aws

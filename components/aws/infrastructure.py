@@ -54,9 +54,8 @@ class AwsInfrastructure:
 
 def create_provider(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> aws.Provider:
     """The one AWS provider; `stack_aws` is the stack's `aws:` namespace (keys without the prefix)."""
-    settings = {
-        arg: stack_aws[key] for key, arg in _PROVIDER_SETTINGS.items() if (stack_aws or {}).get(key) is not None
-    }
+    given = stack_aws or {}
+    settings = {arg: given[key] for key, arg in _PROVIDER_SETTINGS.items() if given.get(key) is not None}
     return aws.Provider(
         "aws",
         region=cfg.region,
