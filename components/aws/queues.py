@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -43,37 +44,30 @@ class EncryptedQueue(pulumi.ComponentResource):
         super().__init__("wire:aws:EncryptedQueue", name, None, opts)
         self.name = name
         self._cfg = cfg
-        fifo = name.endswith(".fifo")
         cmk = cfg.service_credentials.kms_key_arn
-        tags = {"Component": component}
 
-        dlq_name = naming.dead_letter_queue(name)
-        self.dead_letter_queue = aws.sqs.Queue(
-            dlq_name,
-            name=dlq_name,
-            fifo_queue=fifo or None,
-            message_retention_seconds=DLQ_RETENTION_SECONDS,
-            visibility_timeout_seconds=visibility_timeout_seconds,
-            receive_wait_time_seconds=RECEIVE_WAIT_SECONDS,
-            tags=tags,
-            opts=stateful(self, cfg),
-            kms_master_key_id=cmk,  # a CMK replaces SSE-SQS: the two are exclusive
-            sqs_managed_sse_enabled=None if cmk else True,
-        )
-        self.queue = aws.sqs.Queue(
+        def sqs_queue(queue_name: str, retention_seconds: int, **extra: Any) -> aws.sqs.Queue:
+            return aws.sqs.Queue(
+                queue_name,
+                name=queue_name,
+                fifo_queue=name.endswith(".fifo") or None,
+                message_retention_seconds=retention_seconds,
+                visibility_timeout_seconds=visibility_timeout_seconds,
+                receive_wait_time_seconds=RECEIVE_WAIT_SECONDS,
+                tags={"Component": component},
+                opts=stateful(self, cfg),
+                kms_master_key_id=cmk,  # a CMK replaces SSE-SQS: the two are exclusive
+                sqs_managed_sse_enabled=None if cmk else True,
+                **extra,
+            )
+
+        self.dead_letter_queue = sqs_queue(naming.dead_letter_queue(name), DLQ_RETENTION_SECONDS)
+        self.queue = sqs_queue(
             name,
-            name=name,
-            fifo_queue=fifo or None,
-            message_retention_seconds=RETENTION_SECONDS,
-            visibility_timeout_seconds=visibility_timeout_seconds,
-            receive_wait_time_seconds=RECEIVE_WAIT_SECONDS,
+            RETENTION_SECONDS,
             redrive_policy=self.dead_letter_queue.arn.apply(
                 lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": MAX_RECEIVE_COUNT})
             ),
-            tags=tags,
-            opts=stateful(self, cfg),
-            kms_master_key_id=cmk,  # a CMK replaces SSE-SQS: the two are exclusive
-            sqs_managed_sse_enabled=None if cmk else True,
         )
         self.arn = self.queue.arn
         self.url = self.queue.url

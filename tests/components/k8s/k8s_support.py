@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
 
 from components import naming
 from components.config import CredentialsMode, PushMode, StackConfig
+from components.k8s.values import deep_merge
 from components.outputs import AccessKey, AwsOutputs, PushOutputs
 from components.stackfile import read_stack_file
 
@@ -31,19 +31,9 @@ BASE: dict[str, Any] = {
 }
 
 
-def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def make_cfg(**overrides: Any) -> StackConfig:
     """A valid config: BASE with camelCase overrides merged in (a None value removes the key)."""
-    data = merge(BASE, overrides)
+    data = deep_merge(BASE, overrides)
     data = {key: value for key, value in data.items() if value is not None}
     return StackConfig.model_validate(data)
 
