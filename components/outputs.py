@@ -9,6 +9,7 @@ offline plan writes them as `[secret]`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,30 +65,36 @@ class AwsOutputs:
 
 def has_secret(tree: Any) -> bool:
     """True when any leaf of a values tree is a SecretStr."""
-    if isinstance(tree, SecretStr):
-        return True
-    if isinstance(tree, dict):
-        return any(has_secret(value) for value in tree.values())
-    if isinstance(tree, list | tuple):
-        return any(has_secret(value) for value in tree)
-    return False
+    return any_marked(tree, SecretStr)
 
 
 def reveal(tree: Any) -> Any:
     """The tree with every SecretStr replaced by its value (only ever inside a secret Output)."""
-    return _map_secrets(tree, lambda secret: secret.get_secret_value())
+    return map_marked(tree, SecretStr, lambda secret: secret.get_secret_value())
 
 
 def redact(tree: Any) -> Any:
     """The tree with every SecretStr replaced by `[secret]` (plan files, logs)."""
-    return _map_secrets(tree, lambda _secret: REDACTED)
+    return map_marked(tree, SecretStr, lambda _secret: REDACTED)
 
 
-def _map_secrets(tree: Any, replace: Any) -> Any:
-    if isinstance(tree, SecretStr):
+def any_marked(tree: Any, marker: type) -> bool:
+    """True when any node of a dict/list tree is an instance of `marker` (a secret wrapper)."""
+    if isinstance(tree, marker):
+        return True
+    if isinstance(tree, dict):
+        return any(any_marked(value, marker) for value in tree.values())
+    if isinstance(tree, list | tuple):
+        return any(any_marked(value, marker) for value in tree)
+    return False
+
+
+def map_marked(tree: Any, marker: type, replace: Callable[[Any], Any]) -> Any:
+    """The dict/list tree with every instance of `marker` replaced by `replace(node)`."""
+    if isinstance(tree, marker):
         return replace(tree)
     if isinstance(tree, dict):
-        return {key: _map_secrets(value, replace) for key, value in tree.items()}
+        return {key: map_marked(value, marker, replace) for key, value in tree.items()}
     if isinstance(tree, list | tuple):
-        return [_map_secrets(value, replace) for value in tree]
+        return [map_marked(value, marker, replace) for value in tree]
     return tree

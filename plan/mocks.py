@@ -27,7 +27,7 @@ from pulumi.runtime.settings import SETTINGS, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func, wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from components.outputs import REDACTED
+from components.outputs import REDACTED, any_marked, map_marked
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "eu-central-1"
@@ -41,33 +41,15 @@ class Secret:
 
 
 def redact_secrets(value: Any) -> Any:
-    if isinstance(value, Secret):
-        return REDACTED
-    if isinstance(value, dict):
-        return {key: redact_secrets(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [redact_secrets(item) for item in value]
-    return value
+    return map_marked(value, Secret, lambda _secret: REDACTED)
 
 
 def reveal_secrets(value: Any) -> Any:
-    if isinstance(value, Secret):
-        return reveal_secrets(value.value)
-    if isinstance(value, dict):
-        return {key: reveal_secrets(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [reveal_secrets(item) for item in value]
-    return value
+    return map_marked(value, Secret, lambda secret: reveal_secrets(secret.value))
 
 
 def contains_secret(value: Any) -> bool:
-    if isinstance(value, Secret):
-        return True
-    if isinstance(value, dict):
-        return any(contains_secret(item) for item in value.values())
-    if isinstance(value, list):
-        return any(contains_secret(item) for item in value)
-    return False
+    return any_marked(value, Secret)
 
 
 def _from_rpc(value: Any) -> Any:
@@ -193,22 +175,18 @@ def _bucket(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
     }
 
 
-def _role(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
-    return {
-        "arn": f"arn:aws:iam::{m.account}:role/{name}",
-        "id": name,
-        "name": name,
-        "uniqueId": f"AROA{_digest(name)}",
-    }
+def _iam_identity(kind: str, id_prefix: str) -> Callable[[WireMocks, str, dict, str | None], dict]:
+    """Outputs of an IAM role or user: `arn:aws:iam::<account>:<kind>/<name>` and a unique id."""
 
+    def outputs(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+        return {
+            "arn": f"arn:aws:iam::{m.account}:{kind}/{name}",
+            "id": name,
+            "name": name,
+            "uniqueId": f"{id_prefix}{_digest(name)}",
+        }
 
-def _user(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
-    return {
-        "arn": f"arn:aws:iam::{m.account}:user/{name}",
-        "id": name,
-        "name": name,
-        "uniqueId": f"AIDA{_digest(name)}",
-    }
+    return outputs
 
 
 def _managed_policy(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
@@ -304,8 +282,8 @@ _OUTPUTS: dict[str, Callable[[WireMocks, str, dict, str | None], dict]] = {
     "aws:sns/topicSubscription:TopicSubscription": _subscription,
     "aws:dynamodb/table:Table": _table,
     "aws:s3/bucket:Bucket": _bucket,
-    "aws:iam/role:Role": _role,
-    "aws:iam/user:User": _user,
+    "aws:iam/role:Role": _iam_identity("role", "AROA"),
+    "aws:iam/user:User": _iam_identity("user", "AIDA"),
     "aws:iam/policy:Policy": _managed_policy,
     "aws:iam/accessKey:AccessKey": _access_key,
     "aws:ses/domainIdentity:DomainIdentity": _ses_domain_identity,
