@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bench.cost import DEFAULT_AZS, IdleCost, idle_cost
 from bench.prices import load_prices
 from bench.report import Figure, results, table, write_results
 from bench.scaling import Scaling, scaling
 from components.stackfile import PROJECT_ROOT
+from plan.files import load_plan
 
 OVERHEAD_MAX = 0.5  # seconds above the import floor
 RATIO_MAX = 1.7
@@ -147,10 +145,6 @@ def cost_figures(cost: IdleCost) -> list[Figure]:
     ]
 
 
-def read_values(plan_dir: Path, document: Mapping[str, Any]) -> dict[str, Any]:
-    return {release: yaml.safe_load((plan_dir / path).read_text()) for release, path in document["values"].items()}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
@@ -216,13 +210,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "growthAt50": result.growth_at_50,
         }
 
-    document = json.loads((plan_dir / "plan.json").read_text())
+    document, values = load_plan(plan_dir)
     chain = critical_path_details(document)
     figures += critical_path_figures(chain)
     details["criticalPath"] = chain
 
     prices = load_prices()
-    cost = idle_cost(document, read_values(plan_dir, document), prices, args.azs)
+    cost = idle_cost(document, values, prices, args.azs)
     figures += cost_figures(cost)
     details["idleCost"] = {
         "prices": {"file": "bench/prices.md", "dated": prices.dated, "region": prices.region},

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from plan.files import load_plan
 
 REDACTED = "[secret]"
 # Stands in for a value the engine does not know yet (a preview of a new resource's output).
@@ -539,17 +539,6 @@ def check_plan(
     for stack_rule in STACK_RULES:
         violations += stack_rule.check(resources, ctx)
     return violations
-
-
-def load_plan(plan_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """`plan.json` and its values files (release -> tree) from a plan directory."""
-    plan = json.loads((plan_dir / "plan.json").read_text())
-    values = {
-        release: yaml.safe_load((plan_dir / path).read_text())
-        for release, path in (plan.get("values") or {}).items()
-        if (plan_dir / path).exists()
-    }
-    return plan, values
 
 
 def check_plan_dir(plan_dir: Path, ctx: Context) -> list[Violation]:
