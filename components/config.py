@@ -1045,10 +1045,6 @@ def required_secrets(cfg: StackConfig) -> list[str]:
     return needed
 
 
-def secret_value(cfg: StackConfig, path: str) -> SecretStr | None:
-    return secret_paths(cfg).get(path)
-
-
 # --- loading -----------------------------------------------------------------------------------------
 
 
@@ -1106,14 +1102,15 @@ def load_config(
         raise ConfigError(problems)
 
     secret_keys = set(secret_keys)
-    for path in secret_paths(cfg):
+    present = secret_paths(cfg)
+    for path in present:
         top = path.split(".")[0].split("[")[0]
         if top not in secret_keys:
             problems.append(
                 f"wire:{path} is stored in plain text; encrypt it: "
                 f"pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
             )
-    missing = [path for path in required_secrets(cfg) if secret_value(cfg, path) is None]
+    missing = [path for path in required_secrets(cfg) if path not in present]
     if missing and not allow_missing_secrets:
         problems += [
             f"wire:{path} is required; set it: pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
