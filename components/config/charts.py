@@ -1,0 +1,53 @@
+"""Chart sources: each helm chart from a repository at a pinned version, or a local path."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from components.config.base import Model, Url
+
+
+class ChartSource(Model):
+    """A helm chart from a repository (pinned version) or a local path."""
+
+    chart: str
+    """Chart name."""
+    repo: Url | None = None
+    """Helm repository URL."""
+    version: str | None = None
+    """Pinned chart version."""
+    path: str | None = None
+    """Local chart path instead of repo+version."""
+
+    @model_validator(mode="after")
+    def _check(self) -> ChartSource:
+        if self.path is None and not (self.repo and self.version):
+            raise ValueError(f"chart '{self.chart}' needs repo and a pinned version, or a local path")
+        if self.path is not None and (self.repo or self.version):
+            raise ValueError(f"chart '{self.chart}': set either path or repo+version, not both")
+        return self
+
+
+WIRE_CHARTS = "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts"
+WIRE_CHART_VERSION = "5.29.5"
+
+
+def _wire_chart(name: str) -> ChartSource:
+    return ChartSource(chart=name, repo=WIRE_CHARTS, version=WIRE_CHART_VERSION)
+
+
+class Charts(Model):
+    wire_server: ChartSource = _wire_chart("wire-server")
+    """wire-server umbrella chart."""
+    nginx_ingress_services: ChartSource = _wire_chart("nginx-ingress-services")
+    """nginx-ingress-services chart."""
+    team_settings: ChartSource = ChartSource(chart="team-settings", repo=WIRE_CHARTS, version="4.14.0")
+    """team-settings chart."""
+    account_pages: ChartSource = ChartSource(chart="account-pages", repo=WIRE_CHARTS, version="4.14.0")
+    """account-pages chart."""
+    ingress_nginx: ChartSource = ChartSource(
+        chart="ingress-nginx", repo="https://kubernetes.github.io/ingress-nginx", version="4.12.1"
+    )
+    """ingress-nginx controller chart (ingress.controller awsNlb/metallb)."""
+    metallb: ChartSource = ChartSource(chart="metallb", repo="https://metallb.github.io/metallb", version="0.14.9")
+    """metallb chart (ingress.controller metallb)."""

@@ -1,0 +1,89 @@
+"""Route53 records: the Wire hostnames, where they point, and extra records."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from components.config.base import Hostname, Model, PositiveInt
+
+
+class WireHost(StrEnum):
+    NGINZ_HTTPS = "nginz-https"
+    NGINZ_SSL = "nginz-ssl"
+    WEBAPP = "webapp"
+    ASSETS = "assets"
+    ACCOUNT = "account"
+    TEAMS = "teams"
+    FEDERATOR = "federator"
+
+
+class LoadBalancerTarget(Model):
+    """Where the Wire hostnames point: a load balancer hostname, bare-metal IPs, or the ingress controller."""
+
+    hostname: Hostname | None = None
+    """A load balancer's DNS name: an alias record when aliasZoneId is set, a CNAME otherwise."""
+    alias_zone_id: str | None = None
+    """Hosted zone id of the load balancer: alias records instead of CNAMEs."""
+    ips: list[str] = []
+    """Bare metal: A records to these addresses."""
+    from_ingress_controller: bool = False
+    """Read the hostname of the ingress controller's LoadBalancer service after the release is up."""
+
+    @model_validator(mode="after")
+    def _check(self) -> LoadBalancerTarget:
+        chosen = [bool(self.hostname), bool(self.ips), self.from_ingress_controller]
+        if sum(chosen) != 1:
+            raise ValueError("set exactly one of hostname, ips or fromIngressController")
+        for ip in self.ips:
+            try:
+                ipaddress.IPv4Address(ip)
+            except ValueError:
+                raise ValueError(f"'{ip}' is not an IPv4 address") from None
+        if self.alias_zone_id and not self.hostname:
+            raise ValueError("aliasZoneId only applies to a hostname target")
+        return self
+
+
+class ExtraRecord(Model):
+    name: str
+    """Record name."""
+    type: Literal["A", "AAAA", "CNAME", "TXT", "MX", "SRV"]
+    """Record type."""
+    values: Annotated[list[str], Field(min_length=1)]
+    """Record values."""
+    ttl: PositiveInt | None = None
+    """TTL; dns.ttl when unset."""
+
+
+class Dns(Model):
+    zone_id: str
+    """Route53 hosted zone that holds `domain` (the zone is looked up, never created)."""
+    target: LoadBalancerTarget
+    """Where the Wire hostnames point."""
+    hosts: list[WireHost] = [
+        WireHost.NGINZ_HTTPS,
+        WireHost.NGINZ_SSL,
+        WireHost.WEBAPP,
+        WireHost.ACCOUNT,
+        WireHost.TEAMS,
+    ]
+    """Which `<host>.<domain>` records exist."""
+    ttl: PositiveInt = 300
+    """TTL of the records."""
+    federation_srv: bool = True
+    """Federation: the `_wire-server-federator._tcp` SRV record points at federator.<domain>."""
+    extra_records: list[ExtraRecord] = []
+    """Additional records in the zone (name relative to the zone or fully qualified)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Dns:
+        if len(set(self.hosts)) != len(self.hosts):
+            raise ValueError("dns.hosts lists a hostname twice")
+        if not re.match(r"^Z[A-Z0-9]{1,31}$", self.zone_id):
+            raise ValueError(f"zoneId '{self.zone_id}' is not a Route53 hosted zone id (Z...)")
+        return self

@@ -1,0 +1,26 @@
+"""Where the wire-server releases go: namespace, kubeconfig context or a cluster stack."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from components.config.base import Hostname, Model
+
+
+class Kubernetes(Model):
+    namespace: Hostname = "wire"
+    """Namespace of the wire-server releases (also in the cannon pod names of noProxyList)."""
+    context: str | None = None
+    """kubeconfig context to deploy to; the ambient kubeconfig's current context when unset."""
+    kubeconfig: str | None = None
+    """Path of a kubeconfig file; the ambient one ($KUBECONFIG, ~/.kube/config) when unset."""
+    cluster_stack: str | None = None
+    """A cluster stack ("org/project/stack") exporting `kubeconfig` (and optionally `oidcProviderArn`)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Kubernetes:
+        if self.cluster_stack and (self.context or self.kubeconfig):
+            raise ValueError("set either clusterStack or context/kubeconfig, not both")
+        if self.cluster_stack and self.cluster_stack.count("/") != 2:
+            raise ValueError("clusterStack must be a fully qualified stack name: <org>/<project>/<stack>")
+        return self

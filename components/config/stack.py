@@ -1,0 +1,193 @@
+"""`StackConfig`: every section of the guide composed, the rules that span sections, and derived values.
+
+The rules of one section live in its own module; only rules that relate two sections (or a section and
+the environment, domain or region) are here. AWS names derived from `environment` stay within AWS's
+limits by the environment pattern alone (tests/components/config/test_stack.py checks `naming.all_names`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from components.config.assets import Assets
+from components.config.base import REGION_RE, Hostname, Model
+from components.config.cannon import Cannon
+from components.config.charts import Charts
+from components.config.databases import Databases
+from components.config.dns import Dns, WireHost
+from components.config.email import Email, EmailMode
+from components.config.endpoints import AwsEndpoints
+from components.config.features import Features
+from components.config.identity import CredentialsMode, ServiceCredentials
+from components.config.ingress import Ingress, IngressMode
+from components.config.kubernetes import Kubernetes
+from components.config.link_previews import LinkPreviews
+from components.config.nginz import Nginz
+from components.config.proxy import HttpProxy
+from components.config.push import Push, PushMode
+from components.config.replicas import Replicas
+from components.config.service_secrets import ServiceSecrets
+from components.config.teams import Teams
+from components.config.web_apps import WebApps
+
+_ENV_RE = re.compile(r"^[a-z][a-z0-9]{0,19}$")
+
+
+class StackConfig(Model):
+    environment: str
+    """Name prefix of every AWS resource and gundeck's arnEnv (lower-case letters and digits)."""
+    domain: Hostname
+    """Base domain: the Wire hostnames are `<host>.<domain>`."""
+    region: str
+    """AWS region, from `aws:region`."""
+    production: bool | None = None
+    """Protect stateful resources and retain them on delete (defaults to environment == 'prod')."""
+    kubernetes: Kubernetes = Kubernetes()
+    """Where the releases go."""
+    service_credentials: ServiceCredentials = ServiceCredentials(mode=CredentialsMode.STATIC_KEYS)
+    """How the services authenticate to AWS."""
+    push: Push = Push()
+    """Push notifications (gundeck)."""
+    email: Email
+    """Email (brig)."""
+    assets: Assets = Assets()
+    """Asset storage (cargohold)."""
+    features: Features = Features()
+    """Optional queues and table."""
+    dns: Dns | None = None
+    """Route53 records; none are managed when unset."""
+    proxy: HttpProxy = HttpProxy()
+    """Outbound HTTP(S) proxy (guide: "Redirect some traffic through a http(s) proxy")."""
+    cannon: Cannon = Cannon()
+    """Websocket service."""
+    nginz: Nginz = Nginz()
+    """nginz upstreams (guide: "Control nginz upstreams")."""
+    teams: Teams = Teams()
+    """Team and conversation size."""
+    web_apps: WebApps = WebApps()
+    """team-settings, account-pages and IS_SELF_HOSTED."""
+    link_previews: LinkPreviews = LinkPreviews()
+    """Link previews through the proxy service."""
+    replicas: Replicas = Replicas()
+    """Replica counts (3 for high availability)."""
+    databases: Databases = Databases()
+    """External databases."""
+    secrets: ServiceSecrets = ServiceSecrets()
+    """Service secrets unrelated to AWS."""
+    charts: Charts = Charts()
+    """Chart sources."""
+    ingress: Ingress = Ingress()
+    """Entry point (ingress controller and its load balancer)."""
+    service_endpoints: AwsEndpoints = AwsEndpoints()
+    """AWS endpoints as the services see them (emulators); derived from the region when unset."""
+    extra_values: dict[str, dict[str, Any]] = {}
+    """Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages)."""
+    sms: Any = None
+    """The guide's "Sign up with a phone number": rejected, see _no_sms."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        # IRSA is the default; an explicit section wins.
+        if isinstance(data, dict) and "serviceCredentials" not in data and "service_credentials" not in data:
+            data = {**data, "serviceCredentials": {"mode": "irsa"}}
+        return data
+
+    @model_validator(mode="after")
+    def _rules(self) -> StackConfig:
+        errors: list[str] = []
+        if not _ENV_RE.match(self.environment):
+            errors.append(
+                f"environment '{self.environment}' must be 1-20 lower-case letters and digits, starting with a "
+                "letter: it prefixes every AWS name and becomes gundeck's arnEnv, which may not contain '-'"
+            )
+        if not REGION_RE.match(self.region):
+            errors.append(
+                f"aws:region '{self.region}' is not an AWS region; set it: pulumi config set aws:region eu-central-1"
+            )
+        if self.sms is not None:
+            errors.append(
+                "sms: phone sign-up is not supported: the wire-server charts removed phone support in chart 5.4.0 "
+                "(the Twilio/Nexmo secrets are gone); remove the sms section"
+            )
+        if self.email.mode == EmailMode.SES and not self.email.sender.endswith(f"@{self.domain}"):
+            errors.append(
+                f"email.sender '{self.email.sender}' must be an address on the domain '{self.domain}' in SES mode "
+                f"(SES verifies the domain identity), e.g. no-reply@{self.domain}"
+            )
+        if "proxy" in self.nginz.extra_upstreams and not self.link_previews.enabled:
+            errors.append("nginz.extraUpstreams has 'proxy' but linkPreviews.enabled is false; enable link previews")
+        if self.push.mode == PushMode.CREATE:
+            for app in self.push.apps:
+                if "-" in app.name:
+                    errors.append(f"push app name '{app.name}' must not contain '-' (gundeck splits on it)")
+        bucket = self.bucket_name
+        if self.assets.bucket_name is None and len(bucket) > 63:
+            errors.append(f"the derived bucket name '{bucket}' is too long; set assets.bucketName")
+        unknown_releases = set(self.extra_values) - set(RELEASES)
+        if unknown_releases:
+            errors.append(f"extraValues has unknown releases {sorted(unknown_releases)}; allowed: {list(RELEASES)}")
+        wslb = self.cannon.websocket_load_balancer
+        if (
+            self.dns
+            and wslb.enabled
+            and WireHost.NGINZ_SSL in self.dns.hosts
+            and wslb.hostname == f"nginz-ssl.{self.domain}"
+        ):
+            errors.append(
+                "dns.hosts has nginz-ssl, but cannon's own load balancer serves that hostname; remove nginz-ssl "
+                "from dns.hosts (its record points at the cannon load balancer)"
+            )
+        if self.ingress.controller == IngressMode.METALLB and self.dns and self.dns.target.alias_zone_id:
+            errors.append("dns.target.aliasZoneId makes no sense with a bare-metal (metallb) entry point")
+        if errors:
+            raise ValueError("\n".join(errors))
+        return self
+
+    # --- derived values (deterministic) ---
+
+    @property
+    def is_production(self) -> bool:
+        return self.production if self.production is not None else self.environment == "prod"
+
+    @property
+    def arn_env(self) -> str:
+        if self.push.mode == PushMode.EXTERNAL and self.push.external:
+            return self.push.external.arn_env
+        return self.environment
+
+    @property
+    def bucket_name(self) -> str:
+        return self.assets.bucket_name or f"{self.environment}-{self.domain.replace('.', '-')}-wire-assets"
+
+    @property
+    def nginz_ignored_upstreams(self) -> list[str]:
+        """Ignored upstreams, with `cannon` added when cannon has its own load balancer."""
+        ignored = list(self.nginz.ignored_upstreams)
+        if self.cannon.websocket_load_balancer.enabled and "cannon" not in ignored:
+            ignored.append("cannon")
+        return ignored
+
+    def warnings(self) -> list[str]:
+        found = self.cannon.drain.warnings() + self.teams.warnings()
+        previews = self.link_previews
+        keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
+        if previews.enabled and not any(keys):
+            found.append(
+                "linkPreviews.enabled but no API key is set: the proxy service runs, previews stay empty; "
+                "set e.g. pulumi config set --secret --path 'wire:linkPreviews.giphy' <key>"
+            )
+        return found
+
+    def endpoint(self, service: Literal["sqs", "sns", "ses", "dynamodb", "s3"]) -> str:
+        override = getattr(self.service_endpoints, service)
+        if override:
+            return override
+        host = "email" if service == "ses" else service
+        return f"https://{host}.{self.region}.amazonaws.com"
+
+
+RELEASES = ("wireServer", "nginxIngressServices", "teamSettings", "accountPages", "ingressNginx", "metallb")
