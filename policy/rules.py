@@ -14,7 +14,7 @@ Two facts about the stack change what is allowed; they travel in `Context`:
     static AWS keys (`awsKeyId` / `awsSecretKey`);
   * `production`: stateful resources (bucket, table, queues) must be `protect`ed.
 `context_from_stack_config` derives both from the stack's `wire:` config exactly as the program does
-(components/config.py); the pack and the review command use it, or take explicit overrides.
+(components/config/); the pack and the review command use it, or take explicit overrides.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class StackRule:
 def context_from_stack_config(wire: Mapping[str, Any]) -> Context:
     """The Context of a stack from its `wire:` config (keys without the prefix; objects parsed or JSON).
 
-    Mirrors components/config.py: `serviceCredentials.mode` defaults to irsa when the section is absent,
+    Mirrors components/config/: `serviceCredentials.mode` defaults to irsa when the section is absent,
     `production` defaults to `environment == "prod"`, and external push carries Wire's static key.
     """
     credentials = _object(wire.get("serviceCredentials"))
