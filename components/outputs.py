@@ -1,7 +1,7 @@
 """The small typed record of AWS outputs the helm values are computed from.
 
 The AWS components produce Pulumi Outputs; the Pulumi layer resolves them into one `AwsOutputs`
-(inside an `apply`), and the pure value functions in `components/k8s/values.py` read only this
+(inside an `apply`), and the pure value functions in `components/k8s/values/` read only this
 record and the validated `StackConfig`. Secret leaves are `SecretStr`, so the value builders keep
 them marked: the Pulumi layer turns a tree holding any `SecretStr` into a secret Output, and the
 offline plan writes them as `[secret]`.

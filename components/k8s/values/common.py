@@ -1,0 +1,188 @@
+"""What every release's values share: release names, the extraValues merge, hostnames, the proxy
+environment, a service's AWS identity and the database endpoints.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from components.config import CredentialsMode, PushMode, StackConfig, WireHost
+from components.outputs import AwsOutputs
+
+# Release names (helm release = Pulumi resource name) and the `extraValues` key of each.
+WIRE_SERVER = "wire-server"
+NGINX_INGRESS_SERVICES = "nginx-ingress-services"
+TEAM_SETTINGS = "team-settings"
+ACCOUNT_PAGES = "account-pages"
+INGRESS_NGINX = "ingress-nginx"
+METALLB = "metallb"
+
+EXTRA_VALUES_KEY = {
+    WIRE_SERVER: "wireServer",
+    NGINX_INGRESS_SERVICES: "nginxIngressServices",
+    TEAM_SETTINGS: "teamSettings",
+    ACCOUNT_PAGES: "accountPages",
+    INGRESS_NGINX: "ingressNginx",
+    METALLB: "metallb",
+}
+
+INGRESS_NAMESPACE = "ingress-nginx"
+METALLB_NAMESPACE = "metallb-system"
+
+# Services inside the release that talk to each other over plain cluster DNS names: these must never
+# go through the outbound proxy. (cannon's pods are added per replica, see no_proxy_list.)
+CLUSTER_SERVICES = (
+    "brig",
+    "cannon",
+    "cargohold",
+    "galley",
+    "gundeck",
+    "spar",
+    "federator",
+    "nginz",
+    "proxy",
+    "background-worker",
+    "legalhold",
+)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` merged into a copy of `base`: maps merge recursively, anything else (lists too) replaces."""
+    merged = copy.copy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def with_extra_values(cfg: StackConfig, release: str, values: dict[str, Any]) -> dict[str, Any]:
+    # The operator's raw values win over everything computed here (the escape hatch for unmodelled keys).
+    extra = cfg.extra_values.get(EXTRA_VALUES_KEY[release])
+    return deep_merge(values, extra) if extra else values
+
+
+def set_if(target: dict[str, Any], key: str, value: Any) -> None:
+    # Unset secrets and optional outputs are omitted, never written as "" or null: an empty
+    # awsKeyId breaks the pods (the chart tests `hasKey`), a null map fails `required`.
+    if value is not None:
+        target[key] = value
+
+
+def host_name(cfg: StackConfig, host: WireHost | str) -> str:
+    return f"{WireHost(host).value}.{cfg.domain}"
+
+
+def https_url(cfg: StackConfig, host: WireHost | str, path: str = "") -> str:
+    return f"https://{host_name(cfg, host)}{path}"
+
+
+def websocket_host(cfg: StackConfig) -> str:
+    """The hostname clients open websockets on: cannon's own load balancer, or nginz-ssl behind the ingress."""
+    wslb = cfg.cannon.websocket_load_balancer
+    if wslb.enabled and wslb.hostname:
+        return wslb.hostname
+    return host_name(cfg, WireHost.NGINZ_SSL)
+
+
+# --- proxy ----------------------------------------------------------------------------------------
+
+
+def no_proxy_list(cfg: StackConfig) -> list[str]:
+    """Hosts the services reach directly, never through the outbound proxy; deterministic, no duplicates.
+
+    The guide's list assumes namespace `default` (`cannon-0.cannon.default`) and lists fake-aws hosts;
+    here the cannon pod names follow the namespace and replica count, and fake-aws never appears.
+    """
+    ns = cfg.kubernetes.namespace
+    entries = ["localhost", "127.0.0.1"]
+    entries += list(CLUSTER_SERVICES)
+    entries += [f"{service}.{ns}" for service in CLUSTER_SERVICES]
+    entries.append(f".{ns}.svc.cluster.local")
+    # cannon is a StatefulSet behind a headless service: gundeck pushes to each pod by name.
+    entries += [f"cannon-{index}.cannon.{ns}" for index in range(cfg.replicas.cannon)]
+    # Upstreams nginz routes to in other namespaces (e.g. ibis.integrations) are cluster-internal too.
+    for upstream, upstream_ns in sorted(cfg.nginz.upstream_namespaces.items()):
+        entries += [upstream, f"{upstream}.{upstream_ns}", f".{upstream_ns}.svc.cluster.local"]
+    entries += cfg.databases.hosts()
+    entries += cfg.proxy.no_proxy
+    # fake-aws does not exist with real AWS; a stale entry copied from the guide is dropped.
+    return [entry for entry in dict.fromkeys(entries) if not entry.startswith("fake-aws")]
+
+
+def proxy_env(cfg: StackConfig) -> dict[str, Any]:
+    env: dict[str, Any] = {}
+    set_if(env, "httpProxy", cfg.proxy.http_proxy)
+    set_if(env, "httpsProxy", cfg.proxy.https_proxy)
+    env["noProxyList"] = no_proxy_list(cfg)
+    return env
+
+
+def proxied(cfg: StackConfig, service: str) -> bool:
+    return cfg.proxy.enabled and service in cfg.proxy.services
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+
+def service_identity(cfg: StackConfig, aws: AwsOutputs, service: str, values: dict[str, Any]) -> None:
+    """IRSA role annotation or static access keys for one of brig, galley, gundeck, cargohold."""
+    external_push = service == "gundeck" and cfg.push.mode == PushMode.EXTERNAL
+    if cfg.service_credentials.mode == CredentialsMode.STATIC_KEYS or external_push:
+        # Wire's push account is only reachable with the key Wire sent, even when the rest uses IRSA.
+        key = aws.access_keys.get(service)
+        if key is None:
+            raise ValueError(f"no access key for {service} in the AWS outputs (static keys / external push)")
+        secrets = values.setdefault("secrets", {})
+        secrets["awsKeyId"] = key.key_id
+        secrets["awsSecretKey"] = key.secret
+        return
+    role = aws.role_arns.get(service)
+    if role is None:
+        raise ValueError(f"no IAM role for {service} in the AWS outputs (IRSA)")
+    values["serviceAccount"] = {"annotations": {"eks.amazonaws.com/role-arn": role}}
+
+
+# --- databases ------------------------------------------------------------------------------------
+
+
+def db_endpoint(host: str, port: int | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"host": host}
+    set_if(entry, "port", port)
+    return entry
+
+
+def cassandra_endpoint(cfg: StackConfig) -> dict[str, Any]:
+    return db_endpoint(cfg.databases.cassandra.host, cfg.databases.cassandra.port)
+
+
+def rabbitmq_endpoint(cfg: StackConfig) -> dict[str, Any]:
+    return db_endpoint(cfg.databases.rabbitmq.host, cfg.databases.rabbitmq.port)
+
+
+def postgresql_endpoint(cfg: StackConfig) -> dict[str, Any]:
+    pg = cfg.databases.postgresql
+    # The chart renders the port into a libpq connection string: a string, as in its defaults.
+    return {"host": pg.host, "port": str(pg.port or 5432), "user": pg.user, "dbname": pg.dbname}
+
+
+def _rabbitmq_secret(cfg: StackConfig) -> dict[str, Any]:
+    secret: dict[str, Any] = {}
+    set_if(secret, "username", cfg.databases.rabbitmq.username)
+    set_if(secret, "password", cfg.databases.rabbitmq.password)
+    return secret
+
+
+def database_secrets(cfg: StackConfig, *, postgres: bool) -> dict[str, Any]:
+    secrets: dict[str, Any] = {}
+    rabbitmq = _rabbitmq_secret(cfg)
+    if rabbitmq:
+        secrets["rabbitmq"] = rabbitmq
+    if postgres:
+        set_if(secrets, "pgPassword", cfg.databases.postgresql.password)
+    return secrets

@@ -1,0 +1,49 @@
+"""galley: conversation settings and the team-events journal queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.config import StackConfig, WireHost
+from components.k8s.values.common import (
+    cassandra_endpoint,
+    database_secrets,
+    https_url,
+    postgresql_endpoint,
+    proxied,
+    proxy_env,
+    rabbitmq_endpoint,
+    service_identity,
+    set_if,
+)
+from components.outputs import AwsOutputs
+
+
+def galley_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "federationDomain": cfg.domain,
+        "maxConvSize": cfg.teams.max_conversation_size,
+        # Conversation guest links open on account-pages; the chart needs this (or multiIngress).
+        "conversationCodeURI": https_url(cfg, WireHost.ACCOUNT, "/conversation-join/"),
+    }
+    # Kept equal to brig's setMaxTeamSize: the two services check the limit independently.
+    set_if(settings, "maxTeamSize", cfg.teams.max_team_size)
+    config: dict[str, Any] = {
+        "cassandra": cassandra_endpoint(cfg),
+        "rabbitmq": rabbitmq_endpoint(cfg),
+        "postgresql": postgresql_endpoint(cfg),
+        "settings": settings,
+        "aws": {"region": aws.region},
+    }
+    if aws.team_events_queue:
+        config["journal"] = {"queueName": aws.team_events_queue, "endpoint": aws.sqs_endpoint}
+    if proxied(cfg, "galley"):
+        config["proxy"] = proxy_env(cfg)
+    # galley's awsKeyId/awsSecretKey render into its own Secret `galley-aws`.
+    values: dict[str, Any] = {
+        "replicaCount": cfg.replicas.galley,
+        "config": config,
+        "secrets": database_secrets(cfg, postgres=True),
+    }
+    service_identity(cfg, aws, "galley", values)
+    return values

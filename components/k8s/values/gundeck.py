@@ -1,0 +1,46 @@
+"""gundeck: where push configuration (SNS/SQS, Wire's external push account) becomes helm keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.config import StackConfig
+from components.k8s.values.common import (
+    cassandra_endpoint,
+    database_secrets,
+    db_endpoint,
+    proxied,
+    proxy_env,
+    rabbitmq_endpoint,
+    service_identity,
+)
+from components.outputs import AwsOutputs
+
+
+def gundeck_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
+    push = aws.push
+    redis = cfg.databases.redis
+    config: dict[str, Any] = {
+        "cassandra": cassandra_endpoint(cfg),
+        "redis": db_endpoint(redis.host, redis.port),
+        "rabbitmq": rabbitmq_endpoint(cfg),
+        # All six keys in every push mode: gundeck resolves its queue at boot, even with push disabled.
+        "aws": {
+            # A string: gundeck splices it into SNS ARNs, and YAML would read 012345678901 as a number.
+            "account": str(push.account),
+            "region": push.region,
+            "arnEnv": push.arn_env,
+            "queueName": push.queue_name,
+            "sqsEndpoint": push.sqs_endpoint,
+            "snsEndpoint": push.sns_endpoint,
+        },
+    }
+    if proxied(cfg, "gundeck"):
+        config["proxy"] = proxy_env(cfg)
+    values: dict[str, Any] = {
+        "replicaCount": cfg.replicas.gundeck,
+        "config": config,
+        "secrets": database_secrets(cfg, postgres=False),
+    }
+    service_identity(cfg, aws, "gundeck", values)
+    return values

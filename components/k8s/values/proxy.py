@@ -1,0 +1,39 @@
+"""proxy (link previews): the preview API keys as one HOCON secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import SecretStr
+
+from components.config import StackConfig
+from components.k8s.values.common import proxied, proxy_env
+
+# Link-preview API keys, in the order the proxy chart's example lists them.
+LINK_PREVIEW_KEYS = ("youtube", "googlemaps", "soundcloud", "giphy", "spotify")
+
+
+def proxy_config_secret(cfg: StackConfig) -> SecretStr:
+    """The proxy service's `proxy.config` (HOCON), built from the link-preview secrets.
+
+    Every key is written (empty when unset) so the file always has the shape the proxy expects; a
+    missing key only disables that one preview.
+    """
+    # The only place a secret is read here: it goes straight back into a SecretStr.
+    lines = ["secrets {"]
+    for key in LINK_PREVIEW_KEYS:
+        secret: SecretStr | None = getattr(cfg.link_previews, key)
+        value = secret.get_secret_value() if secret is not None else ""
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'  {key} = "{escaped}"')
+    lines.append("}")
+    return SecretStr("\n".join(lines))
+
+
+def proxy_values(cfg: StackConfig) -> dict[str, Any]:
+    values: dict[str, Any] = {"replicaCount": cfg.replicas.proxy}
+    if proxied(cfg, "proxy"):
+        values["config"] = {"proxy": proxy_env(cfg)}
+    if cfg.link_previews.enabled:
+        values["secrets"] = {"proxy_config": proxy_config_secret(cfg)}
+    return values

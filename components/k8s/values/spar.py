@@ -1,0 +1,20 @@
+"""spar: SSO URIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.config import StackConfig, WireHost
+from components.k8s.values.common import cassandra_endpoint, https_url, proxied, proxy_env
+
+
+def spar_values(cfg: StackConfig) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "cassandra": cassandra_endpoint(cfg),
+        "domain": cfg.domain,
+        "appUri": https_url(cfg, WireHost.WEBAPP, "/"),
+        "ssoUri": https_url(cfg, WireHost.NGINZ_HTTPS, "/sso"),
+    }
+    if proxied(cfg, "spar"):
+        config["proxy"] = proxy_env(cfg)
+    return {"replicaCount": cfg.replicas.spar, "config": config}
