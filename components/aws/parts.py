@@ -1,0 +1,49 @@
+"""The AWS components of one stack, as one record the assembly steps (policies, record, exports) read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+
+from components.aws.assets import AssetStorage
+from components.aws.brig import BrigStorage
+from components.aws.email import EmailSending
+from components.aws.galley import TeamEventsJournal
+from components.aws.identity import ServiceIdentity
+from components.aws.push import PushNotifications
+
+
+@dataclass
+class AwsComponents:
+    push: PushNotifications
+    brig: BrigStorage
+    assets: AssetStorage
+    # Only with SES email / the team-events journal.
+    email: EmailSending | None
+    team_events: TeamEventsJournal | None
+    # Service -> identity; created last, from policies that read the components above.
+    identities: dict[str, ServiceIdentity] = field(default_factory=dict)
+
+    def role_arns(self) -> dict[str, pulumi.Output[str]]:
+        return {svc: ident.role_arn for svc, ident in self.identities.items() if ident.role_arn is not None}
+
+    def access_key_ids(self) -> dict[str, pulumi.Output[str]]:
+        return {svc: ident.access_key_id for svc, ident in self.identities.items() if ident.access_key_id is not None}
+
+    def secret_access_keys(self) -> dict[str, pulumi.Output[str]]:
+        return {
+            svc: ident.secret_access_key
+            for svc, ident in self.identities.items()
+            if ident.secret_access_key is not None
+        }
+
+    def by_role(self) -> dict[str, pulumi.ComponentResource]:
+        """Every component by role (push, brig, email, teamEvents, assets, identity:<svc>)."""
+        components: dict[str, pulumi.ComponentResource] = {"push": self.push, "brig": self.brig, "assets": self.assets}
+        if self.email is not None:
+            components["email"] = self.email
+        if self.team_events is not None:
+            components["teamEvents"] = self.team_events
+        components.update({f"identity:{svc}": ident for svc, ident in self.identities.items()})
+        return components
