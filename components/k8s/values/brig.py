@@ -12,11 +12,10 @@ from components.k8s.values.common import (
     db_endpoint,
     https_url,
     postgresql_endpoint,
-    proxied,
-    proxy_env,
     rabbitmq_endpoint,
     service_identity,
     set_if,
+    set_proxy_env,
 )
 from components.outputs import AwsOutputs
 
@@ -98,8 +97,7 @@ def brig_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
             # The chart renders smtpCredentials (and reads the password file) only with a username.
             config["smtp"]["username"] = smtp.username
             set_if(secrets, "smtpPassword", smtp.password)
-    if proxied(cfg, "brig"):
-        config["proxy"] = proxy_env(cfg)
+    set_proxy_env(cfg, "brig", config)
 
     values: dict[str, Any] = {"replicaCount": cfg.replicas.brig, "config": config, "secrets": secrets}
     service_identity(cfg, aws, "brig", values)

@@ -127,6 +127,12 @@ def proxied(cfg: StackConfig, service: str) -> bool:
     return cfg.proxy.enabled and service in cfg.proxy.services
 
 
+def set_proxy_env(cfg: StackConfig, service: str, config: dict[str, Any]) -> None:
+    """`config.proxy` of a service the operator sends through the outbound proxy (`proxy.services`)."""
+    if proxied(cfg, service):
+        config["proxy"] = proxy_env(cfg)
+
+
 # --- identity -------------------------------------------------------------------------------------
 
 

@@ -10,11 +10,10 @@ from components.k8s.values.common import (
     database_secrets,
     https_url,
     postgresql_endpoint,
-    proxied,
-    proxy_env,
     rabbitmq_endpoint,
     service_identity,
     set_if,
+    set_proxy_env,
 )
 from components.outputs import AwsOutputs
 
@@ -37,8 +36,7 @@ def galley_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
     }
     if aws.team_events_queue:
         config["journal"] = {"queueName": aws.team_events_queue, "endpoint": aws.sqs_endpoint}
-    if proxied(cfg, "galley"):
-        config["proxy"] = proxy_env(cfg)
+    set_proxy_env(cfg, "galley", config)
     # galley's awsKeyId/awsSecretKey render into its own Secret `galley-aws`.
     values: dict[str, Any] = {
         "replicaCount": cfg.replicas.galley,

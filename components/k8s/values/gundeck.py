@@ -9,10 +9,9 @@ from components.k8s.values.common import (
     cassandra_endpoint,
     database_secrets,
     db_endpoint,
-    proxied,
-    proxy_env,
     rabbitmq_endpoint,
     service_identity,
+    set_proxy_env,
 )
 from components.outputs import AwsOutputs
 
@@ -35,8 +34,7 @@ def gundeck_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
             "snsEndpoint": push.sns_endpoint,
         },
     }
-    if proxied(cfg, "gundeck"):
-        config["proxy"] = proxy_env(cfg)
+    set_proxy_env(cfg, "gundeck", config)
     values: dict[str, Any] = {
         "replicaCount": cfg.replicas.gundeck,
         "config": config,

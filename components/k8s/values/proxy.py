@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from components.config import StackConfig
-from components.k8s.values.common import proxied, proxy_env
+from components.k8s.values.common import set_proxy_env
 
 # Link-preview API keys, in the order the proxy chart's example lists them.
 LINK_PREVIEW_KEYS = ("youtube", "googlemaps", "soundcloud", "giphy", "spotify")
@@ -32,8 +32,10 @@ def proxy_config_secret(cfg: StackConfig) -> SecretStr:
 
 def proxy_values(cfg: StackConfig) -> dict[str, Any]:
     values: dict[str, Any] = {"replicaCount": cfg.replicas.proxy}
-    if proxied(cfg, "proxy"):
-        values["config"] = {"proxy": proxy_env(cfg)}
+    config: dict[str, Any] = {}
+    set_proxy_env(cfg, "proxy", config)
+    if config:
+        values["config"] = config
     if cfg.link_previews.enabled:
         values["secrets"] = {"proxy_config": proxy_config_secret(cfg)}
     return values

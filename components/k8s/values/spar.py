@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.config import StackConfig, WireHost
-from components.k8s.values.common import cassandra_endpoint, https_url, proxied, proxy_env
+from components.k8s.values.common import cassandra_endpoint, https_url, set_proxy_env
 
 
 def spar_values(cfg: StackConfig) -> dict[str, Any]:
@@ -15,6 +15,5 @@ def spar_values(cfg: StackConfig) -> dict[str, Any]:
         "appUri": https_url(cfg, WireHost.WEBAPP, "/"),
         "ssoUri": https_url(cfg, WireHost.NGINZ_HTTPS, "/sso"),
     }
-    if proxied(cfg, "spar"):
-        config["proxy"] = proxy_env(cfg)
+    set_proxy_env(cfg, "spar", config)
     return {"replicaCount": cfg.replicas.spar, "config": config}
