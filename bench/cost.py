@@ -33,6 +33,8 @@ USAGE_ONLY: tuple[tuple[str, str], ...] = (
     ("aws:route53/record:", "route53_record"),
     ("aws:iam/", "iam"),
 )
+# Resources below this component type exist because the configuration asks for alarms.
+ALARMS_COMPONENT = "wire:aws:Alarms$"
 # What the cluster runs costs money, but that is the cluster's, not the release's: the releases
 # themselves, and Kubernetes objects read (not created) by the program.
 FREE_PREFIXES = ("pulumi:providers:", RELEASE_TYPE)
@@ -163,8 +165,17 @@ def _resource_cost(resource: Mapping[str, Any], prices: PriceTable, azs: int) ->
     def item(kind: str, description: str, monthly: float | None, reason: str) -> CostItem:
         return CostItem(urn, kind, description, None if monthly is None else round(monthly, 2), False, reason)
 
+    def requested(kind: str, monthly: float, reason: str) -> CostItem:
+        return CostItem(urn, kind, prices[kind].item, round(monthly, 2), True, reason)
+
     if type_.startswith(FREE_PREFIXES) or resource.get("read"):
         return None
+    if ALARMS_COMPONENT in urn:
+        # The alarms and their topic's key exist because the stack asks for them (wire:alarms.enabled).
+        if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return requested("cloudwatch_alarm", prices["cloudwatch_alarm"].monthly, "alarms.enabled")
+        if type_ == "aws:kms/key:Key":
+            return requested("kms_key", prices["kms_key"].monthly, "alarms.enabled: the alarm topic's key")
     if type_ == "aws:kms/key:Key":
         return item("kms_key", prices["kms_key"].item, prices["kms_key"].monthly, "a customer managed key")
     if type_ == "aws:route53/zone:Zone":

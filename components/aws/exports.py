@@ -45,6 +45,9 @@ def stack_exports(cfg: StackConfig, parts: AwsComponents, account_id: pulumi.Out
         exports["teamEventsQueueName"] = team_events.queue_name
     if assets.cloudfront_domain is not None:
         exports["cloudFrontDomain"] = assets.cloudfront_domain
+    if parts.alarms is not None:
+        exports["alarmTopicArn"] = parts.alarms.topic_arn
+        exports["alarmNames"] = sorted(parts.alarms.alarms)
     role_arns = parts.role_arns()
     if role_arns:
         exports["serviceRoleArns"] = role_arns

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import policies
+from components.aws.alarms import Alarms
 from components.aws.assets import AssetStorage
 from components.aws.brig import BrigStorage
 from components.aws.common import default_tags
@@ -82,6 +83,9 @@ def create_aws(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> 
         ),
         team_events=TeamEventsJournal("team-events", cfg, opts=opts) if cfg.features.team_events_journal else None,
         assets=AssetStorage("assets", cfg, opts=opts),
+        alarms=(
+            Alarms("alarms", cfg, account_id=account_id, partition=partition, opts=opts) if cfg.alarms.enabled else None
+        ),
     )
     parts.identities = service_identities(cfg, parts, account_id=account_id, partition=partition, opts=opts)
 

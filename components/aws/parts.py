@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.aws.alarms import Alarms
 from components.aws.assets import AssetStorage
 from components.aws.brig import BrigStorage
 from components.aws.email import EmailSending
@@ -22,6 +23,8 @@ class AwsComponents:
     # Only with SES email / the team-events journal.
     email: EmailSending | None
     team_events: TeamEventsJournal | None
+    # CloudWatch alarms and their topic (alarms.enabled).
+    alarms: Alarms | None = None
     # Service -> identity; created last, from policies that read the components above.
     identities: dict[str, ServiceIdentity] = field(default_factory=dict)
 
@@ -39,11 +42,13 @@ class AwsComponents:
         }
 
     def by_role(self) -> dict[str, pulumi.ComponentResource]:
-        """Every component by role (push, brig, email, teamEvents, assets, identity:<svc>)."""
+        """Every component by role (push, brig, email, teamEvents, assets, alarms, identity:<svc>)."""
         components: dict[str, pulumi.ComponentResource] = {"push": self.push, "brig": self.brig, "assets": self.assets}
         if self.email is not None:
             components["email"] = self.email
         if self.team_events is not None:
             components["teamEvents"] = self.team_events
+        if self.alarms is not None:
+            components["alarms"] = self.alarms
         components.update({f"identity:{svc}": ident for svc, ident in self.identities.items()})
         return components

@@ -241,3 +241,35 @@ def ses_topic_key_policy(*, account_id: str, partition: str, region: str) -> Doc
             },
         ]
     )
+
+
+def alarm_topic_key_policy(*, account_id: str, partition: str, region: str) -> Document:
+    """Key policy of the alarm topic's key: CloudWatch of this account may publish alarms to the topic.
+
+    Like SES, CloudWatch cannot use the AWS-managed `alias/aws/sns` key (its policy cannot be changed),
+    so an encrypted alarm topic needs a key that grants cloudwatch.amazonaws.com exactly this use.
+    """
+    return document(
+        [
+            {
+                "Sid": "AccountAdministers",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+                "Action": "kms:*",
+                # In a key policy "*" means this key: the policy is attached to the key itself.
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchPublishes",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                # In a key policy "*" means this key.
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:cloudwatch:{region}:{account_id}:alarm:*"},
+                },
+            },
+        ]
+    )

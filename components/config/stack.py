@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
+from components.config.alarms import Alarms
 from components.config.assets import Assets
 from components.config.base import REGION_RE, Hostname, Model
 from components.config.cannon import Cannon
@@ -83,6 +84,8 @@ class StackConfig(Model):
     """Entry point (ingress controller and its load balancer)."""
     service_endpoints: AwsEndpoints = AwsEndpoints()
     """AWS endpoints as the services see them (emulators); derived from the region when unset."""
+    alarms: Alarms = Alarms()
+    """CloudWatch alarms on what breaks silently (dead letters, backlogs, SES reputation, push failures)."""
     extra_values: dict[str, dict[str, Any]] = {}
     """Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages)."""
     sms: Any = None

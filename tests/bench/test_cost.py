@@ -173,3 +173,20 @@ def test_an_empty_table_means_unknown_prices_fail_loudly() -> None:
     empty = PriceTable(dated="2026-11", region="eu-central-1", prices={})
     with pytest.raises(KeyError):
         idle_cost(plan(res("aws:kms/key:Key", "k")), {}, empty)
+
+
+def test_alarms_and_their_topic_key_are_asked_for_by_config() -> None:
+    under_alarms = "urn:pulumi:t::wire::wire:aws:Alarms${type}::{name}"
+    alarm = res("aws:cloudwatch/metricAlarm:MetricAlarm", "a")
+    alarm["urn"] = under_alarms.format(type=alarm["type"], name="a")
+    key = res("aws:kms/key:Key", "k")
+    key["urn"] = under_alarms.format(type=key["type"], name="k")
+    other_key = res("aws:kms/key:Key", "ses")
+    cost = idle_cost(plan(alarm, key, other_key), {}, PRICES)
+    assert [(i.kind, i.monthly_usd, i.asked_for_by_config) for i in cost.idle] == [
+        ("cloudwatch_alarm", 0.1, True),
+        ("kms_key", 1.0, True),
+        ("kms_key", 1.0, False),
+    ]
+    # An alarm outside the Alarms component has no verdict: it must be priced deliberately.
+    assert idle_cost(plan(res("aws:cloudwatch/metricAlarm:MetricAlarm", "x")), {}, PRICES).unpriced

@@ -56,6 +56,7 @@ def test_every_resource_sits_under_a_wire_component() -> None:
         "wire:aws:DnsRecords",
         "wire:aws:ServiceIdentity",
         "wire:aws:EncryptedQueue",
+        "wire:aws:Alarms",
     }
 
 
