@@ -1,0 +1,6 @@
+"""Moving an existing Wire installation from fake-aws to the stack's real AWS resources.
+
+`python -m migrate assets ...` copies every object of the fake-aws-s3 (minio) bucket into the stack's
+assets bucket: streamed, parallel, verified object by object, resumable and idempotent.
+Nothing in `components` or `plan` imports this package.
+"""

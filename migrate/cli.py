@@ -1,0 +1,150 @@
+"""Command line: `python -m migrate assets --from <endpoint>/<bucket> --stack <stack> [...]`."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from components.stackfile import PROJECT_ROOT
+from migrate.endpoints import (
+    SOURCE_KEY_ENV,
+    SOURCE_SECRET_ENV,
+    ArgumentProblem,
+    Endpoint,
+    check_bucket,
+    destination_endpoint,
+    source_endpoint,
+)
+from migrate.journal import Journal
+from migrate.progress import Progress
+from migrate.report import Report
+from migrate.runner import Options, Runner
+from migrate.transfer import MAX_PART_SIZE, MIB, MIN_PART_SIZE, Bucket
+
+EPILOG = f"""\
+Source keys: {SOURCE_KEY_ENV} / {SOURCE_SECRET_ENV} (or the options; the environment keeps them out of
+the process list). Destination credentials: the stack's aws: settings, else the AWS default chain.
+Safe to interrupt and to run again: finished objects are skipped, changed ones copied again.
+Exit code: 0 when every object is at the destination and verified, 1 when one failed or the run was
+interrupted, 2 on bad arguments. See docs/migration.md ("Copy the assets").
+Example:
+  kubectl -n wire port-forward svc/fake-aws-s3 9000:9000 &
+  python -m migrate assets --from http://localhost:9000/dummy-bucket --stack prod
+"""
+
+_SIZE = re.compile(r"^(\d+)\s*(b|k|kib|m|mib|g|gib)?$", re.IGNORECASE)
+_UNITS = {"b": 1, "k": 1024, "kib": 1024, "m": MIB, "mib": MIB, "g": 1024 * MIB, "gib": 1024 * MIB}
+
+
+def part_size(value: str) -> int:
+    match = _SIZE.match(value.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size like 16MiB")
+    size = int(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
+    if not MIN_PART_SIZE <= size <= MAX_PART_SIZE:
+        raise argparse.ArgumentTypeError(f"{value!r}: S3 parts are 5 MiB to 5 GiB")
+    return size
+
+
+def positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number")
+    return int(value)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m migrate", description="Move a Wire installation off fake-aws.")
+    commands = p.add_subparsers(dest="command", required=True)
+    a = commands.add_parser(
+        "assets",
+        help="copy every asset from fake-aws-s3 (minio) into the stack's S3 bucket",
+        description="Copy every object of an S3-compatible bucket (fake-aws-s3, minio) into the stack's assets "
+        "bucket: parallel, streamed, verified object by object, resumable and idempotent.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    a.add_argument("--from", dest="source", required=True, metavar="URL/BUCKET", help="source endpoint and bucket")
+    a.add_argument("--from-region", default="us-east-1", help="the source's region (minio: us-east-1)")
+    a.add_argument("--from-access-key", help=f"source access key (default: ${SOURCE_KEY_ENV})")
+    a.add_argument("--from-secret-key", help=f"source secret key (default: ${SOURCE_SECRET_ENV})")
+    a.add_argument("--stack", help="stack name: the destination is its assets bucket (reads Pulumi.<stack>.yaml)")
+    a.add_argument("--outputs", metavar="FILE|-", help="`pulumi stack output --json --show-secrets` of the stack")
+    a.add_argument("--to-bucket", help="destination bucket (overrides the stack's)")
+    a.add_argument("--to-endpoint", help="destination endpoint URL (overrides the stack's; emulators)")
+    a.add_argument("--to-region", help="destination region (overrides the stack's)")
+    a.add_argument("--prefix", default="", help="copy only keys starting with this (default: all)")
+    a.add_argument("--jobs", type=positive, default=4, help="objects copied in parallel (default 4)")
+    a.add_argument("--part-size", type=part_size, default=16 * MIB, help="multipart part size (default 16MiB)")
+    a.add_argument("--retries", type=int, default=2, help="further attempts of an object that fails to verify")
+    a.add_argument("--journal", type=Path, help="journal of verified copies (default: build/migrate/<buckets>.jsonl)")
+    a.add_argument("--no-journal", action="store_true", help="decide from the destination's state alone")
+    a.add_argument("--dry-run", action="store_true", help="list what would be copied; write nothing")
+    a.add_argument(
+        "--no-source-md5-check",
+        action="store_true",
+        help="for a source whose ETags are not content MD5s (minio with encryption)",
+    )
+    a.add_argument("--json", action="store_true", help="print the final report as JSON")
+    a.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    return p
+
+
+def journal_path(args: argparse.Namespace, source: Endpoint, destination: Endpoint) -> Path | None:
+    if args.no_journal:
+        return None
+    return args.journal or Path("build/migrate") / f"assets-{source.bucket}-to-{destination.bucket}.jsonl"
+
+
+def _terminate(_signum: int, _frame: FrameType | None) -> None:
+    # A `kill` or a pod eviction stops the run like Ctrl-C: uploads in flight are aborted.
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        source = source_endpoint(
+            args.source, region=args.from_region, access_key=args.from_access_key, secret_key=args.from_secret_key
+        )
+        destination = destination_endpoint(
+            stack=args.stack,
+            stack_dir=args.stack_dir,
+            outputs=args.outputs,
+            bucket=args.to_bucket,
+            url=args.to_endpoint,
+            region=args.to_region,
+        )
+        check_bucket(source)
+        check_bucket(destination)
+    except ArgumentProblem as problem:
+        print(f"migrate assets: {problem}", file=sys.stderr)
+        return 2
+    pool = args.jobs + 4
+    options = Options(
+        jobs=args.jobs,
+        part_size=args.part_size,
+        retries=max(args.retries, 0),
+        prefix=args.prefix,
+        dry_run=args.dry_run,
+        check_source_md5=not args.no_source_md5_check,
+    )
+    report = Report(source.label, destination.label, dry_run=args.dry_run)
+    runner = Runner(
+        Bucket(source.client(pool=pool), source.bucket),
+        Bucket(destination.client(pool=pool), destination.bucket),
+        options,
+        journal=Journal(journal_path(args, source, destination), writable=not args.dry_run),
+        progress=Progress(lines=sys.stderr if args.json else sys.stdout),
+        report=report,
+    )
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        runner.run()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(report.json() if args.json else report.text())
+    return 0 if report.ok else 1

@@ -1,0 +1,151 @@
+"""Where to copy from and to: the source's endpoint and keys, the destination from the stack.
+
+The source is any S3-compatible server (fake-aws-s3, minio) reached path-style, usually over a
+`kubectl port-forward`, with its own keys. The destination is the stack's assets bucket: its name from
+the stack outputs (what `pulumi up` created) or the stack file, its region and (for the dev emulator)
+endpoint and keys from the stack's `aws:` settings; AWS credentials otherwise come from the default
+chain. Real S3 is always reached over HTTPS, as the bucket's TLS-only policy requires.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+
+from components.config import PLACEHOLDER, ConfigError
+from components.stackfile import read_stack_file
+from verify.aws import describe, error_code, stack_endpoints
+from verify.cli import read_outputs
+
+SOURCE_KEY_ENV = "SOURCE_AWS_ACCESS_KEY_ID"
+SOURCE_SECRET_ENV = "SOURCE_AWS_SECRET_ACCESS_KEY"
+SOURCE_TOKEN_ENV = "SOURCE_AWS_SESSION_TOKEN"
+
+
+class ArgumentProblem(Exception):
+    """Bad arguments or an unusable endpoint: one message, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    role: str  # "source" or "destination", for messages
+    bucket: str
+    region: str | None
+    url: str | None  # None: AWS's own regional endpoint (HTTPS)
+    session: boto3.Session
+
+    @property
+    def label(self) -> str:
+        return f"{self.url.rstrip('/')}/{self.bucket}" if self.url else f"s3://{self.bucket}"
+
+    def client(self, *, max_attempts: int = 5, pool: int = 10) -> Any:
+        config = Config(
+            # Emulators and minio are addressed path-style; AWS virtual-hosted.
+            s3={"addressing_style": "path" if self.url else "virtual"},
+            signature_version="s3v4",
+            retries={"max_attempts": max_attempts, "mode": "standard"},
+            connect_timeout=10,
+            read_timeout=120,
+            max_pool_connections=pool,
+            # Checksums are sent where this tool asks for them (uploads), not on every request:
+            # older minio releases reject the trailers newer SDKs add by default.
+            request_checksum_calculation="when_required",
+        )
+        return self.session.client("s3", region_name=self.region, endpoint_url=self.url, config=config)
+
+
+def source_endpoint(value: str, *, region: str, access_key: str | None, secret_key: str | None) -> Endpoint:
+    """`--from http://localhost:9000/assets`: endpoint URL and bucket, keys from options or environment."""
+    parts = urlsplit(value)
+    bucket = parts.path.strip("/")
+    if parts.scheme not in ("http", "https") or not parts.netloc or not bucket or "/" in bucket:
+        raise ArgumentProblem(
+            f"--from {value!r} is not <endpoint>/<bucket>, e.g. http://localhost:9000/dummy-bucket "
+            "(fake-aws-s3 through `kubectl port-forward`)"
+        )
+    access_key = access_key or os.environ.get(SOURCE_KEY_ENV)
+    secret_key = secret_key or os.environ.get(SOURCE_SECRET_ENV)
+    if not access_key or not secret_key:
+        raise ArgumentProblem(
+            f"the source's keys are missing: set {SOURCE_KEY_ENV} and {SOURCE_SECRET_ENV} "
+            "(or --from-access-key / --from-secret-key); see docs/migration.md for fake-aws-s3's"
+        )
+    session = boto3.Session(
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        aws_session_token=os.environ.get(SOURCE_TOKEN_ENV),
+    )
+    return Endpoint("source", bucket, region, f"{parts.scheme}://{parts.netloc}", session)
+
+
+def destination_endpoint(
+    *,
+    stack: str | None,
+    stack_dir: Path,
+    outputs: str | None,
+    bucket: str | None,
+    url: str | None,
+    region: str | None,
+) -> Endpoint:
+    """The stack's assets bucket; `--to-bucket/--to-endpoint/--to-region` override what the stack says."""
+    if stack is None:
+        if bucket is None:
+            raise ArgumentProblem("name the destination: --stack <stack> (its assets bucket) or --to-bucket <bucket>")
+        if outputs is not None:
+            raise ArgumentProblem("--outputs needs --stack")
+        return Endpoint("destination", bucket, region, url, boto3.Session())
+    try:
+        stack_file = read_stack_file(stack, stack_dir)
+        cfg = stack_file.load().config
+        stack_outputs = read_outputs(outputs)
+    except (FileNotFoundError, ValueError, ConfigError) as error:
+        raise ArgumentProblem(f"stack {stack!r}: {error}") from None
+    aws = {key.removeprefix("aws:"): value for key, value in stack_file.config.items() if key.startswith("aws:")}
+    return Endpoint(
+        "destination",
+        bucket or str(stack_outputs.get("assetsBucketName") or cfg.bucket_name),
+        region or str(stack_outputs.get("awsRegion") or cfg.region),
+        url or stack_endpoints(aws.get("endpoints")).get("s3"),
+        _stack_session(aws),
+    )
+
+
+def _stack_session(aws: Mapping[str, Any]) -> boto3.Session:
+    """The stack's own `aws:accessKey/secretKey` (the dev emulator's dummy keys) or `aws:profile`, else the chain."""
+    key, secret = aws.get("accessKey"), aws.get("secretKey")
+    if isinstance(key, str) and isinstance(secret, str) and PLACEHOLDER not in (key, secret):
+        return boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret)
+    profile = aws.get("profile")
+    return boto3.Session(profile_name=profile) if isinstance(profile, str) else boto3.Session()
+
+
+def check_bucket(endpoint: Endpoint) -> None:
+    """Fail early, with one message, when the bucket cannot be reached, does not exist or is not ours."""
+    where = f"the {endpoint.role} bucket {endpoint.label}"
+    try:
+        endpoint.client(max_attempts=1).head_bucket(Bucket=endpoint.bucket)
+    except EndpointConnectionError:
+        hint = " (is `kubectl port-forward` running?)" if endpoint.role == "source" else ""
+        raise ArgumentProblem(f"cannot reach {where}{hint}") from None
+    except NoCredentialsError:
+        raise ArgumentProblem(f"no AWS credentials for {where}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/...") from None
+    except ClientError as error:
+        code = error_code(error)
+        if code in ("404", "NoSuchBucket", "NotFound"):
+            fix = "check --from" if endpoint.role == "source" else "run `pulumi up` first, or check --stack/--to-bucket"
+            raise ArgumentProblem(f"{where} does not exist: {fix}") from None
+        if code in ("403", "AccessDenied", "Forbidden"):
+            raise ArgumentProblem(f"access to {where} denied: check its credentials and policy") from None
+        if code in ("301", "PermanentRedirect", "400"):
+            raise ArgumentProblem(f"{where} is not in region {endpoint.region}: set the right region") from None
+        raise ArgumentProblem(f"{where}: {describe(error)}") from None
+    except (BotoCoreError, ValueError) as error:
+        raise ArgumentProblem(f"{where}: {describe(error)}") from None

@@ -1,0 +1,61 @@
+"""A local record of verified copies (JSON lines, one per object, appended and fsynced).
+
+Optional: the destination's state alone makes a rerun safe. The journal adds the source ETag each
+copy was made from, so a source object rewritten since is copied again even when size and time
+cannot tell. A torn last line after a crash is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    source_etag: str
+    size: int
+    dest_etag: str
+    checksum_sha256: str
+
+
+class Journal:
+    def __init__(self, path: Path | None, *, writable: bool) -> None:
+        self.path = path
+        self._writable = writable and path is not None
+        self._entries: dict[str, Entry] = {}
+        self._lock = threading.Lock()
+        if path is not None and path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                entry = _parse(line)
+                if entry is not None:
+                    self._entries[entry.key] = entry
+
+    def get(self, key: str) -> Entry | None:
+        return self._entries.get(key)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def record(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries[entry.key] = entry
+            if not self._writable or self.path is None:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as file:
+                file.write(json.dumps(asdict(entry), sort_keys=True) + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+
+
+def _parse(line: str) -> Entry | None:
+    try:
+        data = json.loads(line)
+        return Entry(**data)
+    except (ValueError, TypeError):
+        return None
