@@ -74,6 +74,12 @@ def assets() -> list[Asset]:
     ]
 
 
+def few() -> list[Asset]:
+    """A quicker set for the fault tests: small ones, one multipart (2 parts), a legacy key."""
+    every = assets()
+    return [every[0], every[1], every[4], every[8]]
+
+
 @dataclass
 class Side:
     url: str
