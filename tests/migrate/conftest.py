@@ -37,7 +37,5 @@ def s3(s3_urls: tuple[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     source = Side(source_url, SOURCE_BUCKET, client(source_url, SOURCE_REGION))
     destination = Side(dest_url, DEST_BUCKET, client(dest_url, DEST_REGION))
     source.client.create_bucket(Bucket=SOURCE_BUCKET)
-    destination.client.create_bucket(
-        Bucket=DEST_BUCKET, CreateBucketConfiguration={"LocationConstraint": DEST_REGION}
-    )
+    destination.client.create_bucket(Bucket=DEST_BUCKET, CreateBucketConfiguration={"LocationConstraint": DEST_REGION})
     return Buckets(source, destination, tmp_path)

@@ -104,7 +104,7 @@ class Side:
             Bucket=self.bucket, Key=asset.key, UploadId=upload, MultipartUpload={"Parts": parts}
         )
 
-    def keys(self) -> list[str]:
+    def listing(self) -> list[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
         return sorted(item["Key"] for page in pages for item in page.get("Contents") or [])
 

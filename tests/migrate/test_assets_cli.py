@@ -47,14 +47,14 @@ def test_a_killed_run_resumes_without_copying_a_finished_object_again(
         time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL
-    present = len(s3.destination.keys())
+    present = len(s3.destination.listing())
     assert 1 <= present < len(items)
 
     code, report = run_json(s3, capsys, s3.cli_args())
 
     assert code == 0, json.dumps(report)
     assert (report["copied"], report["skipped"], report["failed"]) == (len(items) - present, present, 0)
-    assert s3.destination.keys() == sorted(asset.key for asset in items)
+    assert s3.destination.listing() == sorted(asset.key for asset in items)
     assert s3.destination.uploads() == []
     for asset in items:
         assert s3.destination.body(asset.key) == asset.body
@@ -83,7 +83,7 @@ def test_the_destination_is_the_stacks_bucket_reached_with_the_stacks_endpoint_a
     assert code == 0, json.dumps(report)
     assert report["destination"] == f"{s3.destination.url}/dev-wire-test-wire-assets"
     assert report["copied"] == len(items)
-    assert s3.destination.keys() == sorted(asset.key for asset in items)
+    assert s3.destination.listing() == sorted(asset.key for asset in items)
 
     # The outputs name what `pulumi up` created; they win over the name derived from the config.
     s3.destination.client.create_bucket(
@@ -109,7 +109,7 @@ def _bad(s3: Buckets, capsys: pytest.CaptureFixture[str], args: list[str], expec
     assert captured.err.count("\n") == 1, captured.err
     assert expected in captured.err and "Traceback" not in captured.err
     assert "minio-secret" not in captured.err
-    assert s3.destination.keys() == []
+    assert s3.destination.listing() == []
 
 
 def test_bad_arguments_get_one_message_and_exit_code_2(

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.moto
 
 def assert_copied_exactly(s3: Buckets, items: list[Asset]) -> None:
     """The destination holds every asset with its bytes, content type and metadata, and nothing else."""
-    assert s3.destination.keys() == sorted(asset.key for asset in items)
+    assert s3.destination.listing() == sorted(asset.key for asset in items)
     for asset in items:
         head = s3.destination.head(asset.key)
         assert s3.destination.body(asset.key) == asset.body, asset.key
@@ -58,14 +58,14 @@ def test_copies_every_asset_with_its_key_and_metadata_then_a_second_run_copies_n
     digests = b"".join(hashlib.sha256(body[start : start + PART]).digest() for start in range(0, len(body), PART))
     composite = base64.b64encode(hashlib.sha256(digests).digest()).decode()
     assert s3.destination.head(items[5].key)["ChecksumSHA256"].removesuffix("-3") == composite
-    before = {key: s3.destination.head(key)["LastModified"] for key in s3.destination.keys()}
+    before = {key: s3.destination.head(key)["LastModified"] for key in s3.destination.listing()}
 
     code, report = cli(s3, capsys)
 
     assert code == 0, json.dumps(report)
     assert (report["copied"], report["skipped"], report["failed"], report["copiedBytes"]) == (0, len(items), 0, 0)
     assert report["skippedBytes"] == total
-    assert {key: s3.destination.head(key)["LastModified"] for key in s3.destination.keys()} == before
+    assert {key: s3.destination.head(key)["LastModified"] for key in s3.destination.listing()} == before
 
 
 def test_dry_run_lists_what_it_would_copy_and_writes_nothing(s3: Buckets, capsys: pytest.CaptureFixture[str]) -> None:
@@ -77,7 +77,7 @@ def test_dry_run_lists_what_it_would_copy_and_writes_nothing(s3: Buckets, capsys
 
     out = capsys.readouterr().out
     assert code == 0
-    assert s3.destination.keys() == []
+    assert s3.destination.listing() == []
     assert not s3.journal.exists()
     listed = sorted(line.split(" ", 3)[2] for line in out.splitlines() if line.startswith("would copy: "))
     assert listed == sorted(asset.key for asset in items)
@@ -102,7 +102,7 @@ def test_an_interrupted_run_aborts_its_uploads_and_the_next_run_copies_only_the_
     assert s3.destination.uploads() == []  # the unfinished multipart upload was aborted
     done = first.counts[Status.COPIED]
     assert 0 < done < len(items)
-    copied_first = set(s3.destination.keys())
+    copied_first = set(s3.destination.listing())
     writes = Faulty(s3.destination.client)
 
     second = s3.copy(destination=writes)
@@ -112,7 +112,7 @@ def test_an_interrupted_run_aborts_its_uploads_and_the_next_run_copies_only_the_
     assert {o.key for o in second.failures} == set()
     # Nothing finished was written again: one write call (PutObject or CreateMultipartUpload) per remaining object.
     assert writes.counts.get("put_object", 0) + writes.counts.get("create_multipart_upload", 0) == len(items) - done
-    assert copied_first < set(s3.destination.keys())
+    assert copied_first < set(s3.destination.listing())
     assert_copied_exactly(s3, items)
 
 
@@ -180,7 +180,7 @@ def test_a_bit_flip_is_caught_retried_and_never_reported_as_copied(s3: Buckets, 
     assert [o.key for o in report.failures] == [key]
     assert "attempt 3" in report.failures[0].reason
     assert not report.ok
-    assert key not in s3.destination.keys()  # a copy that does not verify is not left behind
+    assert key not in s3.destination.listing()  # a copy that does not verify is not left behind
     assert s3.destination.uploads() == []
 
     once = Flip(key, times=1)
@@ -210,4 +210,4 @@ def test_an_object_deleted_at_the_source_during_the_run_is_not_an_error(s3: Buck
 
     assert report.ok
     assert counts(report) == (len(items) - 1, 1, 0)
-    assert gone not in s3.destination.keys()
+    assert gone not in s3.destination.listing()
