@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("components", "plan", "verify", "review", "policy", "bench")
+PACKAGES = ("components", "plan", "verify", "review", "policy", "bench", "migrate")
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
