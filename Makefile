@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 STACK   ?= dev
 OUT     ?= build/plan/$(STACK)
 
-.PHONY: venv plan test lint verify review bench clean
+.PHONY: venv plan test lint verify review bench migrate-assets clean
 
 venv: .venv/.installed
 
@@ -30,6 +30,10 @@ lint: venv
 ## make verify STACK=<stack> [OUTPUTS=<file>]: check the live AWS resources
 verify: venv
 	$(PY) -m verify --stack $(STACK) $(if $(OUTPUTS),--outputs $(OUTPUTS),)
+
+## make migrate-assets STACK=<stack> FROM=<endpoint>/<bucket> [OUTPUTS=<file>]: copy fake-aws-s3's assets (docs/migration.md)
+migrate-assets: venv
+	$(PY) -m migrate assets --from $(FROM) --stack $(STACK) $(if $(OUTPUTS),--outputs $(OUTPUTS),)
 
 ## make review BASE=<git rev> [HEAD=<git rev>]: offline plan diff between two commits, per stack
 review: venv

@@ -6,6 +6,7 @@ import argparse
 import base64
 import hashlib
 import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from migrate.checksums import StreamDigest, checksum_value, composite_sha256, pl
 from migrate.cli import part_size
 from migrate.endpoints import ArgumentProblem, source_endpoint
 from migrate.journal import Entry, Journal
+from migrate.progress import Progress
 from migrate.report import Outcome, Report, Status
 from migrate.transfer import MAX_PARTS, MIB, part_size_for, ranges
 
@@ -122,3 +124,33 @@ def test_the_source_label_never_shows_its_keys() -> None:
     endpoint = source_endpoint("http://localhost:9000/b/", region="us-east-1", access_key="k", secret_key="sekrit")
     assert (endpoint.url, endpoint.bucket, endpoint.label) == ("http://localhost:9000", "b", "http://localhost:9000/b")
     assert "sekrit" not in repr(endpoint)
+
+
+def _progress(tty: bool) -> tuple[Progress, StringIO, StringIO]:
+    lines, bar = StringIO(), StringIO()
+    return Progress(lines=lines, bar=bar, tty=tty, redraw_seconds=0, summary_seconds=0), lines, bar
+
+
+def test_on_a_terminal_the_bar_is_redrawn_and_only_failures_and_the_dry_run_list_are_lines() -> None:
+    progress, lines, bar = _progress(tty=True)
+    progress.on_listed(10)
+    progress.on_listed(30)
+    progress.on_bytes(10)
+    progress.on_outcome(Outcome("a", Status.COPIED, 10, "new"))
+    progress.on_outcome(Outcome("b", Status.FAILED, 0, "boom"))
+    progress.close()
+    assert lines.getvalue() == "failed: b (0 B) - boom\n"
+    assert "\r\033[K" in bar.getvalue()
+    assert "25.0% 2/2 objects, 1 failed, 10 B transferred at " in bar.getvalue()
+    assert "██████" in bar.getvalue()
+
+
+def test_without_a_terminal_every_copied_or_failed_object_is_a_line() -> None:
+    progress, lines, bar = _progress(tty=False)
+    progress.on_listed(10)
+    progress.on_outcome(Outcome("a", Status.COPIED, 10, "new"))
+    progress.on_outcome(Outcome("s", Status.SKIPPED, 10, "same MD5"))
+    progress.on_outcome(Outcome("w", Status.WOULD_COPY, 5, "new"))
+    progress.close()
+    assert lines.getvalue().splitlines() == ["copied: a (10 B) - new", "would copy: w (5 B) - new"]
+    assert "\r" not in bar.getvalue() and bar.getvalue().startswith("progress: ")
