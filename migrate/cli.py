@@ -77,7 +77,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--to-endpoint", help="destination endpoint URL (overrides the stack's; emulators)")
     a.add_argument("--to-region", help="destination region (overrides the stack's)")
     a.add_argument("--prefix", default="", help="copy only keys starting with this (default: all)")
-    a.add_argument("--jobs", type=positive, default=4, help="objects copied in parallel (default 4)")
+    a.add_argument("--jobs", type=positive, default=8, help="objects copied in parallel (default 8)")
     a.add_argument("--part-size", type=part_size, default=16 * MIB, help="multipart part size (default 16MiB)")
     a.add_argument("--retries", type=int, default=2, help="further attempts of an object that fails to verify")
     a.add_argument("--journal", type=Path, help="journal of verified copies (default: build/migrate/<buckets>.jsonl)")

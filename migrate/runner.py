@@ -23,7 +23,7 @@ _CHANGED = frozenset({"412", "PreconditionFailed"})
 
 @dataclass(frozen=True)
 class Options:
-    jobs: int = 4
+    jobs: int = 8
     part_size: int = 16 * MIB
     # Further attempts of an object whose copy did not verify or changed during the copy.
     retries: int = 2

@@ -5,8 +5,8 @@ upload of fixed-size parts read with ranged GETs. Every read is conditional on t
 (If-Match), so an object rewritten during its copy fails instead of mixing versions. The SDK sends a
 SHA-256 of each body it uploads and S3 checks it, so what S3 stores carries the checksum of what it
 received; that is compared with the checksum of what was read from the source, per part and for the
-whole object. An upload that fails for any reason is aborted, and a copy that does not verify is
-deleted again: nothing unverified stays at the destination.
+whole object. An upload that fails for any reason is aborted, and a copy whose bytes do not verify
+is deleted again: no corrupt object stays at the destination.
 """
 
 from __future__ import annotations
@@ -198,11 +198,12 @@ class Transfer:
                 problems.append("SHA-256 of the copy read back differs")
         elif checksum_value(stored) != checksum_value(expected):
             problems.append(f"SHA-256 {stored} instead of {expected}")
-        if Headers.from_response(head) != source.headers:
-            problems.append("content type or metadata differ")
         if problems:
             self._delete(source.key)
             raise VerificationError("the copy does not verify: " + "; ".join(problems))
+        if Headers.from_response(head) != source.headers:
+            # The bytes are right: keep them (cargohold can serve them); the next attempt rewrites the headers.
+            raise VerificationError("the copy's content type or metadata differ from the source's")
         return Copied(dest_etag=strip_etag(head.get("ETag")), checksum_sha256=stored or digest.sha256, parts=parts)
 
     def _reread_sha256(self, key: str) -> str:

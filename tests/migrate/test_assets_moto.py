@@ -211,3 +211,23 @@ def test_an_object_deleted_at_the_source_during_the_run_is_not_an_error(s3: Buck
     assert report.ok
     assert counts(report) == (len(items) - 1, 1, 0)
     assert gone not in s3.destination.listing()
+
+
+def test_a_copy_whose_metadata_did_not_arrive_fails_but_keeps_its_verified_bytes(s3: Buckets) -> None:
+    items = few()
+    s3.fill(items)
+    key = items[1].key
+
+    def put_object(real: Any, **kwargs: Any) -> Any:
+        if kwargs["Key"] == key:
+            kwargs["Metadata"] = {}
+        return real(**kwargs)
+
+    report = s3.copy(destination=Faulty(s3.destination.client, put_object=put_object), retries=1)
+
+    assert counts(report) == (len(items) - 1, 0, 1)
+    assert "metadata differ" in report.failures[0].reason
+    assert s3.destination.body(key) == items[1].body
+
+    assert counts(s3.copy()) == (1, len(items) - 1, 0)
+    assert_copied_exactly(s3, items)
