@@ -29,7 +29,8 @@ class Progress:
         self._redraw_seconds = redraw_seconds if self._tty else summary_seconds
         self._lock = threading.Lock()
         self._started = time.monotonic()
-        self._last_draw = 0.0
+        # A terminal gets its bar at once; a log its first summary line after one interval.
+        self._last_draw = 0.0 if self._tty else self._started
         self._drawn = False
         self.listed = self.listed_bytes = 0
         self.finished = self.finished_bytes = self.transferred = self.failed = 0
