@@ -1,47 +1,95 @@
-# One entry point. Every target creates the virtualenv (.venv) when it is missing or stale.
-PY      := .venv/bin/python
+# One entry point. Every target first makes the virtualenv (.venv) it needs:
+#   runtime (requirements.txt): the Pulumi program, the policy pack, `plan`, `review`, `verify`;
+#   dev (requirements-dev.txt): runtime + test and lint tools, for `test`, `lint`, `bench`.
+# Choose the interpreter with `make PYTHON=python3.12 ...` (>= 3.11; a different one than the venv's remakes it).
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
 STACK   ?= dev
 OUT     ?= build/plan/$(STACK)
+STACKS  ?=
 
-.PHONY: venv plan test lint verify review bench migrate-assets clean
+# A stamp per step, touched only when the step succeeded: a failed install never marks the venv good.
+CREATED := $(VENV)/.created
+RUNTIME := $(VENV)/.runtime-installed
+DEV     := $(VENV)/.dev-installed
+PIP     := $(PY) -m pip install --quiet --disable-pip-version-check
 
-venv: .venv/.installed
+.PHONY: venv venv-dev plan test lint verify review bench migrate-assets clean
 
-.venv/.installed: requirements.txt requirements-dev.txt
-	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# Refuses an interpreter older than 3.11 (the code uses StrEnum) before anything is installed. The
+# interpreter only prints its version (it may be too old to run anything else); the shell compares it.
+define check_python
+@version="$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)"; \
+if [ -z "$$version" ]; then \
+  echo "error: cannot run '$(PYTHON)'; install Python >= 3.11 or choose an interpreter: make PYTHON=python3.12 ..." >&2; \
+  exit 1; \
+fi; \
+if ! echo "$$version" | awk -F. '{ exit !($$1 > 3 || ($$1 == 3 && $$2 >= 11)) }'; then \
+  echo "error: '$(PYTHON)' is Python $$version; wire-infra needs Python >= 3.11. Choose one: make PYTHON=python3.12 ..." >&2; \
+  exit 1; \
+fi
+endef
+
+# A PYTHON given on the command line (or in the environment) that is not the venv's Python remakes the
+# venv (and so reinstalls), after the version check: a refused interpreter leaves the venv as it was.
+ifneq ($(origin PYTHON),file)
+ifneq ($(wildcard $(CREATED)),)
+ifneq ($(shell $(PY) -c 'import sys; print(sys.version)' 2>/dev/null),$(shell $(PYTHON) -c 'import sys; print(sys.version)' 2>/dev/null))
+VENV_CLEAR := --clear
+.PHONY: $(CREATED)
+endif
+endif
+endif
+
+$(CREATED):
+	$(check_python)
+	$(PYTHON) -m venv $(strip $(VENV_CLEAR) $(VENV))
 	touch $@
 
+$(RUNTIME): $(CREATED) requirements.txt
+	$(PIP) -r requirements.txt
+	touch $@
+
+# requirements-dev.txt includes requirements.txt.
+$(DEV): $(CREATED) requirements.txt requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+## make venv: the runtime virtualenv (what `pulumi up` and the policy pack use); make venv-dev: + test/lint tools
+venv: $(RUNTIME)
+venv-dev: $(DEV)
+
 ## make plan STACK=<stack> [OUT=<dir>]: offline plan (Pulumi mocks, no CLI, no credentials)
-plan: venv
+plan: $(RUNTIME)
 	$(PY) -m plan --stack $(STACK) --out $(OUT)
 
-## make test: the whole test suite (an empty run fails)
-test: venv
+## make test: the whole test suite (an empty run fails: pytest exits 5 when it collects nothing)
+test: $(DEV)
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 ## make lint: ruff, formatting, types, workflow YAML
-lint: venv
+lint: $(DEV)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pyright
 	$(PY) -m yamllint -s .github .yamllint.yaml
 
 ## make verify STACK=<stack> [OUTPUTS=<file>]: check the live AWS resources
-verify: venv
+verify: $(RUNTIME)
 	$(PY) -m verify --stack $(STACK) $(if $(OUTPUTS),--outputs $(OUTPUTS),)
 
 ## make migrate-assets STACK=<stack> FROM=<endpoint>/<bucket> [OUTPUTS=<file>]: copy fake-aws-s3's assets (docs/migration.md)
-migrate-assets: venv
+migrate-assets: $(RUNTIME)
 	$(PY) -m migrate assets --from $(FROM) --stack $(STACK) $(if $(OUTPUTS),--outputs $(OUTPUTS),)
 
-## make review BASE=<git rev> [HEAD=<git rev>]: offline plan diff between two commits, per stack
-review: venv
-	$(PY) -m review --base $(BASE) $(if $(HEAD),--head $(HEAD),)
+## make review BASE=<git rev> [HEAD=<git rev>] [STACKS="dev prod"]: offline plan diff per stack (default: all)
+review: $(RUNTIME)
+	$(PY) -m review --base '$(BASE)' $(if $(HEAD),--head '$(HEAD)',) $(if $(strip $(STACKS)),--stacks '$(STACKS)',)
 
 ## make bench: benchmarks (table + JSON in build/bench)
-bench: venv
+bench: $(DEV)
 	$(PY) -m bench
 
 clean:
-	rm -rf build .venv
+	rm -rf build $(VENV)
