@@ -85,7 +85,7 @@ migrate-assets: $(RUNTIME)
 
 ## make review BASE=<git rev> [HEAD=<git rev>] [STACKS="dev prod"]: offline plan diff per stack (default: all)
 review: $(RUNTIME)
-	$(PY) -m review --base '$(BASE)' $(if $(HEAD),--head '$(HEAD)',) $(if $(strip $(STACKS)),--stacks '$(STACKS)',)
+	$(PY) -m review $(strip $(if $(BASE),--base '$(BASE)') $(if $(HEAD),--head '$(HEAD)') $(if $(strip $(STACKS)),--stacks '$(STACKS)'))
 
 ## make bench: benchmarks (table + JSON in build/bench)
 bench: $(DEV)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -22,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="print only where the files went")
     args = parser.parse_args(argv)
+    out: Path = args.out or args.root / "build" / "plan" / args.stack
+    # Before the evaluation: a bad --out is reported at once, not after the whole plan ran.
+    problem = unwritable(out)
+    if problem:
+        print(f"error: --out {out}: {problem}", file=sys.stderr)
+        return 2
 
     from plan.runner import evaluate
 
@@ -33,12 +40,28 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: stack '{args.stack}': {error}", file=sys.stderr)
         return 2
-    out = args.out or args.root / "build" / "plan" / args.stack
-    plan.write(out)
+    try:
+        plan.write(out)
+    except OSError as error:
+        print(f"error: --out {out}: cannot write the plan ({error.strerror or error})", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(summary(plan.document()))
     print(f"\nwrote {out / 'plan.json'} and {len(plan.values)} values file(s) in {out / 'values'}")
     return 0
+
+
+def unwritable(out: Path) -> str | None:
+    """Why the plan cannot be written to the directory `out` (created if missing), or None."""
+    if out.exists() and not out.is_dir():
+        return "is a file, not a directory; give a directory (it is created if missing)"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"cannot create the directory ({error.strerror or error})"
+    if not os.access(out, os.W_OK | os.X_OK):
+        return "the directory is not writable"
+    return None
 
 
 KEY_SETTINGS = {

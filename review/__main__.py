@@ -1,4 +1,4 @@
-"""Offline review of a change: `python -m review --base <rev> [--head <rev>] [--stacks dev,prod] [--out DIR]`.
+"""Offline review of a change: `python -m review --base <rev> [--head <rev>] [--stacks dev prod] [--out DIR]`.
 
 For each stack the offline plan (`python -m plan`, Pulumi mocks, no credentials) runs at the base
 revision and at the head (default: the working tree), with this same interpreter. The differences
@@ -6,7 +6,8 @@ revision and at the head (default: the working tree), with this same interpreter
 values YAML as a unified diff) and the policy pack's violations at the head are written as one
 Markdown PR comment per stack, `<out>/<stack>.md`, and summarised on the console.
 
-Exit status: 0; 1 with --fail-on-violations when the head violates a policy; 2 when a head plan fails.
+Exit status: 0; 1 with --fail-on-violations when the head violates a policy; 2 when a head plan fails or an
+argument is wrong (unknown revision or stack, not a git repository: one line on stderr).
 """
 
 from __future__ import annotations
@@ -16,8 +17,25 @@ import sys
 import tempfile
 from pathlib import Path
 
+from plan.__main__ import unwritable
 from review.render import render_markdown, summary_line
-from review.run import repo_root, review_stacks
+from review.run import ReviewError, repo_root, resolve, review_stacks, stacks_at
+
+
+def positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return number
+
+
+def split_stacks(values: list[str] | None) -> list[str]:
+    """`--stacks dev prod`, `--stacks dev,prod` and `--stacks "dev prod"` alike; order kept, no repeats."""
+    names = [name for value in values or [] for name in value.replace(",", " ").split()]
+    return list(dict.fromkeys(names))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -26,20 +44,57 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--base", required=True, help="git revision to compare against (e.g. origin/main)")
     parser.add_argument("--head", default=None, help="git revision of the change (default: the working tree)")
-    parser.add_argument("--stacks", default="dev,prod", help="comma-separated stacks (default: dev,prod)")
+    parser.add_argument(
+        "--stacks",
+        nargs="+",
+        metavar="STACK",
+        help="stacks to review, separated by spaces or commas (default: every Pulumi.<stack>.yaml at base or head)",
+    )
     parser.add_argument("--out", type=Path, default=Path("build/review"), help="where <stack>.md go")
     parser.add_argument("--markdown", action="store_true", help="also print the Markdown comments")
     parser.add_argument("--fail-on-violations", action="store_true", help="exit 1 when the head violates a policy")
-    parser.add_argument("--jobs", type=int, default=4, help="plans run in parallel (default: 4)")
+    parser.add_argument("--jobs", type=positive_int, default=4, help="plans run in parallel (default: 4)")
     return parser.parse_args(argv)
+
+
+def choose_stacks(repo: Path, base: str, head: str | None, requested: list[str]) -> list[str]:
+    """The requested stacks (each must have a stack file at base or head), or all of them."""
+    known = stacks_at(repo, base) | stacks_at(repo, head)
+    if not requested:
+        if not known:
+            raise ReviewError("no stack file (Pulumi.<stack>.yaml) at the base or the head: nothing to review")
+        return sorted(known)
+    unknown = [stack for stack in requested if stack not in known]
+    if unknown:
+        names = ", ".join(f"'{stack}'" for stack in unknown)
+        raise ReviewError(
+            f"unknown stack(s) {names}: no Pulumi.<stack>.yaml at the base or the head; "
+            f"known stacks: {', '.join(sorted(known)) or 'none'}"
+        )
+    return requested
+
+
+def prepare(args: argparse.Namespace) -> tuple[Path, list[str], Path]:
+    """Repository, stacks and output directory, every argument checked before a plan runs."""
+    repo = repo_root(Path.cwd())
+    resolve(repo, args.base, "--base")
+    if args.head is not None:
+        resolve(repo, args.head, "--head")
+    stacks = choose_stacks(repo, args.base, args.head, split_stacks(args.stacks))
+    out: Path = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    problem = unwritable(out)
+    if problem:
+        raise ReviewError(f"--out {args.out}: {problem}")
+    return repo, stacks, out
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    repo = repo_root(Path.cwd())
-    stacks = [stack.strip() for stack in args.stacks.split(",") if stack.strip()]
-    out: Path = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        repo, stacks, out = prepare(args)
+    except ReviewError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="wire-review-") as work:
         reviews = review_stacks(repo, args.base, args.head, stacks, Path(work), jobs=args.jobs)
     status = 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,12 +41,34 @@ class PlanResult:
         return {release: yaml.safe_load(text) for release, text in self.values.items()}
 
 
+class ReviewError(Exception):
+    """A bad argument (revision, stack, repository): one message for the user, no traceback."""
+
+
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    try:
+        return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    except FileNotFoundError as error:
+        raise ReviewError("git is not installed (or not on PATH)") from error
 
 
 def repo_root(start: Path) -> Path:
-    return Path(git(start, "rev-parse", "--show-toplevel"))
+    try:
+        return Path(git(start, "rev-parse", "--show-toplevel"))
+    except subprocess.CalledProcessError as error:
+        message = f"{start} is not in a git repository: run the review inside a clone of the project"
+        raise ReviewError(message) from error
+
+
+def resolve(repo: Path, rev: str, option: str) -> str:
+    """The commit a revision names; an unknown one is a ReviewError naming the option."""
+    try:
+        return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    except subprocess.CalledProcessError as error:
+        raise ReviewError(
+            f"{option} {rev!r}: unknown git revision (not fetched? `git fetch origin`; a shallow clone needs "
+            "`git fetch --unshallow`)"
+        ) from error
 
 
 def describe(repo: Path, rev: str | None) -> str:
@@ -53,6 +76,21 @@ def describe(repo: Path, rev: str | None) -> str:
     if rev is None:
         return "working tree"
     return git(repo, "rev-parse", "--short", f"{rev}^{{commit}}")
+
+
+STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>[^/]+)\.yaml$")
+
+
+def stack_names(file_names: Iterable[str]) -> set[str]:
+    """Stacks of the `Pulumi.<stack>.yaml` files among top-level file names."""
+    return {match["stack"] for name in file_names if (match := STACK_FILE.match(name))}
+
+
+def stacks_at(repo: Path, rev: str | None) -> set[str]:
+    """Stacks with a stack file at a revision (None: the working tree)."""
+    if rev is None:
+        return stack_names(path.name for path in repo.iterdir())
+    return stack_names(git(repo, "ls-tree", "--name-only", rev).splitlines())
 
 
 def export_tree(repo: Path, rev: str, dest: Path) -> Path:
