@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -97,3 +98,18 @@ def test_a_refused_interpreter_leaves_an_existing_venv_alone(project: Path) -> N
     assert done.returncode != 0
     assert "is Python 3.10" in done.stderr
     assert all(stamp.exists() for stamp in stamps)
+
+
+def test_make_test_fails_when_no_test_ran(project: Path) -> None:
+    # A ready venv (stamps newer than the requirements) whose python is ours, and a tests/ without tests.
+    bin_dir = project / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    python = bin_dir / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    for stamp in (".created", ".dev-installed"):
+        (project / ".venv" / stamp).touch()
+    (project / "tests").mkdir()
+    done, _ = make(project, "test")
+    assert done.returncode != 0
+    assert "no tests ran" in done.stdout
