@@ -10,33 +10,28 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from components.config import NAMESPACE, ConfigError, StackConfig, load_config
+from components.config import ConfigError, StackConfig
 from components.stack import build
+from components.stackfile import load_stack
 
 
 def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
     """The validated `wire:` namespace and the `aws:` provider settings (secrets as secret Outputs)."""
-    # pulumi.Config can only fetch keys it is asked for; enumerating the namespace is what lets a
-    # misspelt key be reported instead of silently ignored.
+    # pulumi.Config can only fetch keys it is asked for; enumerating every key is what lets a misspelt
+    # key (or namespace) be reported instead of silently ignored.
     values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
-    wire = _namespace(values, NAMESPACE)
-    wire_secrets = {key.removeprefix(f"{NAMESPACE}:") for key in secret_keys if key.startswith(f"{NAMESPACE}:")}
-    stack_aws = _namespace(values, "aws")
-    region = stack_aws.get("region")
-    aws = {
-        key: pulumi.Output.secret(value) if f"aws:{key}" in secret_keys else value for key, value in stack_aws.items()
-    }
+    config = {key: _decode(value) for key, value in values.items()}
     try:
-        cfg = load_config(wire, region=region if isinstance(region, str) else None, secret_keys=wire_secrets).config
+        cfg = load_stack(config, secret_keys=secret_keys).config
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
+    aws = {
+        key.removeprefix("aws:"): pulumi.Output.secret(value) if key in secret_keys else value
+        for key, value in config.items()
+        if key.startswith("aws:")
+    }
     return cfg, aws
-
-
-def _namespace(values: dict[str, Any], namespace: str) -> dict[str, Any]:
-    prefix = f"{namespace}:"
-    return {key.removeprefix(prefix): _decode(value) for key, value in values.items() if key.startswith(prefix)}
 
 
 def _decode(value: Any) -> Any:

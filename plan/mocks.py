@@ -275,6 +275,21 @@ def _kms_key(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
     return {"arn": f"arn:aws:kms:{m.region}:{m.account}:key/{key_id}", "id": key_id, "keyId": key_id}
 
 
+def stack_output_placeholder(stack: str, output: str) -> str:
+    """What the plan shows for an output of another stack: it cannot be read offline."""
+    return f"[output {output} of stack {stack}]"
+
+
+def _stack_reference(m: WireMocks, name: str, inputs: dict, read_id: str | None) -> dict:
+    # The outputs a cluster stack exports (README: kubernetes.clusterStack), as marked placeholders.
+    stack = inputs.get("name") or read_id or name
+    return {
+        "name": stack,
+        "outputs": {output: stack_output_placeholder(stack, output) for output in ("kubeconfig", "oidcProviderArn")},
+        "secretOutputNames": ["kubeconfig"],
+    }
+
+
 _OUTPUTS: dict[str, Callable[[WireMocks, str, dict, str | None], dict]] = {
     "aws:sqs/queue:Queue": _queue,
     "aws:sns/topic:Topic": _topic,
@@ -295,6 +310,7 @@ _OUTPUTS: dict[str, Callable[[WireMocks, str, dict, str | None], dict]] = {
     "aws:kms/key:Key": _kms_key,
     "kubernetes:helm.sh/v3:Release": _release,
     "kubernetes:core/v1:Service": _service,
+    "pulumi:pulumi:StackReference": _stack_reference,
 }
 
 

@@ -28,7 +28,7 @@ from typing import Any
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig
 from components.k8s.values import values_yaml
 from components.outputs import redact
-from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
+from components.stackfile import PROJECT_ROOT, StackFile, as_runtime_config, read_stack_file
 from plan.graph import mermaid
 from plan.mocks import Evaluation, redact_secrets, run_program
 
@@ -113,40 +113,70 @@ def _redact_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 def prepare(stack_file: StackFile) -> tuple[StackConfig, dict[str, str], set[str], list[str]]:
-    """Validate the stack and fill placeholders for required secrets not set yet."""
+    """Validate the stack and fill placeholders for required secrets not set yet.
+
+    A placeholder never replaces a default: a section the stack leaves out (e.g. `wire:databases`) is
+    filled with its defaults before the placeholder goes in, so the program sees what it validated.
+    """
     loaded = stack_file.load()
     config = copy.deepcopy(stack_file.config)
     secret_keys = set(stack_file.secret_keys)
+    defaults = loaded.config.model_dump(by_alias=True, mode="json", exclude_none=True)
     for path in loaded.missing_secrets:
         top = path.split(".")[0].split("[")[0]
         key = f"{NAMESPACE}:{top}"
-        config[key] = set_path(config.get(key), path[len(top) :], PLACEHOLDER)
+        current = config.get(key, defaults.get(top))
+        config[key] = set_path(_parsed(current), path[len(top) :], PLACEHOLDER, defaults.get(top))
         secret_keys.add(key)
-    runtime_config = {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
-    return loaded.config, runtime_config, secret_keys, list(loaded.missing_secrets)
+    return loaded.config, as_runtime_config(config), secret_keys, list(loaded.missing_secrets)
+
+
+def _parsed(value: Any) -> Any:
+    # A top-level object given as JSON text (as the runtime hands it over) is set into like a mapping.
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 _STEP = re.compile(r"\.([A-Za-z0-9_]+)|\[(\d+)\]")
 
 
-def set_path(container: Any, path: str, value: Any) -> Any:
-    """Set `value` at a Pulumi `--path` suffix (".a.b[0].c") inside `container`, creating dicts as needed."""
+def set_path(container: Any, path: str, value: Any, defaults: Any = None) -> Any:
+    """Set `value` at a Pulumi `--path` suffix (".a.b[0].c") inside `container`, creating dicts as needed.
+
+    A missing object on the way is created from the matching part of `defaults` (when given), so a
+    placeholder set into a section the stack leaves out keeps that section's defaults.
+    """
     steps = [(name, int(index) if index else None) for name, index in _STEP.findall(path)]
     if not steps:
         return value
-    root = copy.deepcopy(container) if container is not None else ({} if steps[0][1] is None else [])
+    if container is None:
+        container = copy.deepcopy(defaults) if defaults is not None else ({} if steps[0][1] is None else [])
+    root = copy.deepcopy(container)
     node = root
     for position, (name, index) in enumerate(steps):
         last = position == len(steps) - 1
         key: Any = name if index is None else index
+        defaults = _step(defaults, key)
         if last:
             node[key] = value
         else:
             nxt = steps[position + 1]
             if isinstance(node, dict) and key not in node:
-                node[key] = {} if nxt[1] is None else []
+                node[key] = copy.deepcopy(defaults) if defaults is not None else ({} if nxt[1] is None else [])
             node = node[key]
     return root
+
+
+def _step(tree: Any, key: Any) -> Any:
+    if isinstance(tree, dict) and isinstance(key, str):
+        return tree.get(key)
+    if isinstance(tree, list) and isinstance(key, int) and key < len(tree):
+        return tree[key]
+    return None
 
 
 def evaluate(stack: str, root: Path = PROJECT_ROOT) -> Plan:
