@@ -1,0 +1,54 @@
+"""Stack files for tests: `good/` (every one plans) and `bad/` (every one is refused with one report).
+
+The good stacks are the variant matrix of the program (push create/external/disabled, SES/SMTP with and
+without auth, IRSA/static keys, every DNS target, every ingress, a cluster stack, optional sections left
+out, CLI spellings and encodings); tests of any area can iterate over them:
+
+    from tests.corpus import good_stacks, project_root
+    root = project_root(tmp_path, good_stacks())          # a project with the real program
+    evaluate("push-create", root)                          # stack name = case name
+
+Each bad case `bad/<case>.yaml` has `bad/<case>.expected`: one line per problem the report must name (a
+substring of that problem line), in any order; the report has exactly that many problems.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parent
+PROGRAM = CORPUS.parent.parent
+_PROGRAM_FILES = ("__main__.py", "components", "Pulumi.yaml")
+
+
+def good_stacks() -> dict[str, Path]:
+    """Every good stack file by case name (also its stack name in `project_root`)."""
+    return _cases("good")
+
+
+def bad_stacks() -> dict[str, Path]:
+    return _cases("bad")
+
+
+def expected_problems(case: Path) -> list[str]:
+    """The problems a bad case's report must name (one per line of `<case>.expected`)."""
+    lines = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def project_root(base: Path, stacks: Mapping[str, Path]) -> Path:
+    """A project directory in `base` running the real program (symlinks) with each case as `Pulumi.<case>.yaml`."""
+    base.mkdir(parents=True, exist_ok=True)
+    for name in _PROGRAM_FILES:
+        link = base / name
+        if not link.exists():
+            link.symlink_to(PROGRAM / name)
+    for name, path in stacks.items():
+        shutil.copyfile(path, base / f"Pulumi.{name}.yaml")
+    return base
+
+
+def _cases(kind: str) -> dict[str, Path]:
+    return {path.stem: path for path in sorted((CORPUS / kind).glob("*.yaml"))}
