@@ -35,6 +35,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, LoadedConfig, load_config
+from components.config.loading import FIELDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,6 +83,7 @@ class StackFile:
         return load_stack(
             self.config,
             secret_keys=self.secret_keys,
+            secure_paths=self.secure_paths,
             problems=self.problems,
             region=region,
             allow_missing_secrets=allow_missing_secrets,
@@ -100,6 +102,7 @@ def load_stack(
     config: Mapping[str, Any],
     *,
     secret_keys: Iterable[str] = (),
+    secure_paths: Iterable[str] | None = None,
     problems: Iterable[str] = (),
     region: str | None = None,
     allow_missing_secrets: bool = False,
@@ -113,11 +116,16 @@ def load_stack(
     wire = {key.removeprefix(prefix): value for key, value in config.items() if key.startswith(prefix)}
     wire_secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
     stack_region = config.get("aws:region")
+    if secure_paths is not None:
+        secure_paths = [path for path in secure_paths if path.startswith(prefix)]
     try:
         loaded = load_config(
             wire,
             region=region or (stack_region if isinstance(stack_region, str) else None),
             secret_keys=wire_secrets,
+            secure_paths=None
+            if secure_paths is None
+            else {p.removeprefix(prefix) for p in secure_paths if p.startswith(prefix)},
             allow_missing_secrets=allow_missing_secrets,
         )
     except ConfigError as error:
@@ -129,14 +137,12 @@ def load_stack(
 
 def namespace_problems(config: Mapping[str, Any]) -> list[str]:
     """Keys the program would never read: a misspelt namespace, or a wire key in another namespace."""
-    from components.config import _FIELDS
-
     found = []
     for key in sorted(config):
         namespace, _, name = key.partition(":")
         if namespace in KNOWN_NAMESPACES:
             continue
-        if name in _FIELDS:
+        if name in FIELDS:
             found.append(
                 f"{key}: the program reads {NAMESPACE}:{name} (namespace '{NAMESPACE}', the project name); "
                 f"rename the key to {NAMESPACE}:{name}"

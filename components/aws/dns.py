@@ -58,12 +58,7 @@ class DnsRecords(pulumi.ComponentResource):
             self._record(naming.federator_srv(cfg.domain), "SRV", records=[f"0 10 443 {federator}"])
 
         for extra in dns.extra_records:
-            fqdn = (
-                extra.name
-                if extra.name == cfg.domain or extra.name.endswith(f".{cfg.domain}")
-                else (naming.hostname(extra.name, cfg.domain))
-            )
-            self._record(fqdn, extra.type, records=list(extra.values), ttl=extra.ttl)
+            self._record(extra.fqdn(cfg.domain), extra.type, records=list(extra.values), ttl=extra.ttl)
 
         self.register_outputs({"fqdns": self.fqdns})
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import Model, Url
+from components.config.base import INT32_MAX, Model, Url, aliases, at, fail
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -26,18 +26,30 @@ class CloudFront(Model):
     @model_validator(mode="after")
     def _check(self) -> CloudFront:
         if self.enabled and not self.key_pair_id:
-            raise ValueError("cloudFront.enabled needs keyPairId (and privateKey as a secret) for signed URLs")
+            fail(at("keyPairId", "is required with enabled: true (and privateKey as a secret) for signed URLs"))
+        if not self.enabled:
+            leftovers = sorted(_ALIASES[name] for name in self.model_fields_set - {"enabled"})
+            if leftovers:
+                fail(
+                    *(
+                        at(key, "is only used with enabled: true (CloudFront is off); remove it, or enable CloudFront")
+                        for key in leftovers
+                    )
+                )
         return self
 
 
+_ALIASES = aliases(CloudFront)
+
+
 class Lifecycle(Model):
-    volatile_days: Annotated[int, Field(ge=28)] = 28
+    volatile_days: Annotated[int, Field(ge=28, le=INT32_MAX)] = 28
     """cargohold deletes `volatile` assets after 28 days and `expiring` ones after 365: never expire earlier."""
-    expiring_days: Annotated[int, Field(ge=365)] = 365
+    expiring_days: Annotated[int, Field(ge=365, le=INT32_MAX)] = 365
     """Expire `v3/expiring/` assets after this many days (cargohold: 365)."""
-    infrequent_access_days: Annotated[int, Field(ge=30)] = 30
+    infrequent_access_days: Annotated[int, Field(ge=30, le=INT32_MAX)] = 30
     """Move `v3/eternal-infrequent_access/` assets to STANDARD_IA after this many days."""
-    abort_multipart_days: Annotated[int, Field(ge=1)] = 7
+    abort_multipart_days: Annotated[int, Field(ge=1, le=INT32_MAX)] = 7
     """Abort incomplete multipart uploads after this many days."""
 
 

@@ -6,7 +6,7 @@ Nothing here imports Pulumi: the rules are testable as plain functions.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -15,7 +15,6 @@ _HOST_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 _HOSTNAME_RE = re.compile(rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*$")
 _EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
 
 def _hostname(value: str) -> str:
@@ -36,11 +35,28 @@ def _url(value: str) -> str:
     return value
 
 
+def _domain(value: str) -> str:
+    _hostname(value)
+    if value.rsplit(".", 1)[-1].isdigit():
+        raise ValueError(
+            f"'{value}' is an IP address (or ends in a numeric label), but the Wire hostnames are "
+            f"<host>.<domain> names in DNS; set the DNS domain, e.g. wire.example.com"
+        )
+    return value
+
+
 Hostname = Annotated[str, AfterValidator(_hostname)]
+DomainName = Annotated[str, AfterValidator(_domain)]
 EmailAddress = Annotated[str, AfterValidator(_email)]
 Url = Annotated[str, AfterValidator(_url)]
-PositiveInt = Annotated[int, Field(gt=0)]
 Port = Annotated[int, Field(gt=0, lt=65536)]
+# What the consuming side parses: Haskell's Word32 (brig, galley), Kubernetes' and AWS's int32, Word64 (cannon).
+WORD32_MAX = 2**32 - 1
+INT32_MAX = 2**31 - 1
+WORD64_MAX = 2**64 - 1
+PositiveInt32 = Annotated[int, Field(gt=0, le=INT32_MAX)]
+PositiveWord32 = Annotated[int, Field(gt=0, le=WORD32_MAX)]
+PositiveWord64 = Annotated[int, Field(gt=0, le=WORD64_MAX)]
 
 
 class Model(BaseModel):
@@ -55,3 +71,18 @@ class Model(BaseModel):
         # Defaults go through validation too, so enum defaults become their values like configured ones.
         validate_default=True,
     )
+
+
+def aliases(model: type[BaseModel]) -> dict[str, str]:
+    """Field name -> the camelCase key an operator writes."""
+    return {name: info.alias or name for name, info in model.model_fields.items()}
+
+
+def at(key: str, message: str) -> str:
+    """A problem of the nested key `key` (relative to the section raising it), e.g. at("tls.key", "...")."""
+    return f"@{key}: {message}"
+
+
+def fail(*problems: str) -> NoReturn:
+    """Raise every problem of a section at once; loading names each with its full `wire:` key."""
+    raise ValueError("\n".join(problems))

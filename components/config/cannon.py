@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import Hostname, Model, PositiveInt
+from components.config.base import Hostname, Model, PositiveWord64, aliases, at, fail
 
 MAX_DRAIN_GRACE_SECONDS = 86400
 
@@ -14,9 +14,9 @@ MAX_DRAIN_GRACE_SECONDS = 86400
 class DrainOpts(Model):
     grace_period_seconds: Annotated[int, Field(gt=0, le=MAX_DRAIN_GRACE_SECONDS)] = 25
     """Seconds cannon takes to drain its websockets on shutdown (≤ 86400)."""
-    milliseconds_between_batches: PositiveInt = 50
+    milliseconds_between_batches: PositiveWord64 = 50
     """Pause between two batches of closed websockets."""
-    min_batch_size: PositiveInt = 20
+    min_batch_size: PositiveWord64 = 20
     """Minimum websockets closed per batch."""
 
     @property
@@ -85,14 +85,25 @@ class WebsocketLoadBalancer(Model):
     @model_validator(mode="after")
     def _check(self) -> WebsocketLoadBalancer:
         if not self.enabled:
+            leftovers = sorted(aliases(WebsocketLoadBalancer)[name] for name in self.model_fields_set - {"enabled"})
+            if leftovers:
+                fail(
+                    *(
+                        at(key, "is only used with enabled: true (cannon has no own load balancer); remove it")
+                        for key in leftovers
+                    )
+                )
             return self
+        problems = []
         if not self.hostname:
-            raise ValueError("a separate cannon load balancer needs hostname (e.g. nginz-ssl.<domain>)")
+            problems.append(at("hostname", "is required with enabled: true (e.g. nginz-ssl.<domain>)"))
         if self.cert_manager.enabled == (self.tls is not None):
-            raise ValueError(
+            problems.append(
                 "a separate cannon load balancer needs either certManager.enabled: true or a tls certificate "
                 "(tls.crt and the secret tls.key), not both"
             )
+        if problems:
+            fail(*problems)
         return self
 
 

@@ -7,9 +7,9 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from components.config.base import Hostname, Model, PositiveInt
+from components.config.base import Hostname, Model, PositiveInt32
 
 
 class WireHost(StrEnum):
@@ -49,15 +49,40 @@ class LoadBalancerTarget(Model):
         return self
 
 
+_RECORD_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_RECORD_NAME_RE = re.compile(rf"^(\*|{_RECORD_LABEL})(\.{_RECORD_LABEL})*\.?$")
+
+
+def _record_name(value: str) -> str:
+    if not _RECORD_NAME_RE.match(value) or len(value.removesuffix(".")) > 253:
+        raise ValueError(
+            f"'{value}' is not a DNS record name (labels of letters, digits, '-' and '_', separated by single "
+            "dots; '*' only as the first label; at most one trailing dot)"
+        )
+    return value
+
+
 class ExtraRecord(Model):
-    name: str
+    name: Annotated[str, AfterValidator(_record_name)]
     """Record name."""
     type: Literal["A", "AAAA", "CNAME", "TXT", "MX", "SRV"]
     """Record type."""
     values: Annotated[list[str], Field(min_length=1)]
     """Record values."""
-    ttl: PositiveInt | None = None
+    ttl: PositiveInt32 | None = None
     """TTL; dns.ttl when unset."""
+
+    @property
+    def absolute(self) -> bool:
+        """Written fully qualified, with the trailing dot of DNS zone files."""
+        return self.name.endswith(".")
+
+    def fqdn(self, domain: str) -> str:
+        """The record's name in the zone: a relative name gets the domain appended, a trailing dot is dropped."""
+        name = self.name.removesuffix(".").lower()
+        if self.absolute or name == domain or name.endswith(f".{domain}"):
+            return name
+        return f"{name}.{domain}"
 
 
 class Dns(Model):
@@ -73,7 +98,7 @@ class Dns(Model):
         WireHost.TEAMS,
     ]
     """Which `<host>.<domain>` records exist."""
-    ttl: PositiveInt = 300
+    ttl: PositiveInt32 = 300
     """TTL of the records."""
     federation_srv: bool = True
     """Federation: the `_wire-server-federator._tcp` SRV record points at federator.<domain>."""

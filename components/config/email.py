@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import EmailAddress, Hostname, Model, Port
+from components.config.base import EmailAddress, Hostname, Model, Port, at, fail
 
 
 class EmailMode(StrEnum):
@@ -48,6 +48,12 @@ class Smtp(Model):
     """SMTP user; when set, password is required."""
     password: SecretStr | None = None
     """SMTP password (brig.secrets.smtpPassword)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Smtp:
+        if self.password is not None and not self.username:
+            fail(at("password", "is only sent with a username (brig authenticates only then); set username"))
+        return self
 
 
 class Email(Model):

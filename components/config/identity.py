@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import model_validator
 
-from components.config.base import Model
+from components.config.base import Model, at, fail
 
 AWS_SERVICES = ("brig", "galley", "gundeck", "cargohold")
 
@@ -35,18 +35,32 @@ class ServiceCredentials(Model):
 
     @model_validator(mode="after")
     def _check(self) -> ServiceCredentials:
+        problems = []
         if self.oidc_provider_arn is not None and not _OIDC_ARN_RE.match(self.oidc_provider_arn):
-            raise ValueError(
-                "oidcProviderArn must look like arn:aws:iam::<account>:oidc-provider/<issuer host/path> "
-                "(aws eks describe-cluster --query cluster.identity.oidc.issuer)"
+            problems.append(
+                at(
+                    "oidcProviderArn",
+                    "must look like arn:aws:iam::<account>:oidc-provider/<issuer host/path> "
+                    "(aws eks describe-cluster --query cluster.identity.oidc.issuer)",
+                )
             )
         if self.mode == CredentialsMode.IRSA and not self.oidc_provider_arn:
-            raise ValueError(
+            problems.append(
                 "mode 'irsa' needs oidcProviderArn (the EKS cluster's IAM OIDC provider); "
                 "set it, or choose mode 'staticKeys'"
             )
+        if self.mode == CredentialsMode.STATIC_KEYS and self.oidc_provider_arn is not None:
+            problems.append(
+                at(
+                    "oidcProviderArn",
+                    "is only used with mode 'irsa' (mode is 'staticKeys', so the services get access keys "
+                    "and this provider is ignored); remove it, or set mode: irsa",
+                )
+            )
         if self.kms_key_arn is not None and not _KMS_ARN_RE.match(self.kms_key_arn):
-            raise ValueError("kmsKeyArn must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<id>")
+            problems.append(at("kmsKeyArn", "must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<id>"))
+        if problems:
+            fail(*problems)
         return self
 
     @property

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 
-from components.config.base import Model
+from components.config.base import Model, aliases, at, fail
 
 
 class LinkPreviews(Model):
@@ -22,3 +22,20 @@ class LinkPreviews(Model):
     """Giphy API key."""
     spotify: SecretStr | None = None
     """Spotify credentials (`Basic …`)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> LinkPreviews:
+        if not self.enabled:
+            keys = sorted(aliases(LinkPreviews)[name] for name in self.model_fields_set - {"enabled"})
+            if keys:
+                fail(
+                    *(
+                        at(
+                            key,
+                            "is only used with enabled: true (no proxy service runs); enable link previews "
+                            "or remove the key",
+                        )
+                        for key in keys
+                    )
+                )
+        return self

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import REGION_RE, Model, Url
+from components.config.base import Model, Url, at, fail
+from components.config.regions import region_problem
 
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
 
@@ -70,16 +71,26 @@ class ExternalPush(Model):
     def _check(self) -> ExternalPush:
         errors = []
         if not _ACCOUNT_RE.match(self.account):
-            errors.append(f"account must be the 12-digit AWS account id Wire sent, got '{self.account}'")
-        if not REGION_RE.match(self.region):
-            errors.append(f"region '{self.region}' is not an AWS region (e.g. eu-central-1)")
+            errors.append(
+                at(
+                    "account",
+                    f"must be the 12-digit AWS account id Wire sent, got '{self.account}' "
+                    "(quote it in YAML so leading zeros stay)",
+                )
+            )
+        region = region_problem(self.region)
+        if region:
+            errors.append(at("region", region))
         if not self.queue_name.startswith(f"{self.arn_env}-"):
             errors.append(
-                f"queueName '{self.queue_name}' must start with '{self.arn_env}-': arnEnv must match the "
-                "environment name, the first part of queueName (use the values Wire sent unchanged)"
+                at(
+                    "queueName",
+                    f"'{self.queue_name}' must start with '{self.arn_env}-': arnEnv must match the environment "
+                    "name, the first part of queueName (use the values Wire sent unchanged)",
+                )
             )
         if errors:
-            raise ValueError("\n".join(errors))
+            fail(*errors)
         return self
 
 
@@ -94,19 +105,29 @@ class Push(Model):
 
     @model_validator(mode="after")
     def _check(self) -> Push:
+        problems = []
         if self.mode == PushMode.EXTERNAL and self.external is None:
-            raise ValueError(
-                "mode 'external' needs the six values Wire sent under push.external "
-                "(account, region, queueName, arnEnv, snsEndpoint, sqsEndpoint) and awsKeyId/awsSecretKey"
+            problems.append(
+                at(
+                    "external",
+                    "is required with mode 'external': the values Wire sent (account, region, queueName, arnEnv, "
+                    "snsEndpoint, sqsEndpoint, awsKeyId and the secret awsSecretKey)",
+                )
             )
         if self.mode != PushMode.EXTERNAL and self.external is not None:
-            raise ValueError(f"push.external is only read in mode 'external' (mode is '{self.mode}'); remove it")
+            problems.append(
+                at("external", f"is only read in mode 'external' (mode is '{self.mode}'); remove it or set the mode")
+            )
         if self.mode != PushMode.CREATE and self.apps:
-            raise ValueError(f"push.apps are only created in mode 'create' (mode is '{self.mode}'); remove them")
+            problems.append(
+                at("apps", f"are only created in mode 'create' (mode is '{self.mode}'); remove them or set the mode")
+            )
         seen: set[tuple[str, str]] = set()
-        for app in self.apps:
+        for index, app in enumerate(self.apps):
             key = (app.name, str(app.platform))
             if key in seen:
-                raise ValueError(f"push app '{app.name}' for platform {app.platform} is listed twice")
+                problems.append(at(f"apps[{index}]", f"'{app.name}' for platform {app.platform} is listed twice"))
             seen.add(key)
+        if problems:
+            fail(*problems)
         return self

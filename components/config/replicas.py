@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from components.config.base import Model, PositiveInt
+from components.config.base import Model, PositiveInt32
 
 
 class Replicas(Model):
-    brig: PositiveInt = 3
+    brig: PositiveInt32 = 3
     """brig replicas."""
-    galley: PositiveInt = 3
+    galley: PositiveInt32 = 3
     """galley replicas."""
-    gundeck: PositiveInt = 3
+    gundeck: PositiveInt32 = 3
     """gundeck replicas."""
-    cannon: PositiveInt = 3
+    cannon: PositiveInt32 = 3
     """cannon replicas (also the cannon pod names in noProxyList)."""
-    cargohold: PositiveInt = 3
+    cargohold: PositiveInt32 = 3
     """cargohold replicas."""
-    spar: PositiveInt = 3
+    spar: PositiveInt32 = 3
     """spar replicas."""
-    nginz: PositiveInt = 3
+    nginz: PositiveInt32 = 3
     """nginz replicas."""
-    proxy: PositiveInt = 3
+    proxy: PositiveInt32 = 3
     """proxy replicas."""
-    background_worker: PositiveInt = 1
+    background_worker: PositiveInt32 = 1
     """background-worker replicas."""
-    webapp: PositiveInt = 3
+    webapp: PositiveInt32 = 3
     """webapp, team-settings and account-pages replicas."""

@@ -7,6 +7,7 @@ wraps them in `Output.secret`. A secret written in plain text in the stack file 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
@@ -25,11 +26,11 @@ def secret_paths(model: BaseModel, prefix: str = "") -> dict[str, SecretStr]:
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         key = f"{prefix}{info.alias or name}"
-        found.update(_secrets_in(value, key))
+        found.update(secrets_in(value, key))
     return found
 
 
-def _secrets_in(value: Any, key: str) -> dict[str, SecretStr]:
+def secrets_in(value: Any, key: str) -> dict[str, SecretStr]:
     if isinstance(value, SecretStr):
         return {key: value}
     if isinstance(value, BaseModel):
@@ -37,24 +38,36 @@ def _secrets_in(value: Any, key: str) -> dict[str, SecretStr]:
     if isinstance(value, list):
         found: dict[str, SecretStr] = {}
         for index, item in enumerate(value):
-            found.update(_secrets_in(item, f"{key}[{index}]"))
+            found.update(secrets_in(item, f"{key}[{index}]"))
         return found
     return {}
 
 
-def required_secrets(cfg: StackConfig) -> list[str]:
-    """Secrets this configuration needs before `pulumi up` (dotted camelCase paths)."""
-    needed = ["secrets.zauthPublicKeys", "secrets.zauthPrivateKeys", "secrets.turnSecret"]
-    needed += ["databases.rabbitmq.username", "databases.rabbitmq.password", "databases.postgresql.password"]
-    if cfg.email.mode == EmailMode.SMTP and cfg.email.smtp and cfg.email.smtp.username:
+def required_secrets(cfg: StackConfig, sections: Collection[str] | None = None) -> list[str]:
+    """Secrets this configuration needs before `pulumi up` (dotted camelCase paths).
+
+    With `sections` (StackConfig field names), only those sections are looked at: loading asks only about
+    the sections that validated.
+    """
+
+    def has(section: str) -> bool:
+        return sections is None or section in sections
+
+    needed = []
+    if has("secrets"):
+        needed += ["secrets.zauthPublicKeys", "secrets.zauthPrivateKeys", "secrets.turnSecret"]
+    if has("databases"):
+        needed += ["databases.rabbitmq.username", "databases.rabbitmq.password", "databases.postgresql.password"]
+    if has("email") and cfg.email.mode == EmailMode.SMTP and cfg.email.smtp and cfg.email.smtp.username:
         needed.append("email.smtp.password")
-    if cfg.push.mode == PushMode.EXTERNAL:
-        needed.append("push.external.awsSecretKey")
-    for index, _app in enumerate(cfg.push.apps):
-        needed.append(f"push.apps[{index}].credential")
-    wslb = cfg.cannon.websocket_load_balancer
-    if wslb.enabled and wslb.tls is not None:
-        needed.append("cannon.websocketLoadBalancer.tls.key")
-    if cfg.assets.cloud_front.enabled:
+    if has("push"):
+        if cfg.push.mode == PushMode.EXTERNAL:
+            needed.append("push.external.awsSecretKey")
+        needed += [f"push.apps[{index}].credential" for index, _app in enumerate(cfg.push.apps)]
+    if has("cannon"):
+        wslb = cfg.cannon.websocket_load_balancer
+        if wslb.enabled and wslb.tls is not None:
+            needed.append("cannon.websocketLoadBalancer.tls.key")
+    if has("assets") and cfg.assets.cloud_front.enabled:
         needed.append("assets.cloudFront.privateKey")
     return needed

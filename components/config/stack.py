@@ -8,28 +8,30 @@ limits by the environment pattern alone (tests/components/config/test_stack.py c
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 
 from components.config.alarms import Alarms
 from components.config.assets import Assets
-from components.config.base import REGION_RE, Hostname, Model
+from components.config.base import DomainName, Model
 from components.config.cannon import Cannon
 from components.config.charts import Charts
 from components.config.databases import Databases
-from components.config.dns import Dns, WireHost
-from components.config.email import Email, EmailMode
+from components.config.dns import Dns
+from components.config.email import Email
 from components.config.endpoints import AwsEndpoints
 from components.config.features import Features
 from components.config.identity import CredentialsMode, ServiceCredentials
-from components.config.ingress import Ingress, IngressMode
+from components.config.ingress import Ingress
 from components.config.kubernetes import Kubernetes
 from components.config.link_previews import LinkPreviews
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
+from components.config.regions import region_problem
 from components.config.replicas import Replicas
+from components.config.rules import CROSS_SECTION_RULES
 from components.config.service_secrets import ServiceSecrets
 from components.config.teams import Teams
 from components.config.web_apps import WebApps
@@ -37,12 +39,36 @@ from components.config.web_apps import WebApps
 _ENV_RE = re.compile(r"^[a-z][a-z0-9]{0,19}$")
 
 
+def _environment(value: str) -> str:
+    if not _ENV_RE.match(value):
+        raise ValueError(
+            f"'{value}' must be 1-20 lower-case letters and digits, starting with a letter: it prefixes every "
+            "AWS name and becomes gundeck's arnEnv, which may not contain '-'"
+        )
+    return value
+
+
+def _region(value: str) -> str:
+    problem = region_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def with_defaults(data: Any) -> Any:
+    """What the stack means when a section is left out, where that differs from the section's own default."""
+    # IRSA is the default; an explicit section wins.
+    if isinstance(data, dict) and "serviceCredentials" not in data and "service_credentials" not in data:
+        data = {**data, "serviceCredentials": {"mode": "irsa"}}
+    return data
+
+
 class StackConfig(Model):
-    environment: str
+    environment: Annotated[str, AfterValidator(_environment)]
     """Name prefix of every AWS resource and gundeck's arnEnv (lower-case letters and digits)."""
-    domain: Hostname
+    domain: DomainName
     """Base domain: the Wire hostnames are `<host>.<domain>`."""
-    region: str
+    region: Annotated[str, AfterValidator(_region)]
     """AWS region, from `aws:region`."""
     production: bool | None = None
     """Protect stateful resources and retain them on delete (defaults to environment == 'prod')."""
@@ -94,60 +120,13 @@ class StackConfig(Model):
     @model_validator(mode="before")
     @classmethod
     def _defaults(cls, data: Any) -> Any:
-        # IRSA is the default; an explicit section wins.
-        if isinstance(data, dict) and "serviceCredentials" not in data and "service_credentials" not in data:
-            data = {**data, "serviceCredentials": {"mode": "irsa"}}
-        return data
+        return with_defaults(data)
 
     @model_validator(mode="after")
     def _rules(self) -> StackConfig:
-        errors: list[str] = []
-        if not _ENV_RE.match(self.environment):
-            errors.append(
-                f"environment '{self.environment}' must be 1-20 lower-case letters and digits, starting with a "
-                "letter: it prefixes every AWS name and becomes gundeck's arnEnv, which may not contain '-'"
-            )
-        if not REGION_RE.match(self.region):
-            errors.append(
-                f"aws:region '{self.region}' is not an AWS region; set it: pulumi config set aws:region eu-central-1"
-            )
-        if self.sms is not None:
-            errors.append(
-                "sms: phone sign-up is not supported: the wire-server charts removed phone support in chart 5.4.0 "
-                "(the Twilio/Nexmo secrets are gone); remove the sms section"
-            )
-        if self.email.mode == EmailMode.SES and not self.email.sender.endswith(f"@{self.domain}"):
-            errors.append(
-                f"email.sender '{self.email.sender}' must be an address on the domain '{self.domain}' in SES mode "
-                f"(SES verifies the domain identity), e.g. no-reply@{self.domain}"
-            )
-        if "proxy" in self.nginz.extra_upstreams and not self.link_previews.enabled:
-            errors.append("nginz.extraUpstreams has 'proxy' but linkPreviews.enabled is false; enable link previews")
-        if self.push.mode == PushMode.CREATE:
-            for app in self.push.apps:
-                if "-" in app.name:
-                    errors.append(f"push app name '{app.name}' must not contain '-' (gundeck splits on it)")
-        bucket = self.bucket_name
-        if self.assets.bucket_name is None and len(bucket) > 63:
-            errors.append(f"the derived bucket name '{bucket}' is too long; set assets.bucketName")
-        unknown_releases = set(self.extra_values) - set(RELEASES)
-        if unknown_releases:
-            errors.append(f"extraValues has unknown releases {sorted(unknown_releases)}; allowed: {list(RELEASES)}")
-        wslb = self.cannon.websocket_load_balancer
-        if (
-            self.dns
-            and wslb.enabled
-            and WireHost.NGINZ_SSL in self.dns.hosts
-            and wslb.hostname == f"nginz-ssl.{self.domain}"
-        ):
-            errors.append(
-                "dns.hosts has nginz-ssl, but cannon's own load balancer serves that hostname; remove nginz-ssl "
-                "from dns.hosts (its record points at the cannon load balancer)"
-            )
-        if self.ingress.controller == IngressMode.METALLB and self.dns and self.dns.target.alias_zone_id:
-            errors.append("dns.target.aliasZoneId makes no sense with a bare-metal (metallb) entry point")
-        if errors:
-            raise ValueError("\n".join(errors))
+        problems = [problem for rule in CROSS_SECTION_RULES for problem in rule.check(self)]
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     # --- derived values (deterministic) ---
@@ -191,6 +170,3 @@ class StackConfig(Model):
             return override
         host = "email" if service == "ses" else service
         return f"https://{host}.{self.region}.amazonaws.com"
-
-
-RELEASES = ("wireServer", "nginxIngressServices", "teamSettings", "accountPages", "ingressNginx", "metallb")

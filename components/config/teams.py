@@ -6,14 +6,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from components.config.base import Model, PositiveInt
+from components.config.base import Model, PositiveWord32
 
 # Wire's backend fans a message out to at most 2000 recipients (guide: "I have a team larger than 500 users").
 FANOUT_LIMIT = 2000
 
 
 class Teams(Model):
-    max_team_size: PositiveInt | None = None
+    max_team_size: PositiveWord32 | None = None
     """brig's setMaxTeamSize and galley's maxTeamSize, kept equal; the chart default (10000) when unset."""
     max_conversation_size: Annotated[int, Field(gt=0, le=FANOUT_LIMIT)] = 500
     """Maximum conversation size (≤ 2000, the fan-out limit)."""

@@ -120,7 +120,7 @@ def test_a_bad_stack_exits_2_with_every_problem_and_no_traceback(tmp_path: Path,
     err = capsys.readouterr().err
     assert "wire:enviroment is not a known key (did you mean wire:environment?)" in err
     assert "wire:domain: 'Bad_Domain' is not a valid DNS hostname" in err
-    assert "wire:email: is required" in err
+    assert "wire:email is required" in err
     assert "Traceback" not in err
 
 
@@ -147,7 +147,7 @@ def test_the_program_refuses_a_bad_config_before_registering_anything() -> None:
     from plan.mocks import run_program
 
     config = {"aws:region": "eu-central-1", "wire:environment": "prod", "wire:domain": "example.com"}
-    with pytest.raises(pulumi.RunError, match="wire:email: is required"):
+    with pytest.raises(pulumi.RunError, match="wire:email is required"):
         run_program(lambda: runpy.run_path(str(PROJECT_ROOT / "__main__.py")), config=config)
 
 

@@ -10,6 +10,7 @@ import pulumi
 
 from components.aws.infrastructure import AwsInfrastructure, create_aws, create_dns
 from components.config import StackConfig, load_config
+from components.config.loading import is_secret_field
 from plan.mocks import Evaluation, Registration, reveal_secrets, run_program
 
 ACCOUNT = "123456789012"
@@ -27,7 +28,7 @@ RECORD = "aws:route53/record:Record"
 def config(values: dict[str, Any] | None = None, **overrides: Any) -> StackConfig:
     """A production-like SES + IRSA config (environment `prod`); keyword overrides replace sections.
 
-    Every top-level key counts as `secure:` here, so tests can put secret values inline.
+    Every section that holds secrets counts as `secure:` here, so tests can put secret values inline.
     """
     base: dict[str, Any] = {
         "environment": "prod",
@@ -37,7 +38,8 @@ def config(values: dict[str, Any] | None = None, **overrides: Any) -> StackConfi
     }
     base.update(values or {})
     base.update(overrides)
-    return load_config(base, region=REGION, secret_keys=set(base), allow_missing_secrets=True).config
+    secret_keys = {key for key in base if is_secret_field(key)}
+    return load_config(base, region=REGION, secret_keys=secret_keys, allow_missing_secrets=True).config
 
 
 def dev_config(**overrides: Any) -> StackConfig:

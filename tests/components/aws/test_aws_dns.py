@@ -7,6 +7,7 @@ import pulumi_aws as aws
 import pytest
 
 from components.aws.infrastructure import AwsInfrastructure, create_aws
+from components.config import ConfigError
 from tests.components.aws.aws_support import RECORD, config, evaluate, run
 
 ZONE = "Z0123456789EXAMPLE"
@@ -58,7 +59,7 @@ def test_bare_metal_ips() -> None:
 
 def test_ingress_controller_hostname_comes_from_the_k8s_layer() -> None:
     evaluation = evaluate(
-        config(dns=dns({"fromIngressController": True}, hosts=["webapp"])),
+        config(dns=dns({"fromIngressController": True}, hosts=["webapp"]), ingress={"controller": "awsNlb"}),
         ingress=pulumi.Output.from_input("from-k8s.elb"),
     )
     assert host_records(evaluation)[("webapp.example.com", "CNAME")]["records"] == ["from-k8s.elb"]
@@ -66,7 +67,12 @@ def test_ingress_controller_hostname_comes_from_the_k8s_layer() -> None:
 
 def test_ingress_controller_target_needs_the_hostname() -> None:
     with pytest.raises(Exception, match="fromIngressController"):
-        evaluate(config(dns=dns({"fromIngressController": True})), ingress=None)
+        evaluate(config(dns=dns({"fromIngressController": True}), ingress={"controller": "awsNlb"}), ingress=None)
+
+
+def test_ingress_controller_target_needs_the_aws_nlb_controller() -> None:
+    with pytest.raises(ConfigError, match=r"wire:dns\.target\.fromIngressController: reads the hostname"):
+        config(dns=dns({"fromIngressController": True}))
 
 
 WSLB = {"enabled": True, "hostname": "ws.example.com", "certManager": {"enabled": True}}

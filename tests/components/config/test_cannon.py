@@ -25,7 +25,7 @@ def test_drain_options_are_positive_integers(field: str, value: int) -> None:
 
 def test_grace_period_over_a_day_is_rejected() -> None:
     found = problems(base(cannon={"drain": {"gracePeriodSeconds": 86401}}))
-    assert found == ["wire:cannon.drain.gracePeriodSeconds: Input should be less than or equal to 86400"]
+    assert found == ["wire:cannon.drain.gracePeriodSeconds: Input should be less than or equal to 86400 (got 86401)"]
 
 
 def test_the_guides_fastest_extreme_warns_about_reconnect_storms() -> None:
@@ -42,7 +42,7 @@ def test_the_guides_slowest_extreme_warns_about_long_rollouts() -> None:
 
 def test_websocket_load_balancer_needs_a_hostname() -> None:
     found = problems(base(cannon={"websocketLoadBalancer": {"enabled": True, "certManager": {"enabled": True}}}))
-    assert "needs hostname" in found[0]
+    assert "hostname: is required with enabled: true" in found[0]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,12 @@ def test_unknown_top_level_key_is_an_error_with_a_suggestion() -> None:
 
 def test_unknown_nested_key_is_an_error_naming_its_path() -> None:
     found = problems(base(cannon={"drain": {"gracePeriod": 10}}))
-    assert found == ["wire:cannon.drain.gracePeriod: is not a known key; remove it or fix the spelling"]
+    assert found == [
+        (
+            "wire:cannon.drain.gracePeriod: is not a known key (did you mean gracePeriodSeconds?); "
+            "remove it or fix the spelling"
+        )
+    ]
 
 
 def test_aws_region_is_not_a_wire_key() -> None:
@@ -35,7 +40,7 @@ def test_aws_region_is_not_a_wire_key() -> None:
         ({"email": {"mode": "pigeon", "sender": "a@example.com"}}, "wire:email.mode: Input should be 'ses' or 'smtp'"),
         ({"proxy": {"httpProxy": "proxy:8080"}}, "wire:proxy.httpProxy: 'proxy:8080' is not an http(s) URL"),
         ({"replicas": {"brig": "three"}}, "wire:replicas.brig: Input should be a valid integer"),
-        ({"environment": "Prod-1"}, "environment 'Prod-1' must be 1-20 lower-case letters and digits"),
+        ({"environment": "Prod-1"}, "wire:environment: 'Prod-1' must be 1-20 lower-case letters and digits"),
     ],
 )
 def test_types_enums_hostnames_urls_and_emails_are_checked(overrides: dict[str, Any], expected: str) -> None:
@@ -44,7 +49,7 @@ def test_types_enums_hostnames_urls_and_emails_are_checked(overrides: dict[str, 
 
 def test_missing_region_names_the_aws_key() -> None:
     assert problems(base(), region="") == [
-        "aws:region '' is not an AWS region; set it: pulumi config set aws:region eu-central-1"
+        "aws:region is required; set it: pulumi config set aws:region <region, e.g. eu-central-1>"
     ]
 
 

@@ -13,7 +13,7 @@ def test_external_push_takes_arn_env_from_wire() -> None:
 def test_external_push_queue_name_must_start_with_arn_env() -> None:
     found = problems(base(push={"mode": "external", "external": {**EXTERNAL, "arnEnv": "prod"}}))
     assert found == [
-        "wire:push.external: queueName 'staging-gundeck-events' must start with 'prod-': arnEnv must match the "
+        "wire:push.external.queueName: 'staging-gundeck-events' must start with 'prod-': arnEnv must match the "
         "environment name, the first part of queueName (use the values Wire sent unchanged)"
     ]
 
@@ -21,11 +21,12 @@ def test_external_push_queue_name_must_start_with_arn_env() -> None:
 def test_external_push_needs_all_six_aws_fields() -> None:
     found = problems(base(push={"mode": "external", "external": {"awsKeyId": "AKIA"}}))
     for field in ("account", "region", "queueName", "arnEnv", "snsEndpoint", "sqsEndpoint"):
-        assert f"wire:push.external.{field}: is required" in found
+        assert f"wire:push.external.{field} is required; set it" in found
 
 
 def test_external_mode_needs_the_external_section() -> None:
-    assert "mode 'external' needs the six values Wire sent" in problems(base(push={"mode": "external"}))[0]
+    found = problems(base(push={"mode": "external"}))
+    assert "wire:push.external: is required with mode 'external': the values Wire sent" in found[0]
 
 
 def test_push_app_names_must_not_contain_a_dash() -> None:

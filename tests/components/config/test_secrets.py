@@ -9,7 +9,8 @@ from tests.components.config.config_support import EXTERNAL, base, load, problem
 
 
 def test_a_secret_in_plain_text_is_an_error() -> None:
-    email = {"mode": "smtp", "sender": "a@example.com", "smtp": {"host": "smtp.example.com", "password": "hunter2"}}
+    smtp = {"host": "smtp.example.com", "username": "wire", "password": "hunter2"}
+    email = {"mode": "smtp", "sender": "a@example.com", "smtp": smtp}
     found = problems(base(email=email))
     assert found == [
         "wire:email.smtp.password is stored in plain text; encrypt it: "
@@ -18,7 +19,8 @@ def test_a_secret_in_plain_text_is_an_error() -> None:
 
 
 def test_a_secure_value_is_accepted_and_never_printed() -> None:
-    email = {"mode": "smtp", "sender": "a@example.com", "smtp": {"host": "smtp.example.com", "password": "hunter2"}}
+    smtp = {"host": "smtp.example.com", "username": "wire", "password": "hunter2"}
+    email = {"mode": "smtp", "sender": "a@example.com", "smtp": smtp}
     cfg = load(base(email=email), secret_keys={"email"})
     assert cfg.email.smtp is not None and cfg.email.smtp.password is not None
     assert "hunter2" not in repr(cfg) and "hunter2" not in str(cfg.model_dump())

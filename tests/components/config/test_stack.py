@@ -18,7 +18,7 @@ def test_a_minimal_config_is_valid_and_defaults_to_irsa() -> None:
 
 def test_ses_sender_must_be_on_the_configured_domain() -> None:
     found = problems(base(email={"mode": "ses", "sender": "no-reply@other.org"}))
-    assert "must be an address on the domain 'example.com'" in found[0]
+    assert "must be an address on wire:domain 'example.com'" in found[0]
 
 
 def test_proxy_upstream_requires_link_previews() -> None:
@@ -37,7 +37,7 @@ def test_websocket_load_balancer_makes_cannon_an_ignored_upstream() -> None:
 def test_sms_settings_are_rejected_with_an_explanation() -> None:
     found = problems(base(sms={"twilio": {"sid": "x"}}))
     assert found == [
-        "sms: phone sign-up is not supported: the wire-server charts removed phone support in chart 5.4.0 "
+        "wire:sms: phone sign-up is not supported: the wire-server charts removed phone support in chart 5.4.0 "
         "(the Twilio/Nexmo secrets are gone); remove the sms section"
     ]
 
@@ -50,11 +50,11 @@ def test_bucket_name_is_derived_deterministically() -> None:
 def test_too_long_derived_bucket_name_asks_for_an_explicit_one() -> None:
     long_domain = ".".join(["a" * 20] * 3) + ".com"
     found = problems(base(domain=long_domain, email={"mode": "ses", "sender": f"x@{long_domain}"}))
-    assert any("set assets.bucketName" in p for p in found)
+    assert any("set wire:assets.bucketName" in p for p in found), found
 
 
 def test_extra_values_only_for_known_releases() -> None:
-    assert "extraValues has unknown releases ['wire']" in problems(base(extraValues={"wire": {}}))[0]
+    assert "wire:extraValues.wire: unknown release; allowed: wireServer" in problems(base(extraValues={"wire": {}}))[0]
 
 
 def test_link_previews_without_any_key_warn() -> None:

@@ -13,4 +13,4 @@ def test_team_size_above_the_fanout_limit_is_allowed_with_a_warning() -> None:
 
 def test_conversation_size_stays_within_the_fanout_limit() -> None:
     found = problems(base(teams={"maxConversationSize": 2001}))
-    assert found == ["wire:teams.maxConversationSize: Input should be less than or equal to 2000"]
+    assert found == ["wire:teams.maxConversationSize: Input should be less than or equal to 2000 (got 2001)"]

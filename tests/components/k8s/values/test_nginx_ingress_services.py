@@ -10,6 +10,7 @@ def test_nginx_ingress_services() -> None:
     cfg = make_cfg(
         webApps={"teamSettings": True, "accountPages": False},
         dns={"zoneId": "Z123", "target": {"fromIngressController": True}, "hosts": ["nginz-https", "federator"]},
+        ingress={"controller": "awsNlb"},
     )
     values = nginx_ingress_services_values(cfg)
     assert values["fakeS3"] == {"enabled": False}

@@ -1,0 +1,33 @@
+"""AWS regions as AWS's own partition data (shipped with botocore) lists them, not a pattern of our own."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+
+import botocore
+import botocore.loaders
+
+
+@cache
+def aws_regions() -> frozenset[str]:
+    """Every region of every partition botocore knows (aws, aws-cn, aws-us-gov, ...), without pseudo-regions."""
+    data = botocore.loaders.create_loader().load_data("partitions")
+    regions: set[str] = set()
+    for partition in data["partitions"]:
+        pattern = re.compile(partition["regionRegex"])
+        regions.update(region for region in partition.get("regions", {}) if pattern.match(region))
+    return frozenset(regions)
+
+
+def region_problem(region: str) -> str | None:
+    """Why `region` is not an AWS region (with the closest real one), or None when it is one."""
+    if region in aws_regions():
+        return None
+    close = difflib.get_close_matches(region, sorted(aws_regions()), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else " (e.g. eu-central-1)"
+    return (
+        f"'{region}' is not an AWS region{hint} (checked against the region list of botocore "
+        f"{botocore.__version__}; for a region AWS opened since, update boto3 in requirements.txt)"
+    )

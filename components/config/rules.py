@@ -1,0 +1,142 @@
+"""Rules that relate two sections (or a section and the environment, domain or region).
+
+Each rule names the top-level fields it reads; loading runs it only when all of them validated on their
+own, so one bad section never hides the problems of the others. Each problem names its full `wire:` key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from components.config.dns import WireHost
+from components.config.email import EmailMode
+from components.config.ingress import IngressMode
+
+if TYPE_CHECKING:
+    from components.config.stack import StackConfig
+
+RELEASES = ("wireServer", "nginxIngressServices", "teamSettings", "accountPages", "ingressNginx", "metallb")
+
+
+@dataclass(frozen=True)
+class CrossSectionRule:
+    needs: tuple[str, ...]
+    """StackConfig field names the rule reads."""
+    check: Callable[[StackConfig], list[str]]
+
+
+CROSS_SECTION_RULES: list[CrossSectionRule] = []
+
+
+def rule(*needs: str) -> Callable[[Callable[[StackConfig], list[str]]], Callable[[StackConfig], list[str]]]:
+    def register(check: Callable[[StackConfig], list[str]]) -> Callable[[StackConfig], list[str]]:
+        CROSS_SECTION_RULES.append(CrossSectionRule(needs, check))
+        return check
+
+    return register
+
+
+def in_zone(name: str, domain: str) -> bool:
+    return name == domain or name.endswith(f".{domain}")
+
+
+@rule("email", "domain")
+def _ses_sender_on_domain(cfg: StackConfig) -> list[str]:
+    if cfg.email.mode == EmailMode.SES and not cfg.email.sender.endswith(f"@{cfg.domain}"):
+        return [
+            f"wire:email.sender: '{cfg.email.sender}' must be an address on wire:domain '{cfg.domain}' in SES mode "
+            f"(SES verifies the domain identity), e.g. no-reply@{cfg.domain}"
+        ]
+    return []
+
+
+@rule("sms")
+def _no_sms(cfg: StackConfig) -> list[str]:
+    if cfg.sms is None:
+        return []
+    return [
+        "wire:sms: phone sign-up is not supported: the wire-server charts removed phone support in chart 5.4.0 "
+        "(the Twilio/Nexmo secrets are gone); remove the sms section"
+    ]
+
+
+@rule("nginz", "link_previews")
+def _proxy_upstream_needs_previews(cfg: StackConfig) -> list[str]:
+    if "proxy" in cfg.nginz.extra_upstreams and not cfg.link_previews.enabled:
+        return [
+            "wire:nginz.extraUpstreams: has 'proxy', but wire:linkPreviews.enabled is false (no proxy service "
+            "runs); enable link previews or remove 'proxy'"
+        ]
+    return []
+
+
+@rule("assets", "environment", "domain")
+def _derived_bucket_name_fits(cfg: StackConfig) -> list[str]:
+    if cfg.assets.bucket_name is None and len(cfg.bucket_name) > 63:
+        return [
+            f"wire:assets.bucketName: the derived bucket name '{cfg.bucket_name}' is longer than S3's 63 "
+            "characters; set wire:assets.bucketName"
+        ]
+    return []
+
+
+@rule("extra_values")
+def _known_releases(cfg: StackConfig) -> list[str]:
+    return [
+        f"wire:extraValues.{release}: unknown release; allowed: {', '.join(RELEASES)}"
+        for release in sorted(set(cfg.extra_values) - set(RELEASES))
+    ]
+
+
+@rule("dns", "cannon", "domain")
+def _websocket_host(cfg: StackConfig) -> list[str]:
+    wslb = cfg.cannon.websocket_load_balancer
+    if not (cfg.dns and wslb.enabled and wslb.hostname):
+        return []
+    problems = []
+    if WireHost.NGINZ_SSL in cfg.dns.hosts and wslb.hostname == f"nginz-ssl.{cfg.domain}":
+        problems.append(
+            "wire:dns.hosts: has nginz-ssl, but cannon's own load balancer serves that hostname; remove nginz-ssl "
+            "from wire:dns.hosts (its record points at the cannon load balancer)"
+        )
+    if not wslb.external_dns and not in_zone(wslb.hostname, cfg.domain):
+        problems.append(
+            f"wire:cannon.websocketLoadBalancer.hostname: '{wslb.hostname}' is outside the DNS zone of wire:domain "
+            f"'{cfg.domain}' (wire:dns.zoneId), so its record cannot be created there; use a name under "
+            f"{cfg.domain}, or set externalDns: true and manage the record elsewhere"
+        )
+    return problems
+
+
+@rule("dns", "domain")
+def _extra_records_in_zone(cfg: StackConfig) -> list[str]:
+    if not cfg.dns:
+        return []
+    return [
+        f"wire:dns.extraRecords[{index}].name: '{record.name}' is outside the zone of wire:domain '{cfg.domain}'; "
+        f"write it relative to the zone (e.g. 'status') or under {cfg.domain}"
+        for index, record in enumerate(cfg.dns.extra_records)
+        if record.absolute and not in_zone(record.fqdn(cfg.domain), cfg.domain)
+    ]
+
+
+@rule("ingress", "dns")
+def _dns_target_fits_the_entry_point(cfg: StackConfig) -> list[str]:
+    if not cfg.dns:
+        return []
+    problems = []
+    target, controller = cfg.dns.target, cfg.ingress.controller
+    if controller == IngressMode.METALLB and target.alias_zone_id:
+        problems.append(
+            "wire:dns.target.aliasZoneId: alias records point at an AWS load balancer, but the entry point is "
+            "bare metal (wire:ingress.controller metallb); remove it and use wire:dns.target.ips"
+        )
+    if target.from_ingress_controller and controller != IngressMode.AWS_NLB:
+        problems.append(
+            "wire:dns.target.fromIngressController: reads the hostname of the AWS NLB in front of ingress-nginx, "
+            f"but wire:ingress.controller is '{controller}'; set controller: awsNlb, or point the records at "
+            "wire:dns.target.hostname or ips"
+        )
+    return problems
