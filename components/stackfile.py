@@ -179,11 +179,14 @@ def read_stack_file(stack: str, root: Path = PROJECT_ROOT) -> StackFile:
 def parse_stack_file(data: bytes, *, name: str, source: str, project: str = NAMESPACE) -> StackFile:
     """A stack file's bytes as the CLI reads them; StackFileError when it cannot be read at all."""
     text = _decode_text(data, source)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as error:  # the reader refuses control characters up front
+        raise StackFileError([_yaml_problem(error, source, text)]) from None
     try:
         root: yaml.Node | None = loader.get_single_node()
     except yaml.YAMLError as error:
-        raise StackFileError([_yaml_problem(error, source)]) from None
+        raise StackFileError([_yaml_problem(error, source, text)]) from None
     finally:
         loader.dispose()
     reader = _Reader(source)
@@ -390,10 +393,13 @@ _YAML_ADVICE = (
 )
 
 
-def _yaml_problem(error: yaml.YAMLError, source: str) -> str:
+def _yaml_problem(error: yaml.YAMLError, source: str, text: str) -> str:
     mark = getattr(error, "problem_mark", None)
     where = f"{source} line {mark.line + 1}, column {mark.column + 1}" if mark else source
     problem = getattr(error, "problem", None) or str(error)
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text[: error.position].count("\n") + 1
+        where, problem = f"{source} line {line}", f"unacceptable character #x{error.character:04x}"
     advice = next((text for needle, text in _YAML_ADVICE if needle in problem), "fix the YAML syntax at that line")
     return f"{where}: the file is not valid YAML ({problem}): {advice}"
 

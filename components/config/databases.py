@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from typing import Any
+
+from pydantic import SecretStr, model_validator
 
 from components.config.base import Hostname, Model, Port
 
@@ -41,6 +43,21 @@ class Databases(Model):
     """Redis (gundeck)."""
     postgresql: Postgresql = Postgresql(host="postgresql-external-rw")
     """PostgreSQL."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_hosts(cls, data: Any) -> Any:
+        # `pulumi config set --secret --path 'wire:databases.rabbitmq.username'` (README) writes a database
+        # section with only its credentials: the host keeps its default, as if the section were left out.
+        if not isinstance(data, dict):
+            return data
+        merged = dict(data)
+        for name, info in cls.model_fields.items():
+            alias = info.alias or name
+            given = data.get(alias)
+            if isinstance(given, dict) and "host" not in given and isinstance(info.default, Database):
+                merged[alias] = {"host": info.default.host, **given}
+        return merged
 
     def hosts(self) -> list[str]:
         return [db.host for db in (self.cassandra, self.elasticsearch, self.rabbitmq, self.redis, self.postgresql)]

@@ -186,7 +186,7 @@ def _parse(raw: Any) -> Any:
 @cache
 def _adapter(name: str) -> TypeAdapter[Any]:
     info = StackConfig.model_fields[name]
-    annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     return TypeAdapter(annotation)
 
 
@@ -246,6 +246,8 @@ def _explain(item: Any, key: str, parts: list[Any]) -> list[str]:
         return lines
     got = item.get("input")
     suffix = f" (got {got!r})" if isinstance(got, (str, int, float, bool)) or got is None else ""
+    if kind == "string_type" and isinstance(got, (int, float)) and not isinstance(got, bool):
+        suffix += "; quote it in the stack file (YAML reads it as a number)"
     if isinstance(got, str) and kind in ("literal_error", "enum"):
         expected = re.findall(r"'([^']*)'", item.get("ctx", {}).get("expected", ""))
         suffix += _did_you_mean(got, expected).replace("did you mean ", "did you mean '").replace("?)", "'?)")

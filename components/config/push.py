@@ -6,10 +6,10 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AfterValidator, Field, SecretStr, model_validator
 
 from components.config.base import Model, Url, at, fail
-from components.config.regions import region_problem
+from components.config.regions import AwsRegion
 
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
 
@@ -47,12 +47,20 @@ class PushApp(Model):
         return self
 
 
+def _account(value: str) -> str:
+    if not _ACCOUNT_RE.match(value):
+        raise ValueError(
+            f"must be the 12-digit AWS account id Wire sent, got '{value}' (quote it in YAML so leading zeros stay)"
+        )
+    return value
+
+
 class ExternalPush(Model):
     """The push account Wire provides under contract (guide: "Enable push notifications ...")."""
 
-    account: str
+    account: Annotated[str, AfterValidator(_account)]
     """AWS account id of Wire's push account (12 digits, kept a string)."""
-    region: str
+    region: AwsRegion
     """Region of Wire's push queue."""
     queue_name: str
     """Queue name Wire sent; must start with `<arnEnv>-`."""
@@ -70,17 +78,6 @@ class ExternalPush(Model):
     @model_validator(mode="after")
     def _check(self) -> ExternalPush:
         errors = []
-        if not _ACCOUNT_RE.match(self.account):
-            errors.append(
-                at(
-                    "account",
-                    f"must be the 12-digit AWS account id Wire sent, got '{self.account}' "
-                    "(quote it in YAML so leading zeros stay)",
-                )
-            )
-        region = region_problem(self.region)
-        if region:
-            errors.append(at("region", region))
         if not self.queue_name.startswith(f"{self.arn_env}-"):
             errors.append(
                 at(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
+from typing import Annotated
 
 import botocore
 import botocore.loaders
+from pydantic import AfterValidator
 
 
 @cache
@@ -31,3 +33,13 @@ def region_problem(region: str) -> str | None:
         f"'{region}' is not an AWS region{hint} (checked against the region list of botocore "
         f"{botocore.__version__}; for a region AWS opened since, update boto3 in requirements.txt)"
     )
+
+
+def _region(value: str) -> str:
+    problem = region_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+AwsRegion = Annotated[str, AfterValidator(_region)]

@@ -29,7 +29,7 @@ from components.config.link_previews import LinkPreviews
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
-from components.config.regions import region_problem
+from components.config.regions import AwsRegion
 from components.config.replicas import Replicas
 from components.config.rules import CROSS_SECTION_RULES
 from components.config.service_secrets import ServiceSecrets
@@ -48,13 +48,6 @@ def _environment(value: str) -> str:
     return value
 
 
-def _region(value: str) -> str:
-    problem = region_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
 def with_defaults(data: Any) -> Any:
     """What the stack means when a section is left out, where that differs from the section's own default."""
     # IRSA is the default; an explicit section wins.
@@ -68,7 +61,7 @@ class StackConfig(Model):
     """Name prefix of every AWS resource and gundeck's arnEnv (lower-case letters and digits)."""
     domain: DomainName
     """Base domain: the Wire hostnames are `<host>.<domain>`."""
-    region: Annotated[str, AfterValidator(_region)]
+    region: AwsRegion
     """AWS region, from `aws:region`."""
     production: bool | None = None
     """Protect stateful resources and retain them on delete (defaults to environment == 'prod')."""
