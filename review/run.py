@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from components.config import ConfigError
+from components.stackfile import read_stack_file
 from policy import rules
 from review.diff import diff_list, diff_release_values, diff_resources
 from review.render import StackReview, compare_outputs
@@ -128,11 +130,11 @@ def read_plan(out: Path) -> PlanResult:
 
 
 def stack_context(root: Path, stack: str) -> rules.Context:
-    """The policy context from the stack file (same interpretation as the pack's)."""
-    path = root / f"Pulumi.{stack}.yaml"
-    document = (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
-    config: Mapping[str, Any] = document.get("config") or {}
-    wire = {key.removeprefix("wire:"): value for key, value in config.items() if key.startswith("wire:")}
+    """The policy context from the stack file (same interpretation as the pack's; read as the CLI reads it)."""
+    try:
+        wire = read_stack_file(stack, root).namespace()
+    except (FileNotFoundError, ConfigError):  # the head's plan reports an unreadable stack file
+        wire = {}
     return rules.context_from_stack_config(wire)
 
 
