@@ -1,11 +1,12 @@
 """Reading stack files offline: secure values become placeholders and mark their top-level key secret."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from components.config import PLACEHOLDER
-from components.stackfile import read_stack_file
+from components.stackfile import StackFile, StackFileError, parse_stack_file, read_stack_file
 
 STACK = """
 config:
@@ -42,3 +43,68 @@ def test_unknown_stack_names_the_known_ones(tmp_path: Path) -> None:
     (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
     with pytest.raises(FileNotFoundError, match="known stacks: dev"):
         read_stack_file("prod", tmp_path)
+
+
+def read(text: str | bytes) -> StackFile:
+    data = text.encode() if isinstance(text, str) else text
+    return parse_stack_file(data, name="t", source="Pulumi.t.yaml")
+
+
+@pytest.mark.parametrize(
+    ("scalar", "value"),
+    [
+        ("yes", "yes"),
+        ("no", "no"),
+        ("on", "on"),
+        ("True", True),
+        ("false", False),
+        ("2024-01-01", "2024-01-01"),
+        ("0x1f", 31),
+        ("0o17", 15),
+        ("017", 15),
+        ("1_000", 1000),
+        ("1e3", 1000.0),
+        ("~", None),
+        ("012345678901", 12345678901.0),
+    ],
+)
+def test_scalars_resolve_as_go_yaml_v3_resolves_them(scalar: str, value: object) -> None:
+    assert read(f"config:\n  wire:x:\n    v: {scalar}\n").config["wire:x"] == {"v": value}
+
+
+@pytest.mark.parametrize("encode", [lambda t: t.encode("utf-8-sig"), lambda t: t.encode("utf-16"), str.encode])
+def test_encodings_the_cli_reads(encode: Any) -> None:
+    assert read(encode("config:\n  wire:domain: grüße.example\n")).config == {"wire:domain": "grüße.example"}
+
+
+def test_keys_are_namespaced_as_the_cli_does() -> None:
+    stack = read("config:\n  domain: a.example\n  aws:config:region: eu-west-1\n")
+    assert stack.config == {"wire:domain": "a.example", "aws:region": "eu-west-1"}
+    assert not stack.problems
+
+
+def test_duplicates_are_problems_naming_both_lines() -> None:
+    stack = read("config:\n  wire:domain: a.example\n  wire:domain: b.example\n")
+    assert stack.problems == (
+        "Pulumi.t.yaml line 3: wire:domain is set twice (first at line 2); the Pulumi CLI refuses duplicate keys: "
+        "keep one",
+    )
+
+
+def test_secure_paths_are_kept_exactly() -> None:
+    stack = read(STACK)
+    assert stack.secure_paths == {"wire:email.smtp.password", "wire:push.apps[0].credential"}
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("config:\n\twire:domain: x\n", "line 2, column 1: the file is not valid YAML"),
+        ("- a\n", "the top level is a list"),
+        ("config: [a]\n", "`config:` is a list"),
+    ],
+)
+def test_unreadable_files_raise_one_stack_file_error(text: str, problem: str) -> None:
+    with pytest.raises(StackFileError) as caught:
+        read(text)
+    assert len(caught.value.problems) == 1 and problem in caught.value.problems[0]
