@@ -4,13 +4,13 @@ The only place that reads the stack configuration. A bad configuration stops the
 with every problem listed and no traceback, before any resource is registered.
 """
 
-import json
 from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
 
 from components.config import ConfigError, StackConfig
+from components.config.loading import parse_value
 from components.stack import build
 from components.stackfile import load_stack
 
@@ -21,7 +21,7 @@ def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
     # key (or namespace) be reported instead of silently ignored.
     values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
-    config = {key: _decode(value) for key, value in values.items()}
+    config = {key: parse_value(value) for key, value in values.items()}
     try:
         cfg = load_stack(config, secret_keys=secret_keys).config
     except ConfigError as error:
@@ -32,14 +32,6 @@ def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
         if key.startswith("aws:")
     }
     return cfg, aws
-
-
-def _decode(value: Any) -> Any:
-    # The runtime hands objects, lists and booleans over as JSON text.
-    try:
-        return json.loads(value) if isinstance(value, str) else value
-    except ValueError:
-        return value
 
 
 program = build(*read_stack_config())

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig
+from components.config.loading import parse_value
 from components.k8s.values import values_yaml
 from components.outputs import redact
 from components.stackfile import PROJECT_ROOT, StackFile, as_runtime_config, read_stack_file
@@ -126,19 +127,9 @@ def prepare(stack_file: StackFile) -> tuple[StackConfig, dict[str, str], set[str
         top = path.split(".")[0].split("[")[0]
         key = f"{NAMESPACE}:{top}"
         current = config.get(key, defaults.get(top))
-        config[key] = set_path(_parsed(current), path[len(top) :], PLACEHOLDER, defaults.get(top))
+        config[key] = set_path(parse_value(current), path[len(top) :], PLACEHOLDER, defaults.get(top))
         secret_keys.add(key)
     return loaded.config, as_runtime_config(config), secret_keys, list(loaded.missing_secrets)
-
-
-def _parsed(value: Any) -> Any:
-    # A top-level object given as JSON text (as the runtime hands it over) is set into like a mapping.
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 _STEP = re.compile(r"\.([A-Za-z0-9_]+)|\[(\d+)\]")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import INT32_MAX, Model, Url, aliases, at, fail
+from components.config.base import INT32_MAX, Model, Url, at, fail, refuse_settings_while_disabled
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -28,18 +28,8 @@ class CloudFront(Model):
         if self.enabled and not self.key_pair_id:
             fail(at("keyPairId", "is required with enabled: true (and privateKey as a secret) for signed URLs"))
         if not self.enabled:
-            leftovers = sorted(_ALIASES[name] for name in self.model_fields_set - {"enabled"})
-            if leftovers:
-                fail(
-                    *(
-                        at(key, "is only used with enabled: true (CloudFront is off); remove it, or enable CloudFront")
-                        for key in leftovers
-                    )
-                )
+            refuse_settings_while_disabled(self, "CloudFront is off")
         return self
-
-
-_ALIASES = aliases(CloudFront)
 
 
 class Lifecycle(Model):

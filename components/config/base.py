@@ -73,9 +73,17 @@ class Model(BaseModel):
     )
 
 
-def aliases(model: type[BaseModel]) -> dict[str, str]:
-    """Field name -> the camelCase key an operator writes."""
-    return {name: info.alias or name for name, info in model.model_fields.items()}
+def refuse_settings_while_disabled(section: BaseModel, why: str) -> None:
+    """A section switched off by `enabled: false` refuses its other settings instead of silently ignoring them."""
+    names = {name: info.alias or name for name, info in type(section).model_fields.items()}
+    leftovers = sorted(names[name] for name in section.model_fields_set - {"enabled"})
+    if leftovers:
+        fail(
+            *(
+                at(key, f"is only used with enabled: true ({why}); remove it, or enable the section")
+                for key in leftovers
+            )
+        )
 
 
 def at(key: str, message: str) -> str:

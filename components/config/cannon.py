@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import Hostname, Model, PositiveWord64, aliases, at, fail
+from components.config.base import Hostname, Model, PositiveWord64, at, fail, refuse_settings_while_disabled
 
 MAX_DRAIN_GRACE_SECONDS = 86400
 
@@ -85,14 +85,7 @@ class WebsocketLoadBalancer(Model):
     @model_validator(mode="after")
     def _check(self) -> WebsocketLoadBalancer:
         if not self.enabled:
-            leftovers = sorted(aliases(WebsocketLoadBalancer)[name] for name in self.model_fields_set - {"enabled"})
-            if leftovers:
-                fail(
-                    *(
-                        at(key, "is only used with enabled: true (cannon has no own load balancer); remove it")
-                        for key in leftovers
-                    )
-                )
+            refuse_settings_while_disabled(self, "cannon has no own load balancer")
             return self
         problems = []
         if not self.hostname:

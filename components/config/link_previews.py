@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr, model_validator
 
-from components.config.base import Model, aliases, at, fail
+from components.config.base import Model, refuse_settings_while_disabled
 
 
 class LinkPreviews(Model):
@@ -26,16 +26,5 @@ class LinkPreviews(Model):
     @model_validator(mode="after")
     def _check(self) -> LinkPreviews:
         if not self.enabled:
-            keys = sorted(aliases(LinkPreviews)[name] for name in self.model_fields_set - {"enabled"})
-            if keys:
-                fail(
-                    *(
-                        at(
-                            key,
-                            "is only used with enabled: true (no proxy service runs); enable link previews "
-                            "or remove the key",
-                        )
-                        for key in keys
-                    )
-                )
+            refuse_settings_while_disabled(self, "no proxy service runs")
         return self

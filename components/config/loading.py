@@ -71,9 +71,9 @@ def load_config(
     data: dict[str, Any] = {}
     for key, raw in values.items():
         if key not in FIELDS or key in _NOT_IN_WIRE:
-            problems += _unknown_top_level(key, _parse(raw))
+            problems += _unknown_top_level(key, parse_value(raw))
             continue
-        data[key] = _parse(raw)
+        data[key] = parse_value(raw)
     data = with_defaults(data)
     if region:
         data["region"] = region
@@ -174,7 +174,8 @@ def _did_you_mean(key: str, known: Iterable[str], prefix: str = "") -> str:
     return f" (did you mean {prefix}{match[0]}?)" if match else ""
 
 
-def _parse(raw: Any) -> Any:
+def parse_value(raw: Any) -> Any:
+    """A config value as the runtime hands it over: objects, lists, numbers and booleans arrive as JSON text."""
     if isinstance(raw, str):
         try:
             return json.loads(raw)
