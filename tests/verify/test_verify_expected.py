@@ -70,6 +70,7 @@ def test_dns_records_follow_the_target() -> None:
     )
     # No federator host: the program creates no SRV record, so none is expected.
     wire["dns"] = {"zoneId": "ZABC123", "target": {"fromIngressController": True}, "hosts": ["webapp"]}
+    wire["ingress"] = {"controller": "awsNlb"}
     exp = expected(vs.config(wire), {}, None)
     assert exp.records == (Record("webapp.wire.test", ("A", "AAAA", "CNAME")),)
 
