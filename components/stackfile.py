@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import inspect
 import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +142,11 @@ def namespace_problems(config: Mapping[str, Any]) -> list[str]:
     found = []
     for key in sorted(config):
         namespace, _, name = key.partition(":")
+        if namespace == "aws" and name not in aws_provider_keys():
+            close = difflib.get_close_matches(name, sorted(aws_provider_keys()), n=1)
+            hint = f" (did you mean aws:{close[0]}?)" if close else ""
+            found.append(f"{key} is not a setting of the AWS provider{hint}; fix the spelling or remove it")
+            continue
         if namespace in KNOWN_NAMESPACES:
             continue
         if name in FIELDS:
@@ -152,6 +159,15 @@ def namespace_problems(config: Mapping[str, Any]) -> list[str]:
         if close:
             found.append(f"{key}: unknown namespace '{namespace}' (did you mean {close[0]}:{name}?); fix the namespace")
     return found
+
+
+@cache
+def aws_provider_keys() -> frozenset[str]:
+    """The `aws:` settings the pinned AWS provider reads, from its own SDK's config module."""
+    from pulumi_aws.config import vars as provider_config
+
+    source = inspect.getsource(provider_config)
+    return frozenset(re.findall(r"__config__\.get\w*\('(\w+)'\)", source))
 
 
 def stack_path(stack: str, root: Path = PROJECT_ROOT) -> Path:
