@@ -106,17 +106,30 @@ def gundeck_policy(
     statements = [allow("PushEvents", ["sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage"], [queue_arn])]
     if push_enabled:
         prefix = f"arn:{partition}:sns:{region}:{account_id}"
-        # gundeck names applications `<arnEnv>-<app>` and endpoints live under them
-        # (`endpoint/<PLATFORM>/<arnEnv>-<app>/<id>`), so these patterns cover exactly this
-        # environment's apps. The Service Authorization Reference lists no resource type for the
-        # endpoint actions (upstream §1.4), but SNS's mobile-push guide scopes them this way; if a
-        # call is ever denied, check with the IAM policy simulator before widening anything.
-        statements.append(allow("CreateEndpoints", ["sns:CreatePlatformEndpoint"], [f"{prefix}:app/*/{arn_env}-*"]))
+        # IAM has no resource type for platform endpoints: these four actions are authorised against "*"
+        # only (Service Authorization Reference; the IAM linters in tests/ check it). Scoped to ARNs they
+        # are denied, and gundeck reports a denied CreatePlatformEndpoint as "app not found" with only a
+        # log line: push would fail silently. See docs/security.md.
         statements.append(
             allow(
                 "ManageEndpoints",
-                ["sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint", "sns:Publish"],
-                [f"{prefix}:endpoint/*/{arn_env}-*/*"],
+                [
+                    "sns:CreatePlatformEndpoint",
+                    "sns:GetEndpointAttributes",
+                    "sns:SetEndpointAttributes",
+                    "sns:DeleteEndpoint",
+                ],
+                ["*"],
+            )
+        )
+        # Publish is authorised against its target: gundeck publishes to endpoints of this environment's
+        # applications (`endpoint/<PLATFORM>/<arnEnv>-<app>/<id>`). The application pattern covers SNS
+        # authorising a mobile publish against the endpoint's application (as Wire's own module did).
+        statements.append(
+            allow(
+                "PublishToEndpoints",
+                ["sns:Publish"],
+                [f"{prefix}:endpoint/*/{arn_env}-*/*", f"{prefix}:app/*/{arn_env}-*"],
             )
         )
     policy = _finish(statements, kms_key_arn)

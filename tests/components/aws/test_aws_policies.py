@@ -65,23 +65,28 @@ def test_brig_ses_statement_needs_the_sender() -> None:
         policies.brig_policy(internal_queue_arn="q", ses_identity_arn="arn:aws:ses:r:1:identity/x")
 
 
-def test_gundeck_policy_scopes_sns_to_this_arn_env() -> None:
+def test_gundeck_policy_grants_endpoint_actions_as_iam_authorises_them() -> None:
     document = policies.gundeck_policy(
         queue_arn=f"{Q}:prod-gundeck-events", region=REGION, account_id=ACCOUNT, arn_env="prod"
     )
     assert statement(document, "PushEvents")["Action"] == ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"]
-    create = statement(document, "CreateEndpoints")
-    assert create["Action"] == ["sns:CreatePlatformEndpoint"]
-    assert create["Resource"] == [f"arn:aws:sns:{REGION}:{ACCOUNT}:app/*/prod-*"]
+    # No resource-level permissions exist for these: scoped to ARNs, CreatePlatformEndpoint is denied.
     manage = statement(document, "ManageEndpoints")
     assert set(manage["Action"]) == {
+        "sns:CreatePlatformEndpoint",
         "sns:GetEndpointAttributes",
         "sns:SetEndpointAttributes",
         "sns:DeleteEndpoint",
-        "sns:Publish",
     }
-    assert manage["Resource"] == [f"arn:aws:sns:{REGION}:{ACCOUNT}:endpoint/*/prod-*/*"]
-    assert "sns:GetPlatformApplicationAttributes" not in actions(document)
+    assert manage["Resource"] == ["*"]
+    publish = statement(document, "PublishToEndpoints")
+    assert publish["Action"] == ["sns:Publish"]
+    assert publish["Resource"] == [
+        f"arn:aws:sns:{REGION}:{ACCOUNT}:endpoint/*/prod-*/*",
+        f"arn:aws:sns:{REGION}:{ACCOUNT}:app/*/prod-*",
+    ]
+    # gundeck never calls these (services/gundeck/src/Gundeck/Aws.hs), so they are not granted.
+    assert not actions(document) & {"sns:GetPlatformApplicationAttributes", "sns:ListEndpointsByPlatformApplication"}
     assert not any(a.startswith("kms:") for a in actions(document))
 
 
@@ -96,7 +101,7 @@ def test_gundeck_policy_uses_the_partition() -> None:
     document = policies.gundeck_policy(
         queue_arn="q", region="cn-north-1", account_id=ACCOUNT, arn_env="p", partition="aws-cn"
     )
-    assert statement(document, "CreateEndpoints")["Resource"][0].startswith("arn:aws-cn:sns:cn-north-1:")
+    assert statement(document, "PublishToEndpoints")["Resource"][0].startswith("arn:aws-cn:sns:cn-north-1:")
 
 
 def test_cargohold_policy() -> None:
