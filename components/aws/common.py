@@ -8,8 +8,6 @@ from pydantic import SecretStr
 from components.config import PLACEHOLDER, StackConfig
 
 MANAGED_BY = "pulumi"
-# The AWS-managed SNS key: encryption at rest without a key to run (but see EmailSending for SES).
-SNS_MANAGED_KEY = "alias/aws/sns"
 
 
 def child(parent: pulumi.Resource, **kwargs) -> pulumi.ResourceOptions:
@@ -30,10 +28,6 @@ def tags(component: str) -> dict[str, str]:
 
 def default_tags(cfg: StackConfig) -> dict[str, str]:
     return {"Environment": cfg.environment, "Component": "wire-server", "ManagedBy": MANAGED_BY}
-
-
-def topic_key(cfg: StackConfig) -> str:
-    return cfg.service_credentials.kms_key_arn or SNS_MANAGED_KEY
 
 
 def secret_input(value: SecretStr | None) -> pulumi.Output[str]:

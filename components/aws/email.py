@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from components import naming
-from components.aws import policies
 from components.aws.common import child, tags
 from components.aws.queues import EncryptedQueue
 from components.config import StackConfig
@@ -64,8 +62,6 @@ class EmailSending(pulumi.ComponentResource):
     configuration_set: aws.sesv2.ConfigurationSet
     topic: aws.sns.Topic
     queue: EncryptedQueue
-    # The SES topic's own key when no CMK is configured (see policies.ses_topic_key_policy).
-    topic_key: aws.kms.Key | None
     domain: str
     sender: str
     mail_from_domain: str
@@ -82,8 +78,10 @@ class EmailSending(pulumi.ComponentResource):
         *,
         account_id: pulumi.Output[str],
         partition: pulumi.Output[str],
+        topic_key: pulumi.Input[str] | None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """`topic_key` encrypts the feedback topic: a key SES may use (keys.py)."""
         super().__init__("wire:aws:EmailSending", name, None, opts)
         env = cfg.environment
         self.domain = cfg.domain
@@ -126,27 +124,13 @@ class EmailSending(pulumi.ComponentResource):
             opts=child(self),
         )
 
-        cmk = cfg.service_credentials.kms_key_arn
+        if topic_key is None:
+            raise ValueError("SES mode needs the key of the feedback topic")
         topic_name = naming.email_events_topic(env)
-        self.topic_key = None
-        if cmk is None:
-            self.topic_key = aws.kms.Key(
-                topic_name,
-                description=f"{topic_name}: SES bounce and complaint notifications",
-                enable_key_rotation=True,
-                deletion_window_in_days=30,
-                policy=pulumi.Output.all(account_id, partition).apply(
-                    lambda args: json.dumps(
-                        policies.ses_topic_key_policy(account_id=args[0], partition=args[1], region=cfg.region)
-                    )
-                ),
-                tags=tags(COMPONENT),
-                opts=child(self),
-            )
         self.topic = aws.sns.Topic(
             topic_name,
             name=topic_name,
-            kms_master_key_id=self.topic_key.arn if self.topic_key else cmk,
+            kms_master_key_id=topic_key,
             tags=tags(COMPONENT),
             opts=child(self),
         )

@@ -18,6 +18,7 @@ from components.aws.dns import DnsRecords
 from components.aws.email import EmailSending
 from components.aws.exports import stack_exports
 from components.aws.galley import TeamEventsJournal
+from components.aws.keys import event_topics_key
 from components.aws.parts import AwsComponents
 from components.aws.push import PushNotifications
 from components.aws.record import aws_record, release_dependencies
@@ -73,11 +74,12 @@ def create_aws(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> 
     account_id: pulumi.Output[str] = caller.account_id
     partition: pulumi.Output[str] = caller.arn.apply(policies.partition_of)
 
+    topic_key = event_topics_key(cfg, account_id=account_id, partition=partition, opts=opts)
     parts = AwsComponents(
-        push=PushNotifications("push", cfg, account_id=account_id, opts=opts),
+        push=PushNotifications("push", cfg, account_id=account_id, topic_key=topic_key, opts=opts),
         brig=BrigStorage("brig", cfg, opts=opts),
         email=(
-            EmailSending("email", cfg, account_id=account_id, partition=partition, opts=opts)
+            EmailSending("email", cfg, account_id=account_id, partition=partition, topic_key=topic_key, opts=opts)
             if cfg.email.mode == EmailMode.SES
             else None
         ),

@@ -223,37 +223,71 @@ def asset_bucket_policy(*, bucket_arn: str, distribution_arn: str | None = None)
     return document(statements)
 
 
-def ses_topic_key_policy(*, account_id: str, partition: str, region: str) -> Document:
-    """Key policy of the SES feedback topic's key.
+# AWS services that publish to a topic of ours: the service principal and the resources it publishes for.
+SES_PUBLISHER = "ses"
+SNS_PUBLISHER = "sns"
+TOPIC_PUBLISHERS = (SES_PUBLISHER, SNS_PUBLISHER)
 
-    SES can only publish to an encrypted topic whose key policy lets ses.amazonaws.com use the key,
-    and the AWS-managed `alias/aws/sns` key's policy cannot be changed: without this key (or a CMK
-    that grants SES the same), bounce and complaint notifications are silently dropped.
+
+def topic_key_policy(*, account_id: str, partition: str, region: str, publishers: list[str]) -> Document:
+    """Key policy of the key encrypting the topics AWS services publish to (docs/security.md).
+
+    A service can only publish to an encrypted topic whose key policy lets its service principal use
+    the key, and the AWS-managed `alias/aws/sns` key's policy cannot be changed: without this key (or a
+    CMK that grants the same), SES bounces and SNS endpoint events are dropped without an error.
     """
-    return document(
-        [
-            {
-                "Sid": "AccountAdministers",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                "Action": "kms:*",
-                # In a key policy "*" means this key: the policy is attached to the key itself.
-                "Resource": "*",
-            },
-            {
-                "Sid": "SesPublishes",
-                "Effect": "Allow",
-                "Principal": {"Service": "ses.amazonaws.com"},
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                # In a key policy "*" means this key.
-                "Resource": "*",
-                "Condition": {
+    unknown = sorted(set(publishers) - set(TOPIC_PUBLISHERS))
+    if unknown:
+        raise ValueError(f"unknown topic publishers {unknown}; known: {list(TOPIC_PUBLISHERS)}")
+    statements: list[Statement] = [
+        {
+            "Sid": "AccountAdministers",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+            "Action": "kms:*",
+            # In a key policy "*" means this key: the policy is attached to the key itself.
+            "Resource": "*",
+        }
+    ]
+    if SES_PUBLISHER in publishers:
+        statements.append(
+            _service_uses_key(
+                "SesPublishes",
+                "ses.amazonaws.com",
+                # SES documents both keys for its notifications: pinned to SES of this account and region.
+                {
                     "StringEquals": {"aws:SourceAccount": account_id},
                     "ArnLike": {"aws:SourceArn": f"arn:{partition}:ses:{region}:{account_id}:*"},
                 },
-            },
-        ]
-    )
+            )
+        )
+    if SNS_PUBLISHER in publishers:
+        statements.append(
+            _service_uses_key(
+                "SnsPlatformApplicationsPublish",
+                "sns.amazonaws.com",
+                # SNS itself publishes the platform applications' endpoint events. AWS documents no source
+                # context for these, so the conditions pin account and region whenever SNS supplies them
+                # and can never make the key unusable (events would be dropped without an error).
+                {
+                    "StringEqualsIfExists": {"aws:SourceAccount": account_id},
+                    "ArnLikeIfExists": {"aws:SourceArn": f"arn:{partition}:sns:{region}:{account_id}:*"},
+                },
+            )
+        )
+    return document(statements)
+
+
+def _service_uses_key(sid: str, service: str, condition: dict[str, Any]) -> Statement:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": list(KMS_ACTIONS),
+        # In a key policy "*" means this key.
+        "Resource": "*",
+        "Condition": condition,
+    }
 
 
 def alarm_topic_key_policy(*, account_id: str, partition: str, region: str) -> Document:

@@ -6,7 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import naming
-from components.aws.common import child, secret_input, tags, topic_key
+from components.aws.common import child, secret_input, tags
 from components.aws.queues import EncryptedQueue
 from components.config import PushMode, StackConfig
 from components.outputs import AccessKey, PushOutputs
@@ -38,8 +38,10 @@ class PushNotifications(pulumi.ComponentResource):
         cfg: StackConfig,
         *,
         account_id: pulumi.Output[str],
+        topic_key: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """`topic_key` encrypts the endpoint-event topic (mode `create`): a key SNS may use (keys.py)."""
         super().__init__("wire:aws:PushNotifications", name, None, opts)
         env = cfg.environment
         self.queue = None
@@ -68,11 +70,13 @@ class PushNotifications(pulumi.ComponentResource):
 
         if cfg.push.mode == PushMode.CREATE:
             assert self.queue is not None
+            if topic_key is None:
+                raise ValueError("push mode create needs the key of the endpoint-event topic")
             topic_name = naming.push_events_topic(env)
             self.topic = aws.sns.Topic(
                 topic_name,
                 name=topic_name,
-                kms_master_key_id=topic_key(cfg),
+                kms_master_key_id=topic_key,
                 tags=tags(COMPONENT),
                 opts=child(self),
             )

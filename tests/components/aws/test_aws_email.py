@@ -6,7 +6,7 @@ import pytest
 
 from components.aws.email import dkim_records
 from plan import mocks
-from tests.components.aws.aws_support import ACCOUNT, CMK, QUEUE, RECORD, REGION, TOPIC, config, dev_config, evaluate
+from tests.components.aws.aws_support import QUEUE, RECORD, REGION, TOPIC, config, dev_config, evaluate
 
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
 NOTIFICATION = "aws:ses/identityNotificationTopic:IdentityNotificationTopic"
@@ -108,23 +108,6 @@ def test_bounces_and_complaints_of_the_domain_reach_the_feedback_queue_raw() -> 
     assert {n.urn for n in notifications} <= set(feedback.dependencies)
     assert evaluation.result.ses_queue == "prod-brig-email-events"
     assert evaluation.stack_outputs["sesFeedbackTopicArn"] == topic.outputs["arn"]
-
-
-def test_feedback_topic_key_lets_ses_publish() -> None:
-    evaluation = evaluate(config())
-    key = evaluation.one("aws:kms/key:Key", "prod-brig-email-events")
-    assert key.inputs["enableKeyRotation"] is True
-    policy = __import__("json").loads(key.inputs["policy"])
-    ses = next(s for s in policy["Statement"] if s["Sid"] == "SesPublishes")
-    assert ses["Principal"] == {"Service": "ses.amazonaws.com"}
-    assert ses["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
-    assert evaluation.one(TOPIC, "prod-brig-email-events").inputs["kmsMasterKeyId"] == key.outputs["arn"]
-
-
-def test_with_a_cmk_the_feedback_topic_uses_it_and_no_key_is_made() -> None:
-    evaluation = evaluate(config(serviceCredentials={"mode": "staticKeys", "kmsKeyArn": CMK}))
-    assert not evaluation.find("aws:kms/key:Key")
-    assert evaluation.one(TOPIC, "prod-brig-email-events").inputs["kmsMasterKeyId"] == CMK
 
 
 def test_smtp_mode_creates_no_ses_resources() -> None:

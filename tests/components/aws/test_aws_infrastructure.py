@@ -50,6 +50,7 @@ def test_every_resource_sits_under_a_wire_component() -> None:
     assert components == {
         "wire:aws:PushNotifications",
         "wire:aws:EmailSending",
+        "wire:aws:EventTopicsKey",
         "wire:aws:BrigStorage",
         "wire:aws:TeamEventsJournal",
         "wire:aws:AssetStorage",

@@ -161,13 +161,5 @@ def test_bucket_policy_denies_plain_http_and_allows_only_the_distribution() -> N
     assert allow["Condition"] == {"StringEquals": {"AWS:SourceArn": "arn:cf"}}
 
 
-def test_ses_topic_key_policy_lets_only_ses_of_this_account_use_the_key() -> None:
-    document = policies.ses_topic_key_policy(account_id=ACCOUNT, partition="aws", region=REGION)
-    ses = statement(document, "SesPublishes")
-    assert ses["Principal"] == {"Service": "ses.amazonaws.com"}
-    assert ses["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
-    assert ses["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
-
-
 def test_partition_of() -> None:
     assert policies.partition_of("arn:aws-us-gov:iam::1:user/x") == "aws-us-gov"

@@ -43,7 +43,8 @@ def create_mode():
 def test_create_mode_wires_queue_topic_and_apps() -> None:
     evaluation = create_mode()
     topic = evaluation.one(TOPIC, "acme-gundeck-events")
-    assert topic.inputs["kmsMasterKeyId"] == "alias/aws/sns"
+    # SNS publishes the endpoint events itself: a key it may use, not alias/aws/sns (test_aws_keys.py).
+    assert topic.inputs["kmsMasterKeyId"] == evaluation.one("aws:kms/key:Key", "acme-event-topics").outputs["arn"]
     subscription = evaluation.one(SUBSCRIPTION, "acme-gundeck-events-subscription")
     assert subscription.inputs["rawMessageDelivery"] is True
     assert subscription.inputs["protocol"] == "sqs"
