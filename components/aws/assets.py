@@ -16,6 +16,12 @@ ORIGIN_ID = "assets"
 # AWS managed cache policy "CachingOptimized": no query strings or headers in the cache key; the
 # signed-URL parameters are checked at the edge before the cache is consulted.
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+# AWS managed origin request policy "CORS-S3Origin": forwards Origin, Access-Control-Request-Method and
+# Access-Control-Request-Headers to S3, so the bucket's CORS rules answer (the cache policy forwards none).
+CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
+# Methods of the CORS rules: downloads, and the preflight a browser may send first.
+CORS_METHODS = ["GET", "HEAD"]
+CORS_MAX_AGE = 3000
 
 
 def web_origins(domain: str) -> list[str]:
@@ -64,6 +70,36 @@ def lifecycle_rules(cfg: StackConfig) -> list[aws.s3.BucketLifecycleConfiguratio
             ),
         ),
     ]
+
+
+def cors_response_headers(cfg: StackConfig, *, parent: pulumi.Resource) -> aws.cloudfront.ResponseHeadersPolicy:
+    """The bucket's CORS rules, answered by CloudFront itself.
+
+    The cache key holds no Origin (CachingOptimized), so a cached object may have been fetched without
+    one and carry no CORS headers; with `origin_override` the edge sets them on every response from the
+    viewer's Origin, whatever the cache holds.
+    """
+    name = f"{cfg.environment}-cargohold-cors"
+    return aws.cloudfront.ResponseHeadersPolicy(
+        name,
+        name=name,
+        comment="CORS for the Wire web apps downloading assets",
+        cors_config=aws.cloudfront.ResponseHeadersPolicyCorsConfigArgs(
+            access_control_allow_credentials=False,
+            access_control_allow_headers=aws.cloudfront.ResponseHeadersPolicyCorsConfigAccessControlAllowHeadersArgs(
+                items=["*"]
+            ),
+            access_control_allow_methods=aws.cloudfront.ResponseHeadersPolicyCorsConfigAccessControlAllowMethodsArgs(
+                items=[*CORS_METHODS, "OPTIONS"]
+            ),
+            access_control_allow_origins=aws.cloudfront.ResponseHeadersPolicyCorsConfigAccessControlAllowOriginsArgs(
+                items=web_origins(cfg.domain)
+            ),
+            access_control_max_age_sec=CORS_MAX_AGE,
+            origin_override=True,
+        ),
+        opts=child(parent),
+    )
 
 
 class AssetStorage(pulumi.ComponentResource):
@@ -118,10 +154,10 @@ class AssetStorage(pulumi.ComponentResource):
             bucket=bucket_id,
             cors_rules=[
                 aws.s3.BucketCorsConfigurationCorsRuleArgs(
-                    allowed_methods=["GET", "HEAD"],
+                    allowed_methods=CORS_METHODS,
                     allowed_origins=web_origins(cfg.domain),
                     allowed_headers=["*"],
-                    max_age_seconds=3000,
+                    max_age_seconds=CORS_MAX_AGE,
                 )
             ],
             opts=child(self),
@@ -153,6 +189,7 @@ class AssetStorage(pulumi.ComponentResource):
                 comment="cargohold signs download URLs with this key",
                 opts=child(self),
             )
+            cors = cors_response_headers(cfg, parent=self)
             self.distribution = aws.cloudfront.Distribution(
                 f"{bucket_name}-cdn",
                 enabled=True,
@@ -169,10 +206,13 @@ class AssetStorage(pulumi.ComponentResource):
                 ],
                 default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
                     target_origin_id=ORIGIN_ID,
-                    allowed_methods=["GET", "HEAD"],
+                    # OPTIONS lets a CORS preflight through; it is never cached.
+                    allowed_methods=["GET", "HEAD", "OPTIONS"],
                     cached_methods=["GET", "HEAD"],
                     viewer_protocol_policy="https-only",
                     cache_policy_id=CACHING_OPTIMIZED,
+                    origin_request_policy_id=CORS_S3_ORIGIN,
+                    response_headers_policy_id=cors.id,
                     trusted_key_groups=[key_group.id],
                     compress=True,
                 ),

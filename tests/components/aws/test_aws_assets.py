@@ -89,7 +89,8 @@ def test_cloudfront_reads_the_bucket_through_origin_access_control() -> None:
     assert origin["domainName"] == f"{BUCKET}.s3.eu-central-1.amazonaws.com"
     behavior = distribution.inputs["defaultCacheBehavior"]
     assert behavior["viewerProtocolPolicy"] == "https-only"
-    assert behavior["allowedMethods"] == ["GET", "HEAD"]
+    assert behavior["allowedMethods"] == ["GET", "HEAD", "OPTIONS"]
+    assert behavior["cachedMethods"] == ["GET", "HEAD"]
     assert len(behavior["trustedKeyGroups"]) == 1
     assert distribution.inputs["waitForDeployment"] is False
     policy = doc(one(evaluation, "BucketPolicy"))
@@ -98,6 +99,27 @@ def test_cloudfront_reads_the_bucket_through_origin_access_control() -> None:
     assert distribution.outputs["arn"].startswith(f"arn:aws:cloudfront::{ACCOUNT}:distribution/")
     assert evaluation.result.cloudfront_domain == distribution.outputs["domainName"]
     assert evaluation.stack_outputs["cloudFrontDomain"] == distribution.outputs["domainName"]
+
+
+def test_cloudfront_answers_cors_for_the_web_apps() -> None:
+    evaluation = evaluate(config(assets={"cloudFront": {"enabled": True, "keyPairId": "K2JCJMDEHXQW5F"}}))
+    behavior = evaluation.one("aws:cloudfront/distribution:Distribution").inputs["defaultCacheBehavior"]
+    # Origin and the preflight headers reach S3 (AWS managed "CORS-S3Origin"), outside the cache key.
+    assert behavior["originRequestPolicyId"] == "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
+    assert behavior["cachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    headers = evaluation.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "prod-cargohold-cors")
+    # The mocks give an unknown type its name as id.
+    assert behavior["responseHeadersPolicyId"] == headers.inputs["name"]
+    cors = headers.inputs["corsConfig"]
+    web = ["https://webapp.example.com", "https://teams.example.com", "https://account.example.com"]
+    assert cors["accessControlAllowOrigins"] == {"items": web}
+    assert cors["accessControlAllowMethods"] == {"items": ["GET", "HEAD", "OPTIONS"]}
+    assert cors["accessControlAllowCredentials"] is False
+    # A cached object fetched without Origin still gets the headers at the edge.
+    assert cors["originOverride"] is True
+    # The same origins as the bucket's own CORS rules.
+    (rule,) = one(evaluation, "BucketCorsConfiguration").inputs["corsRules"]
+    assert rule["allowedOrigins"] == web
 
 
 def test_no_cloudfront_by_default() -> None:
