@@ -9,6 +9,7 @@ from components import naming
 from components.aws.common import child, secret_input, tags
 from components.aws.queues import EncryptedQueue
 from components.config import PushMode, StackConfig
+from components.config.push import PushAuth
 from components.outputs import AccessKey, PushOutputs
 
 COMPONENT = "gundeck"
@@ -89,7 +90,10 @@ class PushNotifications(pulumi.ComponentResource):
                     name=app_name,
                     platform=platform,
                     platform_credential=secret_input(app.credential),
-                    platform_principal=secret_input(app.principal) if app.principal is not None else None,
+                    # certificate: the TLS certificate; token: the signing key's id (not a secret).
+                    platform_principal=secret_input(app.principal) if app.auth == PushAuth.CERTIFICATE else app.key_id,
+                    apple_platform_team_id=app.team_id,
+                    apple_platform_bundle_id=app.apple_bundle_id,
                     # gundeck handles EndpointCreated/Updated/Deleted and DeliveryFailure events.
                     event_endpoint_created_topic_arn=self.topic.arn,
                     event_endpoint_deleted_topic_arn=self.topic.arn,

@@ -9,6 +9,7 @@ errors.py. Nothing here imports Pulumi, nor `components.naming` (names derive fr
 This package re-exports what code elsewhere imports from `components.config`.
 """
 
+from components.config.base import PLACEHOLDER
 from components.config.charts import ChartSource
 from components.config.dns import LoadBalancerTarget, WireHost
 from components.config.email import EmailMode
@@ -17,7 +18,7 @@ from components.config.identity import CredentialsMode
 from components.config.ingress import IngressMode
 from components.config.loading import NAMESPACE, LoadedConfig, load_config
 from components.config.push import PushMode
-from components.config.secrets import PLACEHOLDER, required_secrets
+from components.config.secrets import required_secrets
 from components.config.stack import StackConfig
 
 __all__ = [

@@ -15,6 +15,8 @@ _HOST_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 _HOSTNAME_RE = re.compile(rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*$")
 _EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+# Shown for a secret value wherever it is redacted, and filled in for a missing one by the offline plan.
+PLACEHOLDER = "[secret]"
 
 
 def _hostname(value: str) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, SecretStr, model_validator
 
-from components.config.base import Model, Url, at, fail
+from components.config.base import PLACEHOLDER, Model, Url, at, fail
 from components.config.regions import AwsRegion
 
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
@@ -28,23 +29,144 @@ class PushPlatform(StrEnum):
     GCM = "GCM"
 
 
+class PushAuth(StrEnum):
+    CERTIFICATE = "certificate"
+    TOKEN = "token"
+
+
+_APPLE_ID_RE = re.compile(r"^[A-Z0-9]{10}$")
+_BUNDLE_ID_RE = re.compile(r"^[A-Za-z0-9.-]{1,155}$")
+_SET_SECRET = "pulumi config set --secret --path 'wire:push.apps[<index>].{field}' < {source}"
+
+
 class PushApp(Model):
-    """One SNS platform application, named `<environment>-<name>` (gundeck's ARN scheme)."""
+    """One SNS platform application, named `<environment>-<name>` (gundeck's ARN scheme).
+
+    Authentication as Apple and Google define it: APNS platforms take a TLS certificate with its private
+    key (`certificate`) or a .p8 signing key with its key id, team id and bundle id (`token`, Apple's
+    recommendation: it does not expire); GCM (FCM HTTP v1) takes the Firebase service-account JSON.
+    """
 
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9._]{1,200}$")]
     """iOS bundle id or Android/FCM project id; gundeck splits the application name on '-'."""
     platform: PushPlatform
     """SNS platform of the application."""
+    auth: PushAuth = PushAuth.CERTIFICATE
+    """`certificate` or `token` (APNS platforms; default `certificate`); GCM is always `token`."""
     credential: SecretStr | None = None
-    """APNS: the private key (or token signing key); GCM: the FCM API key / service-account JSON."""
+    """certificate: the certificate's private key (PEM); token: the APNs signing key (.p8); GCM: the
+    Firebase service-account JSON (FCM HTTP v1)."""
     principal: SecretStr | None = None
-    """APNS certificate (PEM) for certificate-based apps; unused for GCM."""
+    """certificate only: the APNs TLS certificate (PEM)."""
+    key_id: str | None = None
+    """token only: the 10-character Key ID of the APNs signing key."""
+    team_id: str | None = None
+    """token only: the 10-character Apple Developer Team ID."""
+    bundle_id: str | None = None
+    """token only: the app's bundle id (default: `name`)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gcm_is_token(cls, data: object) -> object:
+        # FCM's legacy server keys stopped working in 2024: GCM apps authenticate with a token only.
+        if isinstance(data, dict) and data.get("platform") == PushPlatform.GCM and "auth" not in data:
+            return {**data, "auth": PushAuth.TOKEN}
+        return data
 
     @model_validator(mode="after")
     def _check(self) -> PushApp:
-        if self.platform == PushPlatform.GCM and self.principal is not None:
-            raise ValueError("principal is an APNS certificate; GCM apps take only a credential")
+        errors = self._gcm_errors() if self.platform == PushPlatform.GCM else self._apns_errors()
+        if errors:
+            raise ValueError("\n".join(errors))
         return self
+
+    @property
+    def apple_bundle_id(self) -> str | None:
+        """ApplePlatformBundleID of a token-authenticated APNS app."""
+        return (self.bundle_id or self.name) if self._apns_token else None
+
+    @property
+    def secret_fields(self) -> list[str]:
+        """The secret fields this app needs set (camelCase)."""
+        return ["credential", "principal"] if self.auth == PushAuth.CERTIFICATE else ["credential"]
+
+    @property
+    def _apns_token(self) -> bool:
+        return self.platform != PushPlatform.GCM and self.auth == PushAuth.TOKEN
+
+    def _gcm_errors(self) -> list[str]:
+        errors = []
+        if self.auth != PushAuth.TOKEN:
+            errors.append("GCM (FCM HTTP v1) authenticates with a token only: remove auth or set auth: token")
+        extra = [key for key in ("principal", "key_id", "team_id", "bundle_id") if getattr(self, key) is not None]
+        if extra:
+            errors.append(f"{', '.join(_camel(k) for k in extra)}: APNS settings; a GCM app takes only a credential")
+        credential = _secret(self.credential)
+        if credential is not None and not _is_service_account(credential):
+            errors.append(
+                "credential must be the Firebase service-account JSON (FCM HTTP v1; legacy server keys no longer "
+                "work): " + _SET_SECRET.format(field="credential", source="service-account.json")
+            )
+        return errors
+
+    def _apns_errors(self) -> list[str]:
+        errors = []
+        if self.auth == PushAuth.CERTIFICATE:
+            token_keys = [key for key in ("key_id", "team_id", "bundle_id") if getattr(self, key) is not None]
+            if token_keys:
+                errors.append(
+                    f"{', '.join(_camel(k) for k in token_keys)}: token-auth settings; set auth: token (signing "
+                    "key) or remove them (certificate)"
+                )
+            principal = _secret(self.principal)
+            if principal is not None and "-----BEGIN CERTIFICATE-----" not in principal:
+                errors.append(
+                    "principal must be the APNs TLS certificate (PEM): "
+                    + _SET_SECRET.format(field="principal", source="apns-cert.pem")
+                )
+            credential = _secret(self.credential)
+            if credential is not None and "PRIVATE KEY-----" not in credential:
+                errors.append(
+                    "credential must be the certificate's private key (PEM): "
+                    + _SET_SECRET.format(field="credential", source="apns-key.pem")
+                )
+            return errors
+        if self.principal is not None:
+            errors.append("principal is the certificate of certificate auth; token auth takes keyId: remove principal")
+        for key, what in (("key_id", "Key ID of the APNs signing key"), ("team_id", "Apple Developer Team ID")):
+            value = getattr(self, key)
+            if value is None:
+                errors.append(f"{_camel(key)} is required for token auth: the 10-character {what}")
+            elif not _APPLE_ID_RE.match(value):
+                errors.append(f"{_camel(key)} '{value}' must be the 10-character {what} (A-Z, 0-9)")
+        if self.bundle_id is not None and not _BUNDLE_ID_RE.match(self.bundle_id):
+            errors.append(f"bundleId '{self.bundle_id}' is not an iOS bundle id (e.g. com.example.wire)")
+        credential = _secret(self.credential)
+        if credential is not None and "-----BEGIN PRIVATE KEY-----" not in credential:
+            errors.append(
+                "credential must be the APNs signing key (the .p8 file): "
+                + _SET_SECRET.format(field="credential", source="AuthKey_<keyId>.p8")
+            )
+        return errors
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    """The secret's text to check, or None while it is not set (the offline plan's placeholder)."""
+    text = value.get_secret_value() if value is not None else None
+    return None if text in (None, PLACEHOLDER) else text
+
+
+def _is_service_account(text: str) -> bool:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and parsed.get("type") == "service_account" and "private_key" in parsed
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def _account(value: str) -> str:

@@ -16,9 +16,6 @@ from components.config.email import EmailMode
 from components.config.push import PushMode
 from components.config.stack import StackConfig
 
-# Shown for a secret value wherever it is redacted, and filled in for a missing one by the offline plan.
-PLACEHOLDER = "[secret]"
-
 
 def secret_paths(model: BaseModel, prefix: str = "") -> dict[str, SecretStr]:
     """Every secret value that is set, by its dotted camelCase path (e.g. `email.smtp.password`)."""
@@ -63,7 +60,8 @@ def required_secrets(cfg: StackConfig, sections: Collection[str] | None = None) 
     if has("push"):
         if cfg.push.mode == PushMode.EXTERNAL:
             needed.append("push.external.awsSecretKey")
-        needed += [f"push.apps[{index}].credential" for index, _app in enumerate(cfg.push.apps)]
+        for index, app in enumerate(cfg.push.apps):
+            needed += [f"push.apps[{index}].{field}" for field in app.secret_fields]
     if has("cannon"):
         wslb = cfg.cannon.websocket_load_balancer
         if wslb.enabled and wslb.tls is not None:

@@ -17,6 +17,8 @@ from plan.__main__ import main as plan_main
 from plan.runner import Plan, evaluate, evaluate_config
 
 OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC123"
+# A GCM credential is the Firebase service-account JSON; the sentinel sits where the private key goes.
+FCM_SENTINEL = json.dumps({"type": "service_account", "private_key": "FCM-SENTINEL", "client_email": "a@b.c"})
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +94,7 @@ def test_secret_values_never_reach_the_plan_files(tmp_path: Path) -> None:
             "sender": "no-reply@example.com",
             "smtp": {"host": "smtp.example.com", "username": "wire", "password": "SMTP-SENTINEL"},
         },
-        "push": {"mode": "create", "apps": [{"name": "app", "platform": "GCM", "credential": "FCM-SENTINEL"}]},
+        "push": {"mode": "create", "apps": [{"name": "app", "platform": "GCM", "credential": FCM_SENTINEL}]},
         "linkPreviews": {"enabled": True, "giphy": "GIPHY-SENTINEL"},
         "secrets": secrets,
         "databases": {

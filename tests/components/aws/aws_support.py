@@ -52,12 +52,29 @@ def dev_config(**overrides: Any) -> StackConfig:
     return config(values)
 
 
+def pem(kind: str, body: str) -> str:
+    return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----\n"
+
+
+def fcm_service_account(project: str) -> str:
+    """The shape of a Firebase service-account JSON (FCM HTTP v1), with made-up values."""
+    return json.dumps(
+        {
+            "type": "service_account",
+            "project_id": project,
+            "private_key": pem("PRIVATE KEY", f"fcm-{project}"),
+            "client_email": f"firebase-adminsdk@{project}.iam.gserviceaccount.com",
+        }
+    )
+
+
 def push_apps(*apps: tuple[str, str]) -> dict[str, Any]:
     entries = []
     for name, platform in apps:
-        entry = {"name": name, "platform": platform, "credential": f"key-{name}"}
+        entry = {"name": name, "platform": platform, "credential": fcm_service_account(name)}
         if platform.startswith("APNS"):
-            entry["principal"] = f"cert-{name}"
+            entry["credential"] = pem("PRIVATE KEY", f"key-{name}")
+            entry["principal"] = pem("CERTIFICATE", f"cert-{name}")
         entries.append(entry)
     return {"mode": "create", "apps": entries}
 

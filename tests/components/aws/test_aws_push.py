@@ -14,7 +14,9 @@ from tests.components.aws.aws_support import (
     config,
     doc,
     evaluate,
+    fcm_service_account,
     names,
+    pem,
     push_apps,
 )
 
@@ -68,11 +70,14 @@ def test_create_mode_wires_queue_topic_and_apps() -> None:
             assert app.inputs[f"eventEndpoint{event}TopicArn"] == topic.outputs["arn"]
         assert app.inputs["eventDeliveryFailureTopicArn"] == topic.outputs["arn"]
         app_name = app.inputs["name"].removeprefix("acme-")
-        assert app.inputs["platformCredential"] == Secret(f"key-{app_name}")
         if app.inputs["platform"] == "GCM":
+            assert app.inputs["platformCredential"] == Secret(fcm_service_account(app_name))
             assert "platformPrincipal" not in app.inputs
         else:
-            assert app.inputs["platformPrincipal"] == Secret(f"cert-{app_name}")
+            assert app.inputs["platformCredential"] == Secret(pem("PRIVATE KEY", f"key-{app_name}"))
+            assert app.inputs["platformPrincipal"] == Secret(pem("CERTIFICATE", f"cert-{app_name}"))
+        # Certificate auth and FCM carry no Apple token settings.
+        assert "applePlatformTeamId" not in app.inputs and "applePlatformBundleId" not in app.inputs
 
     outputs = evaluation.stack_outputs
     assert outputs["pushArnEnv"] == "acme"
@@ -92,6 +97,24 @@ def test_create_mode_wires_queue_topic_and_apps() -> None:
     )
     assert push.sqs_endpoint == f"https://sqs.{REGION}.amazonaws.com"
     assert push.sns_endpoint == f"https://sns.{REGION}.amazonaws.com"
+
+
+def test_token_auth_apps_carry_key_id_team_and_bundle() -> None:
+    signing_key = pem("PRIVATE KEY", "p8")
+    app = {"platform": "APNS_VOIP", "auth": "token", "credential": signing_key, "keyId": "ABC123DEFG"}
+    apps = [
+        {**app, "name": "com.wire.ent", "teamId": "TEAM123456"},
+        {**app, "name": "wireios", "teamId": "TEAM123456", "bundleId": "com.wire.other"},
+    ]
+    evaluation = evaluate(config({"environment": "acme", "push": {"mode": "create", "apps": apps}}), dns=False)
+    found = {a.inputs["name"]: a.inputs for a in evaluation.find(PLATFORM_APP)}
+    ent = found["acme-com.wire.ent"]
+    assert ent["platformCredential"] == Secret(signing_key)
+    # SNS takes the signing key's id as the principal of token auth (the provider keeps it secret).
+    assert ent["platformPrincipal"] == Secret("ABC123DEFG")
+    assert ent["applePlatformTeamId"] == "TEAM123456"
+    assert ent["applePlatformBundleId"] == "com.wire.ent"
+    assert found["acme-wireios"]["applePlatformBundleId"] == "com.wire.other"
 
 
 def test_topic_uses_the_customer_managed_key() -> None:
