@@ -249,44 +249,34 @@ def topic_key_policy(*, account_id: str, partition: str, region: str, publishers
             "Resource": "*",
         }
     ]
-    if SES_PUBLISHER in publishers:
-        statements.append(
-            _service_uses_key(
-                "SesPublishes",
-                "ses.amazonaws.com",
-                # SES documents both keys for its notifications: pinned to SES of this account and region.
-                {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:ses:{region}:{account_id}:*"},
-                },
-            )
-        )
-    if SNS_PUBLISHER in publishers:
-        statements.append(
-            _service_uses_key(
-                "SnsPlatformApplicationsPublish",
-                "sns.amazonaws.com",
-                # SNS itself publishes the platform applications' endpoint events. AWS documents no source
-                # context for these, so the conditions pin account and region whenever SNS supplies them
-                # and can never make the key unusable (events would be dropped without an error).
-                {
-                    "StringEqualsIfExists": {"aws:SourceAccount": account_id},
-                    "ArnLikeIfExists": {"aws:SourceArn": f"arn:{partition}:sns:{region}:{account_id}:*"},
-                },
-            )
-        )
+    statements += [_publisher_statement(p, account_id, partition, region) for p in TOPIC_PUBLISHERS if p in publishers]
     return document(statements)
 
 
-def _service_uses_key(sid: str, service: str, condition: dict[str, Any]) -> Statement:
+# Publisher -> (Sid, condition operator suffix). SES documents the source context of its notifications,
+# so its conditions are strict. SNS itself publishes the platform applications' endpoint events and AWS
+# documents no source context for these: "IfExists" pins account and region whenever SNS supplies them
+# and can never make the key unusable (the events would be dropped without an error).
+_PUBLISHER_STATEMENTS = {
+    SES_PUBLISHER: ("SesPublishes", ""),
+    SNS_PUBLISHER: ("SnsPlatformApplicationsPublish", "IfExists"),
+}
+
+
+def _publisher_statement(publisher: str, account_id: str, partition: str, region: str) -> Statement:
+    """The service may use the key on behalf of its resources in this account and region only."""
+    sid, operator = _PUBLISHER_STATEMENTS[publisher]
     return {
         "Sid": sid,
         "Effect": "Allow",
-        "Principal": {"Service": service},
+        "Principal": {"Service": f"{publisher}.amazonaws.com"},
         "Action": list(KMS_ACTIONS),
         # In a key policy "*" means this key.
         "Resource": "*",
-        "Condition": condition,
+        "Condition": {
+            f"StringEquals{operator}": {"aws:SourceAccount": account_id},
+            f"ArnLike{operator}": {"aws:SourceArn": f"arn:{partition}:{publisher}:{region}:{account_id}:*"},
+        },
     }
 
 

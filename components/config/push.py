@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
@@ -101,12 +102,13 @@ class PushApp(Model):
         extra = [key for key in ("principal", "key_id", "team_id", "bundle_id") if getattr(self, key) is not None]
         if extra:
             errors.append(f"{', '.join(_camel(k) for k in extra)}: APNS settings; a GCM app takes only a credential")
-        credential = _secret(self.credential)
-        if credential is not None and not _is_service_account(credential):
-            errors.append(
-                "credential must be the Firebase service-account JSON (FCM HTTP v1; legacy server keys no longer "
-                "work): " + _SET_SECRET.format(field="credential", source="service-account.json")
-            )
+        errors += _content_problem(
+            self.credential,
+            _is_service_account,
+            "credential",
+            "the Firebase service-account JSON (FCM HTTP v1; legacy server keys no longer work)",
+            "service-account.json",
+        )
         return errors
 
     def _apns_errors(self) -> list[str]:
@@ -118,18 +120,16 @@ class PushApp(Model):
                     f"{', '.join(_camel(k) for k in token_keys)}: token-auth settings; set auth: token (signing "
                     "key) or remove them (certificate)"
                 )
-            principal = _secret(self.principal)
-            if principal is not None and "-----BEGIN CERTIFICATE-----" not in principal:
-                errors.append(
-                    "principal must be the APNs TLS certificate (PEM): "
-                    + _SET_SECRET.format(field="principal", source="apns-cert.pem")
-                )
-            credential = _secret(self.credential)
-            if credential is not None and "PRIVATE KEY-----" not in credential:
-                errors.append(
-                    "credential must be the certificate's private key (PEM): "
-                    + _SET_SECRET.format(field="credential", source="apns-key.pem")
-                )
+            errors += _content_problem(
+                self.principal, _pem("CERTIFICATE"), "principal", "the APNs TLS certificate (PEM)", "apns-cert.pem"
+            )
+            errors += _content_problem(
+                self.credential,
+                _pem("PRIVATE KEY"),
+                "credential",
+                "the certificate's private key (PEM)",
+                "apns-key.pem",
+            )
             return errors
         if self.principal is not None:
             errors.append("principal is the certificate of certificate auth; token auth takes keyId: remove principal")
@@ -141,19 +141,30 @@ class PushApp(Model):
                 errors.append(f"{_camel(key)} '{value}' must be the 10-character {what} (A-Z, 0-9)")
         if self.bundle_id is not None and not _BUNDLE_ID_RE.match(self.bundle_id):
             errors.append(f"bundleId '{self.bundle_id}' is not an iOS bundle id (e.g. com.example.wire)")
-        credential = _secret(self.credential)
-        if credential is not None and "-----BEGIN PRIVATE KEY-----" not in credential:
-            errors.append(
-                "credential must be the APNs signing key (the .p8 file): "
-                + _SET_SECRET.format(field="credential", source="AuthKey_<keyId>.p8")
-            )
+        errors += _content_problem(
+            self.credential,
+            _pem("PRIVATE KEY", exact=True),
+            "credential",
+            "the APNs signing key (the .p8 file)",
+            "AuthKey_<keyId>.p8",
+        )
         return errors
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    """The secret's text to check, or None while it is not set (the offline plan's placeholder)."""
+def _content_problem(
+    value: SecretStr | None, fits: Callable[[str], bool], field: str, what: str, source: str
+) -> list[str]:
+    """The error for a secret that is set but is not `what`; a secret still to set is not checked."""
     text = value.get_secret_value() if value is not None else None
-    return None if text in (None, PLACEHOLDER) else text
+    if text is None or text == PLACEHOLDER or fits(text):
+        return []
+    return [f"{field} must be {what}: " + _SET_SECRET.format(field=field, source=source)]
+
+
+def _pem(kind: str, *, exact: bool = False) -> Callable[[str], bool]:
+    """A PEM block of `kind` (`exact`: unencrypted PKCS#8, as Apple's .p8; else also RSA/EC/ENCRYPTED ...)."""
+    marker = f"-----BEGIN {kind}-----" if exact else f"{kind}-----"
+    return lambda text: marker in text
 
 
 def _is_service_account(text: str) -> bool:
