@@ -27,7 +27,7 @@ def topic_publishers(cfg: StackConfig) -> list[str]:
     publishers = []
     if cfg.email.mode == EmailMode.SES:
         publishers.append(policies.SES_PUBLISHER)  # bounce and complaint notifications
-    if cfg.push.mode == PushMode.CREATE:
+    if cfg.push.mode == PushMode.CREATE and cfg.push.apps:
         publishers.append(policies.SNS_PUBLISHER)  # the platform applications' endpoint events
     return publishers
 

@@ -13,6 +13,8 @@ from components.config.push import PushAuth
 from components.outputs import AccessKey, PushOutputs
 
 COMPONENT = "gundeck"
+# The AWS-managed SNS key: enough for a topic no AWS service publishes to.
+SNS_MANAGED_KEY = "alias/aws/sns"
 
 
 class PushNotifications(pulumi.ComponentResource):
@@ -42,7 +44,10 @@ class PushNotifications(pulumi.ComponentResource):
         topic_key: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """`topic_key` encrypts the endpoint-event topic (mode `create`): a key SNS may use (keys.py)."""
+        """`topic_key` encrypts the endpoint-event topic (mode `create`): a key SNS may use (keys.py).
+
+        Without platform applications nothing publishes to the topic, and `alias/aws/sns` serves.
+        """
         super().__init__("wire:aws:PushNotifications", name, None, opts)
         env = cfg.environment
         self.queue = None
@@ -71,13 +76,13 @@ class PushNotifications(pulumi.ComponentResource):
 
         if cfg.push.mode == PushMode.CREATE:
             assert self.queue is not None
-            if topic_key is None:
-                raise ValueError("push mode create needs the key of the endpoint-event topic")
+            if topic_key is None and cfg.push.apps:
+                raise ValueError("push apps publish endpoint events: the topic needs a key SNS may use")
             topic_name = naming.push_events_topic(env)
             self.topic = aws.sns.Topic(
                 topic_name,
                 name=topic_name,
-                kms_master_key_id=topic_key,
+                kms_master_key_id=topic_key if topic_key is not None else SNS_MANAGED_KEY,
                 tags=tags(COMPONENT),
                 opts=child(self),
             )

@@ -40,6 +40,10 @@ def test_no_service_fed_topic_no_key() -> None:
     evaluation = evaluate(dev_config())
     assert not evaluation.find(KEY)
     assert not evaluation.find(TOPIC)
+    # Push without platform applications: nothing publishes to the topic; the AWS-managed key serves.
+    evaluation = evaluate(dev_config(environment="prod", push={"mode": "create"}))
+    assert not evaluation.find(KEY)
+    assert evaluation.one(TOPIC, "prod-gundeck-events").inputs["kmsMasterKeyId"] == "alias/aws/sns"
 
 
 def test_a_configured_cmk_encrypts_every_topic_and_no_key_is_made() -> None:
@@ -52,6 +56,7 @@ def test_topic_publishers_follow_the_modes() -> None:
     assert keys.topic_publishers(config(push=APPS)) == [policies.SES_PUBLISHER, policies.SNS_PUBLISHER]
     assert keys.topic_publishers(config(push={"mode": "disabled"})) == [policies.SES_PUBLISHER]
     assert keys.topic_publishers(dev_config()) == []
+    assert keys.topic_publishers(dev_config(push={"mode": "create"})) == []
 
 
 def test_the_alias_is_where_the_ses_key_lived() -> None:
