@@ -226,7 +226,8 @@ def asset_bucket_policy(*, bucket_arn: str, distribution_arn: str | None = None)
 # AWS services that publish to a topic of ours: the service principal and the resources it publishes for.
 SES_PUBLISHER = "ses"
 SNS_PUBLISHER = "sns"
-TOPIC_PUBLISHERS = (SES_PUBLISHER, SNS_PUBLISHER)
+CLOUDWATCH_PUBLISHER = "cloudwatch"
+TOPIC_PUBLISHERS = (SES_PUBLISHER, SNS_PUBLISHER, CLOUDWATCH_PUBLISHER)
 
 
 def topic_key_policy(*, account_id: str, partition: str, region: str, publishers: list[str]) -> Document:
@@ -253,19 +254,21 @@ def topic_key_policy(*, account_id: str, partition: str, region: str, publishers
     return document(statements)
 
 
-# Publisher -> (Sid, condition operator suffix). SES documents the source context of its notifications,
-# so its conditions are strict. SNS itself publishes the platform applications' endpoint events and AWS
-# documents no source context for these: "IfExists" pins account and region whenever SNS supplies them
-# and can never make the key unusable (the events would be dropped without an error).
+# Publisher -> (Sid, condition operator suffix, its resources). SES and CloudWatch document the source
+# context they publish with, so their conditions are strict. SNS itself publishes the platform
+# applications' endpoint events and AWS documents no source context for these: "IfExists" pins account
+# and region whenever SNS supplies them and can never make the key unusable (the events would be
+# dropped without an error).
 _PUBLISHER_STATEMENTS = {
-    SES_PUBLISHER: ("SesPublishes", ""),
-    SNS_PUBLISHER: ("SnsPlatformApplicationsPublish", "IfExists"),
+    SES_PUBLISHER: ("SesPublishes", "", "*"),
+    SNS_PUBLISHER: ("SnsPlatformApplicationsPublish", "IfExists", "*"),
+    CLOUDWATCH_PUBLISHER: ("CloudWatchPublishes", "", "alarm:*"),
 }
 
 
 def _publisher_statement(publisher: str, account_id: str, partition: str, region: str) -> Statement:
     """The service may use the key on behalf of its resources in this account and region only."""
-    sid, operator = _PUBLISHER_STATEMENTS[publisher]
+    sid, operator, resources = _PUBLISHER_STATEMENTS[publisher]
     return {
         "Sid": sid,
         "Effect": "Allow",
@@ -275,7 +278,7 @@ def _publisher_statement(publisher: str, account_id: str, partition: str, region
         "Resource": "*",
         "Condition": {
             f"StringEquals{operator}": {"aws:SourceAccount": account_id},
-            f"ArnLike{operator}": {"aws:SourceArn": f"arn:{partition}:{publisher}:{region}:{account_id}:*"},
+            f"ArnLike{operator}": {"aws:SourceArn": f"arn:{partition}:{publisher}:{region}:{account_id}:{resources}"},
         },
     }
 
@@ -286,27 +289,6 @@ def alarm_topic_key_policy(*, account_id: str, partition: str, region: str) -> D
     Like SES, CloudWatch cannot use the AWS-managed `alias/aws/sns` key (its policy cannot be changed),
     so an encrypted alarm topic needs a key that grants cloudwatch.amazonaws.com exactly this use.
     """
-    return document(
-        [
-            {
-                "Sid": "AccountAdministers",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                "Action": "kms:*",
-                # In a key policy "*" means this key: the policy is attached to the key itself.
-                "Resource": "*",
-            },
-            {
-                "Sid": "CloudWatchPublishes",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                # In a key policy "*" means this key.
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:cloudwatch:{region}:{account_id}:alarm:*"},
-                },
-            },
-        ]
+    return topic_key_policy(
+        account_id=account_id, partition=partition, region=region, publishers=[CLOUDWATCH_PUBLISHER]
     )
