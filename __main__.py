@@ -7,7 +7,6 @@ with every problem listed and no traceback, before any resource is registered.
 from typing import Any
 
 import pulumi
-from pulumi.runtime import config as runtime_config
 
 from components.config import ConfigError, StackConfig
 from components.config.loading import parse_value
@@ -19,8 +18,11 @@ def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
     """The validated `wire:` namespace and the `aws:` provider settings (secrets as secret Outputs)."""
     # pulumi.Config can only fetch keys it is asked for; enumerating every key is what lets a misspelt
     # key (or namespace) be reported instead of silently ignored.
-    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
+    # The language host hands every key over in PULUMI_CONFIG and the secret ones in
+    # PULUMI_CONFIG_SECRET_KEYS; is_config_secret covers config set in-process (automation, tests).
+    values = pulumi.runtime.get_config_env()
+    secret_keys = set(pulumi.runtime.get_config_secret_keys_env())
+    secret_keys |= {key for key in values if pulumi.runtime.is_config_secret(key)}
     config = {key: parse_value(value) for key, value in values.items()}
     try:
         cfg = load_stack(config, secret_keys=secret_keys).config

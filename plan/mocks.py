@@ -8,19 +8,29 @@ Used by the offline plan and by the tests. Beyond `pulumi.runtime.Mocks` this mo
 - honours `additional_secret_outputs` (the stock mock monitor ignores them), so an access key's
   `secret` is a secret Output in tests exactly as under `pulumi up`;
 - gives each AWS type realistic, deterministic outputs (ARNs, queue URLs, DKIM tokens, a load
-  balancer hostname for a Service read, ...), and answers invokes with camelCase keys.
+  balancer hostname for a Service read, ...), and answers invokes with camelCase keys;
+- with `preview=True` answers like the engine in a stack's first `pulumi preview`: a resource being
+  created returns only its inputs (every computed output and its id unknown), a read whose id is
+  unknown returns nothing, invokes still run;
+- notes for every registration whether it happened inside an `Output.apply` callback (a resource
+  created there is missing from a preview whenever the applied value is unknown).
 
 Secret inputs are recorded as `Secret(value)`; `redact_secrets()` turns them into `[secret]`.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
-from collections.abc import Callable
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import SETTINGS, set_root_resource
@@ -31,6 +41,8 @@ from components.outputs import REDACTED, any_marked, map_marked
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "eu-central-1"
+# How a value only the real apply will know is shown (as `pulumi preview` does).
+KNOWN_AFTER_APPLY = "(known after apply)"
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,8 @@ def contains_secret(value: Any) -> bool:
 
 
 def _from_rpc(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return KNOWN_AFTER_APPLY
     if rpc.is_rpc_secret(value):
         return Secret(_from_rpc(rpc.unwrap_rpc_secret(value)))
     if isinstance(value, dict):
@@ -79,6 +93,11 @@ class Registration:
     outputs: dict[str, Any] = field(default_factory=dict)
     additional_secret_outputs: list[str] = field(default_factory=list)
     read: bool = False
+    # Registered from inside an Output.apply callback: such a resource may be absent from a preview.
+    in_apply: bool = False
+    delete_before_replace: bool = False
+    # Names of the `aliases=` specs (old names this resource adopts).
+    alias_names: list[str] = field(default_factory=list)
 
 
 def _digest(*parts: str, length: int = 8) -> str:
@@ -315,27 +334,39 @@ _OUTPUTS: dict[str, Callable[[WireMocks, str, dict, str | None], dict]] = {
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """A mock monitor that keeps what the engine would see and honours additional_secret_outputs."""
+    """A mock monitor that keeps what the engine would see and honours additional_secret_outputs.
 
-    def __init__(self, mocks: WireMocks) -> None:
+    `preview=True` answers like the engine in a stack's first preview (nothing exists yet): a custom
+    resource returns its inputs only, with no id, so every computed output is unknown; a read of an
+    unknown id returns no properties and no id.
+    """
+
+    def __init__(self, mocks: WireMocks, *, preview: bool = False) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        self.preview = preview
 
     def RegisterResource(self, request: Any) -> Any:
         if request.type == "pulumi:pulumi:Stack":
             return super().RegisterResource(request)
         _ensure_event_loop()
-        inputs = rpc.deserialize_properties(request.object)
+        inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
         urn = self.make_urn(request.parent, request.type, request.name)
+        custom = bool(request.custom)
         resource_args = pulumi_mocks.MockResourceArgs(
             typ=request.type,
             name=request.name,
             inputs=inputs,
             provider=request.provider,
             resource_id=request.importId,
-            custom=request.custom or False,
+            custom=custom,
         )
         id_, state = self.mocks.new_resource(resource_args)
+        if self.preview and custom and not request.importId:
+            # A planned create: the provider echoes the inputs; the id and every computed output
+            # (including one nested in an input object, like SES's DKIM tokens) come at apply.
+            id_ = ""
+            state = {key: value if inputs.get(key) == value else Unknown() for key, value in state.items()}
         secret_outputs = list(request.additionalSecretOutputs)
         for key in secret_outputs:
             if key in state and not rpc.is_rpc_secret(state[key]):
@@ -350,13 +381,16 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 name=request.name,
                 parent=request.parent or None,
                 dependencies=dependencies,
-                custom=bool(request.custom),
+                custom=custom,
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 provider=request.provider or None,
                 inputs=_from_rpc(inputs),
                 outputs=_from_rpc(state),
                 additional_secret_outputs=secret_outputs,
+                in_apply=_IN_APPLY.get(),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                alias_names=[alias.spec.name for alias in request.aliases if alias.spec.name],
             )
         )
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))
@@ -366,9 +400,16 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
 
     def ReadResource(self, request: Any) -> Any:
-        response = super().ReadResource(request)
         urn = self.make_urn(request.parent, request.type, request.name)
-        state = self.resources[urn].state
+        if self.preview and request.id == rpc.UNKNOWN:
+            # The engine skips a read whose id is not known yet: no id, no properties.
+            from pulumi.runtime.proto import resource_pb2
+
+            response = resource_pb2.ReadResourceResponse(urn=urn)
+            state: dict[str, Any] = {}
+        else:
+            response = super().ReadResource(request)
+            state = self.resources[urn].state
         self.registrations.append(
             Registration(
                 urn=urn,
@@ -380,12 +421,39 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 protect=False,
                 retain_on_delete=False,
                 provider=request.provider or None,
-                inputs={"id": request.id},
+                inputs={"id": KNOWN_AFTER_APPLY if request.id == rpc.UNKNOWN else request.id},
                 outputs=_from_rpc(state),
                 read=True,
+                in_apply=_IN_APPLY.get(),
             )
         )
         return response
+
+
+# True while an Output.apply callback runs; resource registrations started there inherit it (asyncio
+# tasks and the SDK's executor calls copy the context), so the monitor can tell them apart.
+_IN_APPLY: contextvars.ContextVar[bool] = contextvars.ContextVar("wire_in_apply", default=False)
+
+
+@contextmanager
+def _noting_applies() -> Iterator[None]:
+    original = pulumi.Output.apply
+
+    def apply(self: pulumi.Output, func: Callable[[Any], Any], run_with_unknowns: bool = False) -> pulumi.Output:
+        def noted(value: Any) -> Any:
+            token = _IN_APPLY.set(True)
+            try:
+                return func(value)
+            finally:
+                _IN_APPLY.reset(token)
+
+        return original(self, noted, run_with_unknowns)
+
+    pulumi.Output.apply = apply  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        pulumi.Output.apply = original  # type: ignore[method-assign]
 
 
 @dataclass
@@ -426,15 +494,20 @@ def run_program(
 ) -> Evaluation:
     """Evaluate `fn` as a Pulumi program under the mocks and return everything it registered.
 
-    Exceptions raised by `fn` (or inside an apply) propagate. With `preview=True` apply callbacks on
-    unknown values never run, exactly like `pulumi preview`. When `fn` returns an Output, the
-    Evaluation's `result` is its resolved value.
+    The configuration reaches the program the way the language host hands it over under `pulumi up`:
+    `PULUMI_CONFIG` (every key, values as strings, `secure:` values decrypted, objects as JSON) and
+    `PULUMI_CONFIG_SECRET_KEYS` (the top-level keys holding a secret).
+
+    Exceptions raised by `fn` (or inside an apply) propagate. With `preview=True` the mocks answer like
+    a stack's first `pulumi preview` (see RecordingMonitor) and apply callbacks on unknown values never
+    run. When `fn` returns an Output, or a dict of Outputs, the Evaluation's `result` is its value
+    (unknowns as `Unknown`).
     """
     config = dict(config or {})
     region = config.get("aws:region", DEFAULT_REGION)
     mocks = WireMocks(region=region)
-    monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_all_config(config, list(secret_keys))
+    monitor = RecordingMonitor(mocks, preview=preview)
+    pulumi.runtime.set_all_config({}, [])
     set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
     SETTINGS.rpc_manager.clear()  # type: ignore[attr-defined]  # SETTINGS is a ContextVar-backed proxy
@@ -443,21 +516,45 @@ def run_program(
     def program() -> None:
         holder["result"] = fn()
 
-    _sync_await(run_pulumi_func(program))
-    root = pulumi.runtime.get_root_resource()
-    exported = dict(getattr(root, "outputs", {}) or {})
-    outputs: dict[str, Any] = {}
-    secret: set[str] = set()
+    with _language_host_config(config, secret_keys), _noting_applies():
+        _sync_await(run_pulumi_func(program))
+        root = pulumi.runtime.get_root_resource()
+        exported = dict(getattr(root, "outputs", {}) or {})
+        outputs: dict[str, Any] = {}
+        secret: set[str] = set()
 
-    async def resolve() -> None:
-        if isinstance(holder.get("result"), pulumi.Output):
-            holder["result"] = await holder["result"].future(with_unknowns=True)
-        for key, value in exported.items():
-            output = pulumi.Output.from_input(value)
-            outputs[key] = _from_rpc(await output.future(with_unknowns=True))
-            if await output.is_secret():
-                secret.add(key)
+        async def resolve() -> None:
+            result = holder.get("result")
+            if isinstance(result, pulumi.Output):
+                holder["result"] = await result.future(with_unknowns=True)
+            elif isinstance(result, dict) and any(isinstance(item, pulumi.Output) for item in result.values()):
+                holder["result"] = {
+                    key: await pulumi.Output.from_input(item).future(with_unknowns=True) for key, item in result.items()
+                }
+            for key, value in exported.items():
+                output = pulumi.Output.from_input(value)
+                outputs[key] = _from_rpc(await output.future(with_unknowns=True))
+                if await output.is_secret():
+                    secret.add(key)
 
-    _sync_await(resolve())
-    _sync_await(wait_for_rpcs())
+        _sync_await(resolve())
+        _sync_await(wait_for_rpcs())
     return Evaluation(monitor.registrations, outputs, secret, holder.get("result"))
+
+
+_CONFIG_ENV = ("PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")
+
+
+@contextmanager
+def _language_host_config(config: dict[str, str], secret_keys: Any) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in _CONFIG_ENV}
+    os.environ["PULUMI_CONFIG"] = json.dumps(config)
+    os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(sorted(secret_keys))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

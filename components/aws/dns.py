@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
 from components import naming
 from components.aws.common import child
 from components.config import LoadBalancerTarget, StackConfig, WireHost
+
+
+# Types one name can hold only one of (a CNAME excludes every other record of its name).
+ADDRESS_TYPES = ("A", "CNAME")
+
+
+def record_resource_name(fqdn: str, record_type: str) -> str:
+    """`<fqdn>` for an address record, `<type>-<fqdn>` (lower case type) for the others."""
+    return fqdn if record_type in ADDRESS_TYPES else f"{record_type.lower()}-{fqdn}"
+
+
+def _replacement_options(fqdn: str, record_type: str) -> dict[str, Any]:
+    if record_type not in ADDRESS_TYPES:
+        return {}
+    # Until 2026-11 address records were named `<type>-<fqdn>` too; the aliases adopt them in place.
+    aliases = [pulumi.Alias(name=f"{kind.lower()}-{fqdn}") for kind in ADDRESS_TYPES]
+    return {"delete_before_replace": True, "aliases": aliases}
 
 
 class DnsRecords(pulumi.ComponentResource):
@@ -18,8 +37,13 @@ class DnsRecords(pulumi.ComponentResource):
 
         pulumi import aws:route53/record:Record <resource name> <ZONEID>_<NAME>_<TYPE>
 
-    e.g. `pulumi import aws:route53/record:Record cname-webapp.example.com Z0123456789EXAMPLE_webapp.example.com_CNAME`
-    (the resource name is `<type>-<fqdn>` in lower case, as shown by `pulumi preview`).
+    e.g. `pulumi import aws:route53/record:Record webapp.example.com Z0123456789EXAMPLE_webapp.example.com_CNAME`
+    (the resource name is shown by `pulumi preview`: see `record_resource_name`).
+
+    An address record (A or CNAME: a Wire hostname, the cannon host, an extra A/CNAME record) is named
+    by its host alone, so a change of target that changes its type (a load balancer hostname → IPs) is
+    a replacement of one resource, done delete-first: Route53 refuses a CNAME next to any other record
+    of the same name, so creating the new record before deleting the old one would fail.
     """
 
     records: list[aws.route53.Record]
@@ -89,7 +113,7 @@ class DnsRecords(pulumi.ComponentResource):
         ttl: int | None = None,
     ) -> aws.route53.Record:
         record = aws.route53.Record(
-            f"{record_type.lower()}-{fqdn}",
+            record_resource_name(fqdn, record_type),
             zone_id=self._dns.zone_id,
             name=fqdn,
             type=record_type,
@@ -97,7 +121,7 @@ class DnsRecords(pulumi.ComponentResource):
             records=records,
             aliases=aliases,
             allow_overwrite=False,
-            opts=child(self),
+            opts=child(self, **_replacement_options(fqdn, record_type)),
         )
         self.records.append(record)
         if fqdn not in self.fqdns:

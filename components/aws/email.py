@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -15,6 +16,8 @@ from components.config import StackConfig
 COMPONENT = "brig"
 RECORD_TTL = 600
 SPF = "v=spf1 include:amazonses.com -all"
+# Easy DKIM always hands out three tokens (SES API: DkimAttributes.Tokens), one CNAME each.
+DKIM_TOKEN_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,21 @@ class DnsRecord:
         return {"name": self.name, "type": self.type, "values": list(self.values), "ttl": self.ttl}
 
 
+def dkim_record(domain: str, token: str) -> DnsRecord:
+    return DnsRecord(f"{token}._domainkey.{domain}", "CNAME", [f"{token}.dkim.amazonses.com"])
+
+
 def dkim_records(domain: str, tokens: list[str]) -> list[DnsRecord]:
-    # However many tokens SES hands out (3 for Easy DKIM today), one CNAME each.
-    return [DnsRecord(f"{token}._domainkey.{domain}", "CNAME", [f"{token}.dkim.amazonses.com"]) for token in tokens]
+    return [dkim_record(domain, token) for token in tokens]
+
+
+def dkim_resource_name(index: int) -> str:
+    """`ses-dkim-1` .. `ses-dkim-3`: known before SES answers, unlike the record names."""
+    return f"ses-dkim-{index + 1}"
+
+
+def record_resource_name(record: DnsRecord) -> str:
+    return f"ses-{record.type.lower()}-{record.name}"
 
 
 def static_records(cfg: StackConfig) -> list[DnsRecord]:
@@ -166,9 +181,11 @@ class EmailSending(pulumi.ComponentResource):
         if cfg.dns is not None:
             zone_id = cfg.dns.zone_id
             for record in fixed:
-                self._record(zone_id, record)
-            # The token count is only known once SES answers, so the DKIM records are made per token.
-            tokens.apply(lambda found: [self._record(zone_id, record) for record in dkim_records(cfg.domain, found)])
+                self._record(zone_id, record_resource_name(record), record.name, record.type, record.values)
+            # Registered up front, not inside an apply over the tokens: a preview (tokens unknown) then
+            # shows the same resources `up` creates, and `--plan` holds.
+            for index in range(DKIM_TOKEN_COUNT):
+                self._dkim_record(zone_id, index, tokens)
 
         self.register_outputs(
             {
@@ -181,17 +198,41 @@ class EmailSending(pulumi.ComponentResource):
             }
         )
 
-    def _record(self, zone_id: str, record: DnsRecord) -> aws.route53.Record:
+    def _record(
+        self,
+        zone_id: str,
+        resource_name: str,
+        name: pulumi.Input[str],
+        record_type: str,
+        values: pulumi.Input[list[str]],
+        **opts: Any,
+    ) -> aws.route53.Record:
         created = aws.route53.Record(
-            f"ses-{record.type.lower()}-{record.name}",
+            resource_name,
             zone_id=zone_id,
-            name=record.name,
-            type=record.type,
-            ttl=record.ttl,
-            records=record.values,
+            name=name,
+            type=record_type,
+            ttl=RECORD_TTL,
+            records=values,
             # An existing record (e.g. a DMARC policy) is never replaced silently: import it instead.
             allow_overwrite=False,
-            opts=child(self),
+            opts=child(self, **opts),
         )
         self.route53_records.append(created)
         return created
+
+    def _dkim_record(self, zone_id: str, index: int, tokens: pulumi.Output[list[str]]) -> aws.route53.Record:
+        # The API contract of Easy DKIM: exactly DKIM_TOKEN_COUNT tokens.
+        record = tokens.apply(lambda found: dkim_record(self.domain, found[index]))
+        # Records used to be named after their token; the alias adopts such a record on the first update
+        # (it resolves once the identity's tokens are known, which they are for an existing identity).
+        old_name = record.apply(lambda found: pulumi.Alias(name=record_resource_name(found)))
+        return self._record(
+            zone_id,
+            dkim_resource_name(index),
+            record.apply(lambda found: found.name),
+            "CNAME",
+            record.apply(lambda found: found.values),
+            depends_on=[self.identity],
+            aliases=[old_name],
+        )

@@ -131,3 +131,33 @@ def test_records_are_not_release_dependencies() -> None:
     assert not [
         r for r in dependencies if isinstance(r, aws.route53.Record) or type(r).__module__.startswith("pulumi_aws.ses")
     ]
+
+
+def _address_record(target: dict):
+    evaluation = evaluate(config(dns=dns(target, hosts=["webapp"])))
+    return next(r for r in evaluation.find(RECORD) if r.inputs["name"] == "webapp.example.com")
+
+
+def test_a_type_change_replaces_the_same_record_delete_first() -> None:
+    """CNAME → A keeps the URN (named by host) and deletes before creating: Route53 refuses both at once."""
+    cname = _address_record({"hostname": "lb.example.net"})
+    a = _address_record({"ips": ["203.0.113.10"]})
+    assert (cname.inputs["type"], a.inputs["type"]) == ("CNAME", "A")
+    assert cname.urn == a.urn and cname.name == "webapp.example.com"
+    assert cname.delete_before_replace and a.delete_before_replace
+    # Records of earlier versions were named `<type>-<fqdn>`: adopted, not recreated.
+    assert sorted(a.alias_names) == ["a-webapp.example.com", "cname-webapp.example.com"]
+
+
+def test_records_of_other_types_keep_their_type_in_the_name() -> None:
+    extra = [{"name": "webapp", "type": "TXT", "values": ["hello"]}]
+    evaluation = evaluate(
+        config(dns=dns({"hostname": "lb.example.net"}, hosts=["webapp", "federator"], extraRecords=extra))
+    )
+    names = sorted(r.name for r in evaluation.find(RECORD) if not r.name.startswith("ses-"))
+    assert names == [
+        "federator.example.com",
+        "srv-_wire-server-federator._tcp.example.com",
+        "txt-webapp.example.com",
+        "webapp.example.com",
+    ]

@@ -62,18 +62,22 @@ def test_dns_records_in_the_zone_never_overwrite() -> None:
     assert "sesDnsRecords" not in evaluation.stack_outputs
 
 
-def test_dkim_records_follow_the_number_of_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = mocks._OUTPUTS[IDENTITY]
-
-    def five_tokens(m, name, inputs, read):
-        outputs = original(m, name, inputs, read)
-        outputs["dkimSigningAttributes"]["tokens"] = [f"tok{index}" for index in range(5)]
-        return outputs
-
-    monkeypatch.setitem(mocks._OUTPUTS, IDENTITY, five_tokens)
-    evaluation = evaluate(config(dns=DNS))
-    dkim = [name for name, kind in ses_records(evaluation) if kind == "CNAME"]
-    assert sorted(dkim) == [f"tok{index}._domainkey.example.com" for index in range(5)]
+@pytest.mark.parametrize("preview", [False, True])
+def test_dkim_records_are_registered_up_front_and_wait_for_the_identity(preview: bool) -> None:
+    """Three records named before SES answers: a first preview (tokens unknown) shows them too."""
+    evaluation = evaluate(config(dns=DNS), preview=preview)
+    identity = evaluation.one(IDENTITY)
+    dkim = sorted((r for r in evaluation.find(RECORD) if r.name.startswith("ses-dkim-")), key=lambda r: r.name)
+    assert [r.name for r in dkim] == ["ses-dkim-1", "ses-dkim-2", "ses-dkim-3"]
+    for index, record in enumerate(dkim):
+        assert identity.urn in record.dependencies
+        assert not record.in_apply
+        assert record.inputs["type"] == "CNAME"
+        if preview:
+            assert record.inputs["name"] == mocks.KNOWN_AFTER_APPLY
+        else:
+            token = identity.outputs["dkimSigningAttributes"]["tokens"][index]
+            assert record.inputs["name"] == f"{token}._domainkey.example.com"
 
 
 def test_without_dns_the_records_are_exported_for_the_operator() -> None:
