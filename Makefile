@@ -60,9 +60,10 @@ $(DEV): $(CREATED) requirements.txt requirements-dev.txt
 venv: $(RUNTIME)
 venv-dev: $(DEV)
 
-## make plan STACK=<stack> [OUT=<dir>]: offline plan (Pulumi mocks, no CLI, no credentials)
+## make plan STACK=<stack> [OUT=<dir>] [PREVIEW=1]: offline plan (Pulumi mocks, no CLI, no credentials);
+## PREVIEW=1 answers like a first `pulumi preview` (computed values unknown)
 plan: $(RUNTIME)
-	$(PY) -m plan --stack $(STACK) --out $(OUT)
+	$(PY) -m plan --stack $(STACK) --out $(OUT) $(if $(PREVIEW),--preview,)
 
 ## make test: the whole test suite (an empty run fails: pytest exits 5 when it collects nothing)
 test: $(DEV)

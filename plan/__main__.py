@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output directory (default build/plan/<stack>)")
     parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="print only where the files went")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="answer like a stack's first `pulumi preview`: ids and computed outputs are (known after apply)",
+    )
     args = parser.parse_args(argv)
     out: Path = args.out or args.root / "build" / "plan" / args.stack
     # Before the evaluation: a bad --out is reported at once, not after the whole plan ran.
@@ -33,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from plan.runner import evaluate
 
     try:
-        plan = evaluate(args.stack, args.root)
+        plan = evaluate(args.stack, args.root, preview=args.preview)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -85,7 +90,9 @@ def summary(document: dict) -> str:
     children: dict[str | None, list[dict]] = defaultdict(list)
     for resource in sorted(resources, key=lambda r: (r["type"].split(":")[-1], r["name"])):
         children[resource["parent"]].append(resource)
-    lines = [f"Offline plan of stack '{document['stack']}': {sum(r['custom'] for r in resources)} resources"]
+    mode = " (as a first preview)" if document["mode"] == "preview" else ""
+    lines = [f"Offline plan of stack '{document['stack']}'{mode}: {sum(r['custom'] for r in resources)} resources"]
+    lines.append(f"Legend: {document['legend']}")
 
     def describe(resource: dict, depth: int) -> None:
         flags = [

@@ -31,9 +31,17 @@ from components.k8s.values import values_yaml
 from components.outputs import redact
 from components.stackfile import PROJECT_ROOT, StackFile, as_runtime_config, read_stack_file
 from plan.graph import mermaid
-from plan.mocks import Evaluation, redact_secrets, run_program
+from plan.mocks import ACCOUNT_ID, KNOWN_AFTER_APPLY, Evaluation, redact_secrets, run_program, show_unknowns
 
 PLAN_VERSION = 1
+LEGEND_UP = (
+    f"Made up by the mocks, not real: account {ACCOUNT_ID}, every ARN, URL and id AWS returns, DKIM tokens and "
+    "load balancer hostnames (marked mock-)"
+)
+LEGEND_PREVIEW = (
+    f"As a first `pulumi preview` shows it: {KNOWN_AFTER_APPLY} for every value only the apply knows "
+    f"(ids, ARNs, DKIM tokens, load balancer hostnames); account {ACCOUNT_ID} (an invoke) is made up by the mocks"
+)
 
 
 @dataclass
@@ -43,6 +51,8 @@ class Plan:
     evaluation: Evaluation
     values: dict[str, Any]  # release -> values tree, secrets redacted
     secrets_to_set: list[str]
+    # Evaluated like a stack's first `pulumi preview`: what only the apply knows is "(known after apply)".
+    preview: bool = False
 
     @property
     def warnings(self) -> list[str]:
@@ -85,6 +95,8 @@ class Plan:
             "warnings": self.warnings,
             "secretsToSet": self.secrets_to_set,
             "drain": self.config.cannon.drain.summary(),
+            "mode": "preview" if self.preview else "up",
+            "legend": LEGEND_PREVIEW if self.preview else LEGEND_UP,
         }
 
     def write(self, out: Path) -> None:
@@ -170,10 +182,10 @@ def _step(tree: Any, key: Any) -> Any:
     return None
 
 
-def evaluate(stack: str, root: Path = PROJECT_ROOT) -> Plan:
-    """Evaluate the program's real `__main__.py` for `stack` under the mocks."""
+def evaluate(stack: str, root: Path = PROJECT_ROOT, *, preview: bool = False) -> Plan:
+    """Evaluate the program's real `__main__.py` for `stack` under the mocks (`preview`: as a first preview)."""
     cfg, runtime_config, secret_keys, missing = prepare(read_stack_file(stack, root))
-    return evaluate_config(stack, cfg, runtime_config, secret_keys, missing, root)
+    return evaluate_config(stack, cfg, runtime_config, secret_keys, missing, root, preview=preview)
 
 
 def evaluate_config(
@@ -183,26 +195,23 @@ def evaluate_config(
     secret_keys: set[str],
     missing: list[str],
     root: Path = PROJECT_ROOT,
+    *,
+    preview: bool = False,
 ) -> Plan:
     """Evaluate `__main__.py` with runtime config as `pulumi up` would hand it over."""
     main = str(root / "__main__.py")
 
     def program() -> Any:
-        built = runpy.run_path(main, run_name="__pulumi_main__")["program"]
-        import pulumi
+        return runpy.run_path(main, run_name="__pulumi_main__")["program"].value_trees
 
-        # Chained applies instead of Output.all, which would wrap every node of every tree in an Output.
-        collected = pulumi.Output.from_input(0).apply(lambda _: {})
-        for release, tree in built.value_trees.items():
-            collected = collected.apply(
-                lambda done, release=release, tree=tree: tree.apply(lambda t: {**done, release: t})
-            )
-        return collected
-
-    evaluation = run_program(program, config=runtime_config, secret_keys=sorted(secret_keys), stack=stack)
+    evaluation = run_program(
+        program, config=runtime_config, secret_keys=sorted(secret_keys), stack=stack, preview=preview
+    )
     trees = evaluation.result or {}
-    values = {release: redact(tree) for release, tree in trees.items()}
-    return Plan(stack=stack, config=cfg, evaluation=evaluation, values=values, secrets_to_set=missing)
+    values = {release: show_unknowns(redact(tree)) for release, tree in trees.items()}
+    return Plan(
+        stack=stack, config=cfg, evaluation=evaluation, values=values, secrets_to_set=missing, preview=preview
+    )
 
 
 __all__ = ["ConfigError", "Plan", "dump_values", "evaluate", "set_path"]
