@@ -119,7 +119,7 @@ class WireMocks(pulumi_mocks.Mocks):
     # -- resources ---------------------------------------------------------------------------------
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
-        if not args.custom and args.resource_id is None and not args.typ.startswith(("aws:", "kubernetes:")):
+        if not args.custom and args.resource_id is None and not args.typ.startswith(("aws:", "kubernetes:", "pulumi:")):
             return None, {}
         inputs = dict(args.inputs)
         extra = self._outputs_for(args.typ, args.name, _plain(inputs), args.resource_id)
@@ -307,8 +307,10 @@ def stack_output_placeholder(stack: str, output: str) -> str:
 
 def _stack_reference(m: WireMocks, name: str, inputs: dict, read_id: str | None) -> dict:
     # The outputs a cluster stack exports (README: kubernetes.clusterStack), as marked placeholders.
+    # Read in a preview too (its id, the stack name, is known).
     stack = inputs.get("name") or read_id or name
     return {
+        "id": stack,
         "name": stack,
         "outputs": {output: stack_output_placeholder(stack, output) for output in ("kubeconfig", "oidcProviderArn")},
         "secretOutputNames": ["kubeconfig"],
@@ -316,6 +318,7 @@ def _stack_reference(m: WireMocks, name: str, inputs: dict, read_id: str | None)
 
 
 _OUTPUTS: dict[str, Callable[[WireMocks, str, dict, str | None], dict]] = {
+    "pulumi:pulumi:StackReference": _stack_reference,
     "aws:sqs/queue:Queue": _queue,
     "aws:sns/topic:Topic": _topic,
     "aws:sns/platformApplication:PlatformApplication": _platform_app,

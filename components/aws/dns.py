@@ -10,10 +10,7 @@ import pulumi_aws as aws
 from components import naming
 from components.aws.common import child
 from components.config import LoadBalancerTarget, StackConfig, WireHost
-
-
-# Types one name can hold only one of (a CNAME excludes every other record of its name).
-ADDRESS_TYPES = ("A", "CNAME")
+from components.config.dns import ADDRESS_TYPES
 
 
 def record_resource_name(fqdn: str, record_type: str) -> str:

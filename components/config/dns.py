@@ -22,6 +22,10 @@ class WireHost(StrEnum):
     FEDERATOR = "federator"
 
 
+# Record types a name holds only one of: a Wire hostname is one of them, depending on its target.
+ADDRESS_TYPES = ("A", "CNAME")
+
+
 class LoadBalancerTarget(Model):
     """Where the Wire hostnames point: a load balancer hostname, bare-metal IPs, or the ingress controller."""
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from components.config.dns import WireHost
+from components.config.dns import ADDRESS_TYPES, WireHost
 from components.config.email import EmailMode
 from components.config.ingress import IngressMode
 
@@ -140,3 +140,51 @@ def _dns_target_fits_the_entry_point(cfg: StackConfig) -> list[str]:
             "wire:dns.target.hostname or ips"
         )
     return problems
+
+
+@rule("dns", "domain", "cannon", "email")
+def _records_do_not_collide(cfg: StackConfig) -> list[str]:
+    """DNS rules the records themselves would only break at `pulumi up` (or with a traceback)."""
+    dns = cfg.dns
+    if dns is None:
+        return []
+    errors: list[str] = []
+    # Names holding a Wire hostname's record (A or CNAME, whichever the target gives).
+    addresses = {f"{host}.{cfg.domain}" for host in dns.hosts}
+    wslb = cfg.cannon.websocket_load_balancer
+    if wslb.enabled and wslb.hostname and not wslb.external_dns:
+        if wslb.hostname in addresses and wslb.hostname != f"nginz-ssl.{cfg.domain}":
+            errors.append(
+                f"wire:cannon.websocketLoadBalancer.hostname '{wslb.hostname}' is also one of dns.hosts; a name has "
+                "one record: remove it from dns.hosts or choose another hostname"
+            )
+        addresses.add(wslb.hostname)
+    created: dict[tuple[str, str], str] = {}
+    if dns.federation_srv and WireHost.FEDERATOR in dns.hosts:
+        created[(f"_wire-server-federator._tcp.{cfg.domain}", "SRV")] = "the federator SRV record"
+    if cfg.email.mode == EmailMode.SES:
+        mail_from = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"
+        for fqdn, kind in ((mail_from, "MX"), (mail_from, "TXT"), (f"_dmarc.{cfg.domain}", "TXT")):
+            created[(fqdn, kind)] = "a record of SES mode"
+    for fqdn, _kind in list(created):
+        if fqdn in addresses:
+            errors.append(
+                f"wire:dns.hosts: {fqdn} is one of the Wire hostnames and also gets {created[(fqdn, _kind)]}; rename one"
+            )
+    for index, extra in enumerate(dns.extra_records):
+        fqdn = extra.fqdn(cfg.domain)
+        where = f"wire:dns.extraRecords[{index}] ({extra.type} {fqdn})"
+        if (fqdn, extra.type) in created:
+            errors.append(f"{where} duplicates {created[(fqdn, extra.type)]}; remove it or merge the values")
+        elif extra.type in ADDRESS_TYPES and fqdn in addresses:
+            errors.append(f"{where} collides with the record of a Wire hostname; remove it")
+        created[(fqdn, extra.type)] = f"dns.extraRecords[{index}]"
+    cnames = {fqdn for fqdn, kind in created if kind == "CNAME"}
+    for fqdn in sorted(cnames):
+        others = sorted(kind for name, kind in created if name == fqdn and kind != "CNAME")
+        if others or fqdn in addresses:
+            errors.append(
+                f"wire:dns: {fqdn} has a CNAME and other records ({', '.join(others) or 'a Wire hostname'}); a CNAME "
+                "must be the only record of its name"
+            )
+    return errors

@@ -70,9 +70,14 @@ def test_ingress_controller_target_needs_the_hostname() -> None:
         evaluate(config(dns=dns({"fromIngressController": True}), ingress={"controller": "awsNlb"}), ingress=None)
 
 
-def test_ingress_controller_target_needs_the_aws_nlb_controller() -> None:
+@pytest.mark.parametrize("controller", ["none", "metallb"])
+def test_ingress_controller_target_needs_an_aws_load_balancer(controller: str) -> None:
+    """Refused by validation, before anything is registered (it used to raise halfway through the program)."""
+    ingress = {"controller": controller} | (
+        {"metallbAddresses": ["203.0.113.10/32"]} if controller == "metallb" else {}
+    )
     with pytest.raises(ConfigError, match=r"wire:dns\.target\.fromIngressController: reads the hostname"):
-        config(dns=dns({"fromIngressController": True}))
+        config(dns=dns({"fromIngressController": True}), ingress=ingress)
 
 
 WSLB = {"enabled": True, "hostname": "ws.example.com", "certManager": {"enabled": True}}
