@@ -353,7 +353,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: WireMocks, *, preview: bool = False) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        # (token, provider reference) of every invoke: an empty reference means a default provider.
+        self.invokes: list[tuple[str, str]] = []
         self.preview = preview
+
+    def Invoke(self, request: Any) -> Any:
+        self.invokes.append((request.tok, request.provider))
+        return super().Invoke(request)
 
     def RegisterResource(self, request: Any) -> Any:
         if request.type == "pulumi:pulumi:Stack":
@@ -471,6 +477,7 @@ class Evaluation:
     stack_outputs: dict[str, Any]
     secret_outputs: set[str]
     result: Any = None
+    invokes: list[tuple[str, str]] = field(default_factory=list)
 
     def find(self, type_token: str, name: str | None = None) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token and (name is None or r.name == name)]
@@ -548,7 +555,7 @@ def run_program(
 
         _sync_await(resolve())
         _sync_await(wait_for_rpcs())
-    return Evaluation(monitor.registrations, outputs, secret, holder.get("result"))
+    return Evaluation(monitor.registrations, outputs, secret, holder.get("result"), monitor.invokes)
 
 
 _CONFIG_ENV = ("PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")

@@ -6,7 +6,7 @@ How the pack knows the stack's mode (IRSA or static keys; production or not):
   1. pack config, when given: `pulumi preview --policy-pack policy --policy-pack-config cfg.json` with
      `{"no-static-keys-with-irsa": {"irsa": false}, "stateful-protected": {"production": true}}`;
   2. otherwise the stack's own config, which the engine hands to the pack: `wire:serviceCredentials.mode`,
-     `wire:production` / `wire:environment`, `wire:push.mode` (read with `pulumi.Config`, interpreted by
+     `wire:production`, `wire:push.mode` (read with `pulumi.Config`, interpreted by
      `rules.context_from_stack_config` exactly like the program does);
   3. without either, the strict default: IRSA and production.
 The offline plan (`rules.check_plan`) takes the same two facts as explicit arguments.

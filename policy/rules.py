@@ -134,13 +134,15 @@ def context_from_stack_config(wire: Mapping[str, Any]) -> Context:
     """The Context of a stack from its `wire:` config (keys without the prefix; objects parsed or JSON).
 
     Mirrors components/config/: `serviceCredentials.mode` defaults to irsa when the section is absent,
-    `production` defaults to `environment == "prod"`, and external push carries Wire's static key.
+    `production` is stated by the stack (the program refuses a stack without it; here the strict
+    default, production, stands in) and never follows the environment's name; external push carries
+    Wire's static key.
     """
     credentials = _object(wire.get("serviceCredentials"))
     mode = credentials.get("mode", "irsa") if credentials is not None else "irsa"
     production = _boolean(wire.get("production"))
     if production is None:
-        production = wire.get("environment") == "prod"
+        production = True
     push = _object(wire.get("push")) or {}
     exempt = frozenset({"gundeck"}) if push.get("mode") == "external" else frozenset()
     return Context(irsa=mode == "irsa", production=production, static_key_exempt=exempt)

@@ -13,32 +13,18 @@ from components.aws import policies
 from components.aws.alarms import Alarms
 from components.aws.assets import AssetStorage
 from components.aws.brig import BrigStorage
-from components.aws.common import default_tags
 from components.aws.dns import DnsRecords
 from components.aws.email import EmailSending
 from components.aws.exports import stack_exports
 from components.aws.galley import TeamEventsJournal
 from components.aws.keys import event_topics_key
 from components.aws.parts import AwsComponents
+from components.aws.provider import create_provider
 from components.aws.push import PushNotifications
 from components.aws.record import aws_record, release_dependencies
 from components.aws.service_policies import service_identities
 from components.config import EmailMode, StackConfig
 from components.outputs import AwsOutputs
-
-# Provider settings taken from the stack's `aws:` namespace (read by __main__.py). An explicit provider
-# ignores that namespace, so without this the dev stack's emulator endpoints and dummy credentials would be lost.
-_PROVIDER_SETTINGS = {
-    "profile": "profile",
-    "skipCredentialsValidation": "skip_credentials_validation",
-    "skipMetadataApiCheck": "skip_metadata_api_check",
-    "skipRequestingAccountId": "skip_requesting_account_id",
-    "s3UsePathStyle": "s3_use_path_style",
-    "allowedAccountIds": "allowed_account_ids",
-    "endpoints": "endpoints",
-    "accessKey": "access_key",
-    "secretKey": "secret_key",
-}
 
 
 @dataclass
@@ -53,18 +39,6 @@ class AwsInfrastructure:
     email: EmailSending | None
     # Every component by role (push, brig, email, teamEvents, assets, identity:<svc>), for tests and tooling.
     components: dict[str, pulumi.ComponentResource] = field(default_factory=dict)
-
-
-def create_provider(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> aws.Provider:
-    """The one AWS provider; `stack_aws` is the stack's `aws:` namespace (keys without the prefix)."""
-    given = stack_aws or {}
-    settings = {arg: given[key] for key, arg in _PROVIDER_SETTINGS.items() if given.get(key) is not None}
-    return aws.Provider(
-        "aws",
-        region=cfg.region,
-        default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(cfg)),
-        **settings,
-    )
 
 
 def create_aws(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> AwsInfrastructure:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, field_validator, model_validator
 
 from components.config.alarms import Alarms
 from components.config.assets import Assets
@@ -64,7 +64,9 @@ class StackConfig(Model):
     region: AwsRegion
     """AWS region, from `aws:region`."""
     production: bool | None = None
-    """Protect stateful resources and retain them on delete (defaults to environment == 'prod')."""
+    """Whether this stack is production: protects and retains stateful resources (bucket, table, queues,
+    DynamoDB deletion protection), Let's Encrypt's production CA, 3 Cassandra replicas. Required, never
+    derived from the environment's name."""
     kubernetes: Kubernetes = Kubernetes()
     """Where the releases go."""
     service_credentials: ServiceCredentials = ServiceCredentials(mode=CredentialsMode.STATIC_KEYS)
@@ -110,6 +112,18 @@ class StackConfig(Model):
     sms: Any = None
     """The guide's "Sign up with a phone number": rejected, see _no_sms."""
 
+    @field_validator("production")
+    @classmethod
+    def _stated(cls, value: bool | None) -> bool:
+        # Runs for a missing key too (validate_default), so it is reported with every other problem.
+        if value is None:
+            raise ValueError(
+                "is required: say whether this stack is production (protection and retention of stateful "
+                "resources, trusted Let's Encrypt certificates); set it: pulumi config set wire:production true "
+                "(or false)"
+            )
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _defaults(cls, data: Any) -> Any:
@@ -126,7 +140,7 @@ class StackConfig(Model):
 
     @property
     def is_production(self) -> bool:
-        return self.production if self.production is not None else self.environment == "prod"
+        return bool(self.production)
 
     @property
     def arn_env(self) -> str:

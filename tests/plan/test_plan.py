@@ -87,6 +87,7 @@ def test_secret_values_never_reach_the_plan_files(tmp_path: Path) -> None:
     }
     values: dict[str, Any] = {
         "environment": "prod",
+        "production": True,
         "domain": "example.com",
         "serviceCredentials": {"mode": "staticKeys"},
         "email": {

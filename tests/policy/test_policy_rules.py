@@ -171,10 +171,13 @@ def test_access_key_fails_with_irsa_and_redacted_values_cannot_pass() -> None:
     ("wire", "expected"),
     [
         ({"environment": "prod"}, Context(irsa=True, production=True)),
-        ({"environment": "dev", "serviceCredentials": {"mode": "staticKeys"}}, Context(irsa=False, production=False)),
+        # Never from the environment's name: unstated is the strict default.
+        ({"environment": "dev", "serviceCredentials": {"mode": "staticKeys"}}, Context(irsa=False, production=True)),
+        ({"environment": "dev", "production": False}, Context(irsa=True, production=False)),
+        ({"environment": "production", "production": "true"}, Context(irsa=True, production=True)),
         ({"environment": "prod", "production": "false"}, Context(irsa=True, production=False)),
         ({"environment": "stg", "production": True, "serviceCredentials": '{"mode": "irsa"}'}, Context()),
-        ({"push": {"mode": "external"}}, Context(production=False, static_key_exempt=frozenset({"gundeck"}))),
+        ({"push": {"mode": "external"}}, Context(production=True, static_key_exempt=frozenset({"gundeck"}))),
     ],
 )
 def test_context_from_stack_config(wire: dict, expected: Context) -> None:

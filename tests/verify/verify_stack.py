@@ -38,6 +38,7 @@ def values(zone_id: str | None = None, **changes: Any) -> dict[str, Any]:
     """The `wire:` config of a complete test stack: push create, SES, both journals, prekeys, DNS."""
     config: dict[str, Any] = {
         "environment": "dev",
+        "production": False,
         "domain": DOMAIN,
         "serviceCredentials": {"mode": "staticKeys"},
         "push": {"mode": "create", "apps": APPS},

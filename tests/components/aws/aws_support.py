@@ -32,6 +32,7 @@ def config(values: dict[str, Any] | None = None, **overrides: Any) -> StackConfi
     """
     base: dict[str, Any] = {
         "environment": "prod",
+        "production": True,
         "domain": "example.com",
         "serviceCredentials": {"mode": "irsa", "oidcProviderArn": OIDC},
         "email": {"mode": "ses", "sender": "no-reply@example.com"},
@@ -45,6 +46,7 @@ def config(values: dict[str, Any] | None = None, **overrides: Any) -> StackConfi
 def dev_config(**overrides: Any) -> StackConfig:
     values: dict[str, Any] = {
         "environment": "dev",
+        "production": False,
         "serviceCredentials": {"mode": "staticKeys"},
         "email": {"mode": "smtp", "sender": "no-reply@example.com", "smtp": {"host": "smtp"}},
     }

@@ -14,6 +14,7 @@ OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.
 def base(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "environment": "prod",
+        "production": True,
         "domain": "example.com",
         "serviceCredentials": {"mode": "irsa", "oidcProviderArn": OIDC},
         "email": {"mode": "ses", "sender": "no-reply@example.com"},

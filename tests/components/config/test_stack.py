@@ -99,3 +99,14 @@ def test_every_aws_name_of_the_longest_valid_inputs_is_within_aws_limits() -> No
     assert len(queues) == 10 and max(len(name) for name in queues) <= SQS_QUEUE_NAME_MAX, queues
     assert max(len(name) for name in roles) <= role_name_max, roles
     assert apps and max(len(name) for name in apps) <= SNS_PLATFORM_APPLICATION_NAME_MAX, apps
+
+
+def test_production_must_be_stated_and_never_follows_the_environment_name() -> None:
+    values = base()
+    del values["production"]
+    assert any(
+        p.startswith("wire:production: is required") and "pulumi config set wire:production true" in p
+        for p in problems(values)
+    )
+    assert load(base(environment="prod", production=False)).is_production is False
+    assert load(base(environment="production", production=True)).is_production is True

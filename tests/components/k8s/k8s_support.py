@@ -18,6 +18,7 @@ OIDC = "arn:aws:iam::012345678901:oidc-provider/oidc.eks.eu-central-1.amazonaws.
 
 BASE: dict[str, Any] = {
     "environment": "staging",
+    "production": False,
     "domain": "example.org",
     "region": REGION,
     "kubernetes": {"namespace": "wire"},

@@ -118,9 +118,9 @@ def test_aws_nlb_entry_point_and_hostnames() -> None:
     assert ingress.urn in reads["ingress-nginx-controller"].dependencies
     assert reads["cannon-nginz"].inputs["id"] == "wire/cannon-nginz"
     assert evaluation.one(RELEASE, "wire-server").urn in reads["cannon-nginz"].dependencies
-    assert result["ingress"].startswith("ingress-nginx-controller-")
+    assert result["ingress"].startswith("mock-ingress-nginx-controller-")
     assert result["ingress"].endswith(".elb.eu-central-1.amazonaws.com")
-    assert result["websocket"].startswith("cannon-nginz-")
+    assert result["websocket"].startswith("mock-cannon-nginz-")
 
 
 def test_no_hostnames_without_entry_point_or_websocket_lb() -> None:
