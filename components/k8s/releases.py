@@ -21,7 +21,9 @@ from components.config import ChartSource, IngressMode, StackConfig
 from components.k8s import values as v
 from components.outputs import AwsOutputs, has_secret, reveal
 
-# Installs can run database migrations (pre-install hooks) before anything is ready: be patient.
+# How long helm waits for a release to become ready (its hooks included) before it counts as failed and
+# is rolled back (see `atomic` below and docs/operations.md). wire-server's pre-install hooks run the
+# Cassandra and Elasticsearch migrations before any service starts: be patient.
 WIRE_SERVER_TIMEOUT = 1200
 DEFAULT_TIMEOUT = 600
 # Helm keeps one Secret per revision; enough to roll back, not an ever-growing list.
@@ -170,6 +172,13 @@ class WireReleases(pulumi.ComponentResource):
             create_namespace=True,
             values=chart_values(self.value_trees[release]),
             timeout=WIRE_SERVER_TIMEOUT if release == v.WIRE_SERVER else DEFAULT_TIMEOUT,
+            # A failed install is uninstalled and a failed upgrade rolled back, so no release is left in
+            # state `failed` (the next `pulumi up` would refuse to re-use its name) and running pods stay.
+            atomic=True,
+            # A failed upgrade also deletes the objects it had created.
+            cleanup_on_fail=True,
+            # Ready means ready: every Deployment available and every Job (e.g. migrations) complete.
+            wait_for_jobs=True,
             max_history=MAX_HISTORY,
             **chart_args(source),
             opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=depends_on),

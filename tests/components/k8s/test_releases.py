@@ -57,6 +57,16 @@ def test_default_releases_charts_and_namespace() -> None:
     assert not evaluation.find("kubernetes:helm.sh/v4:Chart")
 
 
+def test_a_failed_release_is_rolled_back_not_left_failed() -> None:
+    """atomic + cleanup_on_fail: no release left in state `failed`; ready includes completed Jobs."""
+    evaluation, _ = evaluate(make_cfg(ingress={"controller": "awsNlb"}))
+    for release in evaluation.find(RELEASE):
+        inputs = release.inputs
+        assert inputs["atomic"] is True and inputs["cleanupOnFail"] is True, release.name
+        assert inputs["waitForJobs"] is True and not inputs.get("skipAwait"), release.name
+        assert inputs["timeout"] == (1200 if release.name == "wire-server" else 600), release.name
+
+
 def test_releases_are_children_of_the_component_on_the_provider() -> None:
     evaluation, _ = evaluate(make_cfg())
     component = evaluation.one("wire:k8s:WireReleases", "wire")
