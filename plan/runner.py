@@ -209,9 +209,7 @@ def evaluate_config(
     )
     trees = evaluation.result or {}
     values = {release: show_unknowns(redact(tree)) for release, tree in trees.items()}
-    return Plan(
-        stack=stack, config=cfg, evaluation=evaluation, values=values, secrets_to_set=missing, preview=preview
-    )
+    return Plan(stack=stack, config=cfg, evaluation=evaluation, values=values, secrets_to_set=missing, preview=preview)
 
 
 __all__ = ["ConfigError", "Plan", "dump_values", "evaluate", "set_path"]

@@ -103,7 +103,13 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     "no-dns": {"dns": None},
     "dns-hostname": {"dns": {"zoneId": ZONE, "target": {"hostname": "lb.example.net"}, "hosts": HOSTS}},
-    "dns-alias": {"dns": {"zoneId": ZONE, "target": {"hostname": "nlb.example.net", "aliasZoneId": "Z215JYRZR1TBD5"}, "hosts": HOSTS}},
+    "dns-alias": {
+        "dns": {
+            "zoneId": ZONE,
+            "target": {"hostname": "nlb.example.net", "aliasZoneId": "Z215JYRZR1TBD5"},
+            "hosts": HOSTS,
+        }
+    },
     "metallb": {
         "ingress": {"controller": "metallb", "metallbAddresses": ["203.0.113.10/32"]},
         "dns": {"zoneId": ZONE, "target": {"ips": ["203.0.113.10"]}, "hosts": HOSTS},
