@@ -18,8 +18,8 @@ def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
     """The validated `wire:` namespace and the `aws:` provider settings (secrets as secret Outputs)."""
     # pulumi.Config can only fetch keys it is asked for; enumerating every key is what lets a misspelt
     # key (or namespace) be reported instead of silently ignored.
-    # The language host hands every key over in PULUMI_CONFIG and the secret ones in
-    # PULUMI_CONFIG_SECRET_KEYS; is_config_secret covers config set in-process (automation, tests).
+    # The language host hands every key over in PULUMI_CONFIG (secure values decrypted) and names the
+    # secret top-level keys in PULUMI_CONFIG_SECRET_KEYS; is_config_secret adds any a host marked in-process.
     values = pulumi.runtime.get_config_env()
     secret_keys = set(pulumi.runtime.get_config_secret_keys_env())
     secret_keys |= {key for key in values if pulumi.runtime.is_config_secret(key)}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from components.config import ConfigError, load_config
 from tests.engine_support import with_required_secrets
-from tests.plan.test_engine import assert_preview_matches_up
+from tests.plan.test_engine import EXTERNAL_PUSH, assert_preview_matches_up
 
 DOMAIN = "example.com"
 ZONE = "Z0123456789EXAMPLE"
@@ -35,20 +35,7 @@ push = st.one_of(
         max_size=2,
         unique_by=lambda app: (app["name"], app["platform"]),
     ).map(lambda apps: {"mode": "create", "apps": apps}),
-    st.just(
-        {
-            "mode": "external",
-            "external": {
-                "account": "093205192929",
-                "region": "eu-west-1",
-                "queueName": "prod-gundeck-events",
-                "arnEnv": "prod",
-                "snsEndpoint": "https://sns.eu-west-1.amazonaws.com",
-                "sqsEndpoint": "https://sqs.eu-west-1.amazonaws.com",
-                "awsKeyId": "AKIAEXAMPLE",
-            },
-        }
-    ),
+    st.just(EXTERNAL_PUSH),
 )
 
 email = st.one_of(
