@@ -318,7 +318,6 @@ def _stack_reference(m: WireMocks, name: str, inputs: dict, read_id: str | None)
 
 
 _OUTPUTS: dict[str, Callable[[WireMocks, str, dict, str | None], dict]] = {
-    "pulumi:pulumi:StackReference": _stack_reference,
     "aws:sqs/queue:Queue": _queue,
     "aws:sns/topic:Topic": _topic,
     "aws:sns/platformApplication:PlatformApplication": _platform_app,

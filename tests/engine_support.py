@@ -15,11 +15,12 @@ from typing import Any
 
 import yaml
 
-from components.config import NAMESPACE, load_config
+from components.config import NAMESPACE, StackConfig, load_config
 from components.config.secrets import required_secrets
 from components.stackfile import PROJECT_ROOT, stack_path
 from plan.mocks import Evaluation, run_program
 from plan.runner import set_path
+from tests.components.aws.aws_support import fcm_service_account, pem
 
 # What a test "encrypts": the ciphertext names its plain text, so decrypting needs no secrets provider.
 _CIPHER_PREFIX = "v1:test-ciphertext:"
@@ -55,8 +56,20 @@ def with_required_secrets(config: dict[str, Any]) -> dict[str, Any]:
             continue
         top = path.split(".")[0].split("[")[0]
         key = f"{NAMESPACE}:{top}"
-        result[key] = set_path(result.get(key), path[len(top) :], encrypt(f"test-{path}"))
+        result[key] = set_path(result.get(key), path[len(top) :], encrypt(secret_value(loaded.config, path)))
     return result
+
+
+def secret_value(cfg: StackConfig, path: str) -> str:
+    """A made-up secret of the shape its key demands (push credentials are checked for their format)."""
+    if path.startswith("push.apps["):
+        app = cfg.push.apps[int(path.split("[")[1].split("]")[0])]
+        if path.endswith(".principal"):
+            return pem("CERTIFICATE", f"test-{path}")
+        if app.platform == "GCM":
+            return fcm_service_account(app.name)
+        return pem("PRIVATE KEY", f"test-{path}")
+    return f"test-{path}"
 
 
 def language_host_config(config: dict[str, Any]) -> tuple[dict[str, str], set[str]]:

@@ -3,24 +3,21 @@
 An explicit provider ignores the `aws:` namespace (only a default provider reads it), so each setting is
 handed over here: credentials and profiles, assumed roles, endpoints, retries, CA bundle, ignored and
 default tags, allowed accounts... The list of settings is the provider SDK's own `ProviderArgs`, so a
-setting added by a provider upgrade is passed on without a change here; an `aws:` key that is no such
-setting is reported (with the closest one) instead of silently dropped.
+setting added by a provider upgrade is passed on without a change here (an `aws:` key that is no such
+setting is reported when the stack file is read: components/stackfile.py).
 """
 
 from __future__ import annotations
 
-import difflib
 import inspect
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 import pulumi_aws as aws
 from pydantic.alias_generators import to_camel
 
 from components.aws.common import default_tags
-from components.config import ConfigError, StackConfig
-
-T = TypeVar("T")
+from components.config import StackConfig
 
 # Set by the program itself: the region comes from wire's validated region (which is aws:region).
 _OWN = {"region"}
@@ -30,31 +27,6 @@ def provider_settings() -> dict[str, str]:
     """Every `aws:` config key the provider takes (camelCase, as in a stack file) → its ProviderArgs argument."""
     parameters = inspect.signature(aws.ProviderArgs.__init__).parameters
     return {to_camel(name): name for name in parameters if not name.startswith("_") and name != "self"}
-
-
-def setting_problems(stack_aws: Mapping[str, Any]) -> list[str]:
-    """One line per `aws:` key the provider does not know, with the closest known key."""
-    known = provider_settings()
-    problems = []
-    for key in sorted(stack_aws):
-        if key in known:
-            continue
-        match = difflib.get_close_matches(key, list(known), n=1)
-        hint = f" (did you mean aws:{match[0]}?)" if match else ""
-        problems.append(f"aws:{key} is not a setting of the AWS provider{hint}; remove it or fix the spelling")
-    return problems
-
-
-def load_with_provider_settings(load: Callable[[], T], stack_aws: Mapping[str, Any]) -> T:
-    """`load()` (the wire: namespace), with the `aws:` problems in the same single report."""
-    problems = setting_problems(stack_aws)
-    try:
-        loaded = load()
-    except ConfigError as error:
-        raise ConfigError(problems + error.problems) from None
-    if problems:
-        raise ConfigError(problems)
-    return loaded
 
 
 def merged_default_tags(cfg: StackConfig, stack_tags: Any) -> dict[str, Any]:

@@ -169,7 +169,8 @@ def _records_do_not_collide(cfg: StackConfig) -> list[str]:
     for fqdn, _kind in list(created):
         if fqdn in addresses:
             errors.append(
-                f"wire:dns.hosts: {fqdn} is one of the Wire hostnames and also gets {created[(fqdn, _kind)]}; rename one"
+                f"wire:dns.hosts: {fqdn} is one of the Wire hostnames and also gets {created[(fqdn, _kind)]}; "
+                "rename one"
             )
     for index, extra in enumerate(dns.extra_records):
         fqdn = extra.fqdn(cfg.domain)

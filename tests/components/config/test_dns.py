@@ -22,7 +22,7 @@ def test_from_ingress_controller_needs_the_aws_nlb_controller(ingress: dict | No
     values = base(dns=with_dns({"fromIngressController": True}))
     if ingress is not None:
         values["ingress"] = ingress
-    assert any("fromIngressController reads the AWS load balancer" in p for p in problems(values))
+    assert any("fromIngressController: reads the hostname of the AWS NLB" in p for p in problems(values))
     load(base(dns=with_dns({"fromIngressController": True}), ingress={"controller": "awsNlb"}))
 
 
