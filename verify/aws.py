@@ -126,3 +126,41 @@ def session(profile: str | None = None) -> boto3.Session:
     core = botocore.session.get_session()
     core.register_component("data_loader", _loader())
     return boto3.Session(botocore_session=core, profile_name=profile)
+
+
+# Phrases AWS puts in an AccessDenied message since 2023 (IAM "enhanced access denied" messages),
+# mapped to the policy that decided. Checked most specific first.
+_DENIAL_CAUSES = (
+    (
+        "explicit deny in a service control policy",
+        "an explicit Deny in a service control policy (SCP) of your organization",
+    ),
+    ("no service control policy allows", "no service control policy (SCP) of your organization allows it"),
+    (
+        "explicit deny in a resource control policy",
+        "an explicit Deny in a resource control policy (RCP) of your organization",
+    ),
+    ("explicit deny in a permissions boundary", "an explicit Deny in the permissions boundary of the role/user"),
+    ("no permissions boundary allows", "the permissions boundary of the role/user does not allow it"),
+    ("explicit deny in a session policy", "an explicit Deny in the session policy"),
+    ("no session policy allows", "the session policy does not allow it"),
+    ("explicit deny in a vpc endpoint policy", "an explicit Deny in the VPC endpoint policy"),
+    ("no vpc endpoint policy allows", "the VPC endpoint policy does not allow it"),
+    ("explicit deny in a resource-based policy", "an explicit Deny in {resource_policy}"),
+    ("no resource-based policy allows", "{resource_policy} does not allow it"),
+    ("explicit deny in an identity-based policy", "an explicit Deny in the role/user policy of the caller"),
+    ("no identity-based policy allows", "no statement of the caller's role/user policy allows it"),
+)
+_KMS_DENIED = frozenset({"KMS.AccessDeniedException", "KMSAccessDeniedException", "KMS.KMSAccessDeniedException"})
+
+
+def denial_cause(error: Exception, resource_policy: str = "the resource's policy") -> str:
+    """Which policy denied a call, as far as the error tells; `resource_policy` names e.g. the bucket policy."""
+    code = error_code(error)
+    text = describe(error).lower()
+    if code in _KMS_DENIED or ("kms" in text and "key" in text):
+        return "the KMS key policy (or the caller's kms:Decrypt/GenerateDataKey grant) of the encryption key"
+    for phrase, cause in _DENIAL_CAUSES:
+        if phrase in text:
+            return cause.format(resource_policy=resource_policy)
+    return f"AWS does not say which policy: check the caller's role/user policy, then {resource_policy}"

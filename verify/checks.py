@@ -3,45 +3,37 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 from components import naming
-from verify.aws import ACCESS_DENIED, BAD_CREDENTIALS, NOT_FOUND, AwsError, describe, error_code
-from verify.expected import Record, SesTarget
+from policy.rules import denies_insecure_transport
+from verify.aws import ACCESS_DENIED, NOT_FOUND, AwsError, denial_cause, describe, error_code
+from verify.expected import AppTarget, Record, SesTarget
+from verify.probes import addressing_hint
+from verify.resource_policy import publisher_may_send
 from verify.results import Result, fail, ok, warn
 
 # SES accounts in the sandbox may send 200 messages a day, to verified addresses only.
 SANDBOX_DAILY_QUOTA = 200
-PROBE_PREFIX = "verify/"
+# SNS platform application attributes naming the topic of each endpoint event gundeck handles.
+EVENT_ATTRIBUTES = ("EventEndpointCreated", "EventEndpointDeleted", "EventEndpointUpdated", "EventDeliveryFailure")
+CERTIFICATE_WARNING = timedelta(days=30)
 
 
-def _denied_or(error: Exception, check: str, resource: str, action: str, otherwise: str) -> Result:
+def _denied_or(
+    error: Exception,
+    check: str,
+    resource: str,
+    action: str,
+    otherwise: str,
+    resource_policy: str = "the resource's policy",
+) -> Result:
     if error_code(error) in ACCESS_DENIED:
-        return fail(check, resource, f"access denied ({action}): the policy of the credentials in use must allow it")
+        return fail(check, resource, f"access denied ({action}): {denial_cause(error, resource_policy)}")
     return fail(check, resource, f"{otherwise}: {describe(error)}")
-
-
-# --- credentials ---------------------------------------------------------------------------------
-
-
-def caller_identity(sts: Any, check: str, expected_account: str | None, why: str) -> tuple[Result, str | None]:
-    """sts:GetCallerIdentity, and whether the caller is in the account the configuration names."""
-    try:
-        identity = sts.get_caller_identity()
-    except AwsError as error:
-        hint = "the access key is unknown or its secret is wrong" if error_code(error) in BAD_CREDENTIALS else ""
-        message = f"sts:GetCallerIdentity failed ({describe(error)})"
-        return fail(check, "sts", f"{message}; {hint or 'check AWS_PROFILE / AWS_ACCESS_KEY_ID or the role'}"), None
-    account, arn = str(identity["Account"]), str(identity["Arn"])
-    if expected_account and account != expected_account:
-        return fail(
-            check,
-            arn,
-            f"account {account} is not {expected_account} ({why}); use credentials for account {expected_account}",
-        ), account
-    return ok(check, arn, f"authenticated in account {account}"), account
 
 
 # --- SQS -----------------------------------------------------------------------------------------
@@ -49,7 +41,7 @@ def caller_identity(sts: Any, check: str, expected_account: str | None, why: str
 
 def queue(
     sqs: Any, name: str, *, check: str, region: str, fifo: bool = False, attributes: bool = True
-) -> tuple[list[Result], str | None]:
+) -> tuple[list[Result], dict[str, str] | None]:
     """GetQueueUrl (the call every service makes at startup), then encryption, DLQ and FIFO type."""
     try:
         url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
@@ -73,7 +65,19 @@ def queue(
             if is_fifo
             else fail(check, name, "not a FIFO queue: the journal needs ordering; recreate it as FIFO (.fifo)")
         )
-    return results, attrs.get("QueueArn")
+    return results, attrs
+
+
+def queue_publisher(attrs: dict[str, str] | None, name: str, topic_arn: str, *, check: str) -> Result:
+    """The queue policy lets the topic deliver (SNS needs sqs:SendMessage; nothing arrives otherwise)."""
+    resource = f"{topic_arn} -> {name}"
+    if attrs is None:
+        return fail(check, resource, "the queue is missing or unreadable, so nothing can be delivered to it")
+    verdict = publisher_may_send(attrs.get("Policy"), attrs.get("QueueArn", ""), topic_arn)
+    if verdict.allowed:
+        return ok(check, resource, verdict.reason)
+    fix = "allow sns.amazonaws.com sqs:SendMessage on the queue with aws:SourceArn = the topic (pulumi up)"
+    return fail(check, resource, f"{verdict.reason}: messages are dropped; {fix}")
 
 
 def queue_encryption(attrs: dict[str, str], check: str, name: str) -> Result:
@@ -139,17 +143,90 @@ def subscription(sns: Any, topic_arn: str, queue_name: str, queue_arn: str | Non
     return ok(check, resource, "subscribed with raw message delivery")
 
 
-def platform_application(sns: Any, name: str, arn: str, *, check: str) -> Result:
+def platform_application(sns: Any, app: AppTarget, arn_env: str, topic_arn: str | None, *, check: str) -> list[Result]:
+    """gundeck's view of an application: its name, platform, state, event topics and credentials."""
+    name = app.name
+    results: list[Result] = []
+    if not name.startswith(f"{arn_env}-"):
+        results.append(
+            fail(
+                check,
+                name,
+                f"named '{name}': gundeck finds applications as `<arnEnv>-<app>` ({arn_env}-<app>), so it never "
+                f"uses this one; rename it {arn_env}-{name.split('-', 1)[-1]} (push.apps[].name without the prefix)",
+            )
+        )
+    arn_platform = app.arn.split(":app/", 1)[-1].split("/", 1)[0] if ":app/" in app.arn else None
+    if app.platform and arn_platform and arn_platform != app.platform:
+        results.append(
+            fail(
+                check,
+                name,
+                f"platform {arn_platform}, but push.apps configures {app.platform}: recreate it (pulumi up)",
+            )
+        )
     try:
-        attrs = sns.get_platform_application_attributes(PlatformApplicationArn=arn)["Attributes"]
+        attrs = sns.get_platform_application_attributes(PlatformApplicationArn=app.arn)["Attributes"]
     except AwsError as error:
         if error_code(error) in NOT_FOUND:
-            return fail(check, name, f"platform application {arn} does not exist: add it to push.apps and pulumi up")
-        return _denied_or(error, check, name, "sns:GetPlatformApplicationAttributes", "cannot read it")
+            return [
+                *results,
+                fail(check, name, f"platform application {app.arn} does not exist: add it to push.apps and pulumi up"),
+            ]
+        return [*results, _denied_or(error, check, name, "sns:GetPlatformApplicationAttributes", "cannot read it")]
     # AWS disables an application when APNS/FCM rejects its credentials.
     if str(attrs.get("Enabled", "true")).lower() == "false":
-        return fail(check, name, "disabled: the push credentials were rejected or expired; renew them and pulumi up")
-    return ok(check, name, "exists and is enabled")
+        results.append(
+            fail(check, name, "disabled: the push credentials were rejected or expired; renew them and pulumi up")
+        )
+    if topic_arn:
+        missing = [key for key in EVENT_ATTRIBUTES if attrs.get(key) != topic_arn]
+        if missing:
+            results.append(
+                fail(
+                    check,
+                    name,
+                    f"{', '.join(missing)} not sent to {topic_arn}: gundeck never learns of new, updated, deleted or "
+                    "failing endpoints; set the event topics (pulumi up)",
+                )
+            )
+    results += _push_credentials(attrs, app, check)
+    if not any(result.status.value == "fail" for result in results):
+        results.append(ok(check, name, f"{arn_platform or 'exists'}, enabled, endpoint events to the topic"))
+    return results
+
+
+def _push_credentials(attrs: dict[str, str], app: AppTarget, check: str) -> list[Result]:
+    """APNS authenticates with a certificate (push.apps[].principal) or a token signing key; they must agree."""
+    if not app.platform or not app.platform.startswith("APNS"):
+        return []
+    token_based = bool(attrs.get("ApplePlatformTeamID") or attrs.get("ApplePlatformBundleID"))
+    expiry = attrs.get("AppleCertificateExpirationDate")
+    if app.certificate and token_based:
+        return [
+            fail(
+                check,
+                app.name,
+                "uses token (signing key) authentication, but push.apps[].principal configures a certificate",
+            )
+        ]
+    if not app.certificate and expiry:
+        return [
+            fail(check, app.name, "uses certificate authentication, but push.apps[] has no principal (certificate)")
+        ]
+    if expiry:
+        try:
+            expires = datetime.fromisoformat(expiry.replace("Z", "+00:00"))
+        except ValueError:
+            return []
+        left = expires - datetime.now(UTC)
+        if left <= timedelta(0):
+            return [
+                fail(check, app.name, f"the APNS certificate expired on {expiry}: renew it (push.apps[].principal)")
+            ]
+        if left < CERTIFICATE_WARNING:
+            return [warn(check, app.name, f"the APNS certificate expires on {expiry}: renew it soon")]
+    return []
 
 
 # --- SES -----------------------------------------------------------------------------------------
@@ -211,31 +288,61 @@ def _notification_topics(client: Any, target: SesTarget, check: str) -> Result:
 
 
 def table(dynamodb: Any, name: str, *, check: str = "brig prekeys") -> Result:
+    """brig reads and writes items keyed by `client`, a string: name, key type and attribute type must match."""
     try:
         desc = dynamodb.describe_table(TableName=name)["Table"]
     except AwsError as error:
         if error_code(error) in NOT_FOUND:
             return fail(check, name, "table not found: create it (features.prekeyTable) or set it to false")
         return _denied_or(error, check, name, "dynamodb:DescribeTable", "cannot describe the table")
-    hash_keys = [key["AttributeName"] for key in desc.get("KeySchema", []) if key.get("KeyType") == "HASH"]
-    if hash_keys != ["client"]:
-        return fail(check, name, f"hash key is {hash_keys}, brig needs 'client' (S): recreate the table")
+    schema = {key["AttributeName"]: key.get("KeyType") for key in desc.get("KeySchema", [])}
+    types = {attr["AttributeName"]: attr.get("AttributeType") for attr in desc.get("AttributeDefinitions", [])}
+    if schema != {"client": "HASH"}:
+        keys = ", ".join(f"{key} ({kind})" for key, kind in schema.items())
+        return fail(check, name, f"key schema is {keys}; brig needs only the hash key 'client' (S): recreate the table")
+    if types.get("client") != "S":
+        return fail(
+            check,
+            name,
+            f"hash key 'client' has type {types.get('client')}, but brig's GetItem/PutItem send a string (S): "
+            "recreate the table",
+        )
     if desc.get("TableStatus") != "ACTIVE":
         return fail(check, name, f"table is {desc.get('TableStatus')}, not ACTIVE")
-    return ok(check, name, "ACTIVE with hash key 'client'")
+    return ok(check, name, "ACTIVE with hash key 'client' (S)")
 
 
 # --- S3 ------------------------------------------------------------------------------------------
 
 
-def bucket(s3: Any, name: str, *, check: str = "cargohold bucket") -> list[Result]:
+def bucket_region(location: str | None) -> str:
+    """GetBucketLocation's answer as a region: empty means us-east-1, and the legacy `EU` eu-west-1."""
+    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, str(location))
+
+
+def bucket(
+    s3: Any, name: str, *, region: str, style: str, endpoint: str | None, check: str = "cargohold bucket"
+) -> list[Result]:
     try:
         s3.head_bucket(Bucket=name)
     except AwsError as error:
         if error_code(error) in NOT_FOUND:
             return [fail(check, name, "bucket not found: create it (pulumi up) or fix assets.bucketName")]
-        return [_denied_or(error, check, name, "s3:ListBucket", "bucket not accessible (another account's?)")]
+        hint = addressing_hint(error, style)
+        if hint:
+            return [fail(check, name, hint)]
+        return [
+            _denied_or(
+                error,
+                check,
+                name,
+                f"s3:ListBucket, {style} addressing",
+                "bucket not accessible",
+                "the bucket policy",
+            )
+        ]
     results = [ok(check, name, "exists")]
+    results.append(_bucket_location(s3, name, region, check))
     try:
         block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
         public = [
@@ -262,26 +369,59 @@ def bucket(s3: Any, name: str, *, check: str = "cargohold bucket") -> list[Resul
             results.append(fail(check, name, "no default encryption: set SSE-S3 or SSE-KMS"))
         else:
             results.append(_denied_or(error, check, name, "s3:GetEncryptionConfiguration", "cannot read it"))
+    results += _transport(s3, name, endpoint, check)
     return results
 
 
-def round_trip(s3: Any, name: str, style: str, *, check: str = "cargohold bucket") -> Result:
-    """PutObject, GetObject and DeleteObject of a small object, as cargohold does with its assets."""
-    key = f"{PROBE_PREFIX}{uuid.uuid4()}.txt"
-    body = b"wire-infra verify probe\n"
-    resource = f"s3://{name}/{key}"
-    step = "s3:PutObject"
+def _bucket_location(s3: Any, name: str, region: str, check: str) -> Result:
+    # botocore follows S3's redirect to another region; cargohold (amazonka) signs for its configured
+    # region and fails, so the bucket's own region must be the stack's.
     try:
-        s3.put_object(Bucket=name, Key=key, Body=body)
-        step = "s3:GetObject"
-        read = s3.get_object(Bucket=name, Key=key)["Body"].read()
-        step = "s3:DeleteObject"
-        s3.delete_object(Bucket=name, Key=key)
+        location = s3.get_bucket_location(Bucket=name).get("LocationConstraint")
     except AwsError as error:
-        return _denied_or(error, check, resource, step, f"{step} failed ({style} addressing)")
-    if read != body:
-        return fail(check, resource, "the object read back differs from the one written")
-    return ok(check, name, f"put/get/delete round trip works ({style} addressing)")
+        return _denied_or(
+            error, check, name, "s3:GetBucketLocation", "cannot read the bucket's region", "the bucket policy"
+        )
+    found = bucket_region(location)
+    if found != region:
+        return fail(
+            check,
+            name,
+            f"the bucket is in {found}, the stack (and cargohold's s3Endpoint) in {region}: cargohold's signed "
+            "requests fail; move the assets to a bucket in the stack's region, or fix aws:region",
+        )
+    return ok(check, name, f"in the stack's region {region}")
+
+
+def _transport(s3: Any, name: str, endpoint: str | None, check: str) -> list[Result]:
+    """A TLS-only bucket policy denies every call over plain http: an http endpoint cannot meet it."""
+    if not endpoint or urlparse(endpoint).scheme != "http":
+        return []
+    try:
+        document = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
+    except (*AwsError, ValueError, KeyError):
+        return []
+    if not denies_insecure_transport(document):
+        return []
+    host = urlparse(endpoint).hostname or ""
+    if host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn"):
+        return [
+            fail(
+                check,
+                name,
+                f"the bucket policy denies requests without TLS (aws:SecureTransport false) and the S3 endpoint is "
+                f"{endpoint}: every call is denied; use https://",
+            )
+        ]
+    return [
+        warn(
+            check,
+            name,
+            f"the bucket policy denies requests without TLS, and {endpoint} is plain http (an emulator): "
+            "moto_server ignores bucket policies, an emulator that enforces them (LocalStack ENFORCE_IAM=1) "
+            "denies every object call; see docs/verify.md",
+        )
+    ]
 
 
 # --- Route53 -------------------------------------------------------------------------------------

@@ -15,6 +15,18 @@ from components.config import EmailMode, PushMode, StackConfig, WireHost
 
 
 @dataclass(frozen=True)
+class AppTarget:
+    """One SNS platform application gundeck uses."""
+
+    name: str
+    arn: str
+    # Configured platform; None for an application only the outputs list.
+    platform: str | None
+    # APNS with a certificate (push.apps[].principal) rather than a token signing key.
+    certificate: bool = False
+
+
+@dataclass(frozen=True)
 class PushTarget:
     """Where gundeck's queue lives: our account, or Wire's account in `external` mode."""
 
@@ -26,8 +38,16 @@ class PushTarget:
     sqs_endpoint: str | None
     arn_env: str
     topic_arn: str | None
-    # Platform application name (`<arnEnv>-<app>`) -> ARN.
-    apps: dict[str, str] = field(default_factory=dict)
+    apps: tuple[AppTarget, ...] = ()
+
+    @property
+    def app_arns(self) -> dict[str, str]:
+        """Label -> ARN; the label is the name, with the platform when a name is used on several."""
+        names = [app.name for app in self.apps]
+        return {
+            (app.name if names.count(app.name) == 1 else f"{app.name} ({app.platform or 'outputs'})"): app.arn
+            for app in self.apps
+        }
 
 
 @dataclass(frozen=True)
@@ -88,17 +108,24 @@ def push_target(cfg: StackConfig, outputs: dict[str, Any], account: str | None) 
         return PushTarget(str(mode), ext.account, ext.region, ext.queue_name, ext.sqs_endpoint, ext.arn_env, None)
     arn_env = _out(outputs, "pushArnEnv") or cfg.arn_env
     region = _out(outputs, "awsRegion") or cfg.region
-    apps: dict[str, str] = {}
-    for app in cfg.push.apps:
-        name = naming.platform_application(arn_env, app.name)
-        apps[name] = sns_arn(region, account, f"app/{app.platform}/{name}") if account else ""
-    for arn in (_out(outputs, "pushPlatformApplicationArns") or {}).values():
-        apps[str(arn).rsplit("/", 1)[-1]] = str(arn)
+    apps: dict[str, AppTarget] = {}
+    configured = {(str(app.platform), app.name): app for app in cfg.push.apps}
+    for (platform, app_name), app in configured.items():
+        name = naming.platform_application(arn_env, app_name)
+        arn = sns_arn(region, account, f"app/{platform}/{name}") if account else ""
+        apps[f"{platform}/{app_name}"] = AppTarget(name, arn, platform, app.principal is not None)
+    # The program exports "<PLATFORM>/<app>" -> ARN: what was created wins over the derived ARN.
+    for key, arn in (_out(outputs, "pushPlatformApplicationArns") or {}).items():
+        platform, _, app_name = str(key).partition("/")
+        app = configured.get((platform, app_name))
+        apps[str(key)] = AppTarget(
+            str(arn).rsplit("/", 1)[-1], str(arn), platform if app else None, bool(app and app.principal is not None)
+        )
     topic = _out(outputs, "pushEventsTopicArn")
     if topic is None and account:
         topic = sns_arn(region, account, naming.push_events_topic(cfg.environment))
     queue = _out(outputs, "gundeckQueueName") or naming.gundeck_queue(cfg.environment)
-    return PushTarget(str(mode), account, cfg.region, queue, None, arn_env, topic, apps)
+    return PushTarget(str(mode), account, cfg.region, queue, None, arn_env, topic, tuple(apps.values()))
 
 
 def ses_target(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> SesTarget | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.config import PushMode, StackConfig
-from verify import checks, service
+from verify import checks, probes, service
 from verify.aws import Aws
 from verify.expected import Expected, PushTarget, deployed_account, expected
 from verify.results import Result, warn
@@ -26,7 +26,7 @@ def run(
     if as_service == "gundeck" and external and cfg.push.external:
         # gundeck's keys are Wire's: they live in Wire's account, not ours.
         aws, deployed = push_aws, cfg.push.external.account
-    first, account = checks.caller_identity(
+    first, account = probes.caller_identity(
         aws.client("sts"), "credentials", deployed, "the account in the stack outputs (awsAccountId)"
     )
     if account is None:
@@ -36,7 +36,7 @@ def run(
     if as_service:
         arn = first.resource
         results.append(service.principal(f"{as_service} credentials", arn, as_service, exp))
-        return results + service.probes(as_service, exp, aws, push_aws)
+        return results + service.run(as_service, exp, aws)
     if exp.push:
         results += gundeck(exp.push, aws, push_aws, external)
     results += brig(exp, aws)
@@ -52,7 +52,7 @@ def gundeck(push: PushTarget, aws: Aws, push_aws: Aws, external: bool) -> list[R
     results: list[Result] = []
     if external:
         # Wire's account: only the credentials Wire sent and the queue (the guide's get-queue-url check).
-        creds, account = checks.caller_identity(
+        creds, account = probes.caller_identity(
             push_aws.client("sts"),
             "gundeck credentials",
             push.account,
@@ -64,16 +64,17 @@ def gundeck(push: PushTarget, aws: Aws, push_aws: Aws, external: bool) -> list[R
         sqs = push_aws.client("sqs", region=push.region, endpoint=push.sqs_endpoint)
         found, _ = checks.queue(sqs, push.queue, check=check, region=push.region, attributes=False)
         return results + found
-    found, queue_arn = checks.queue(aws.client("sqs", region=push.region), push.queue, check=check, region=push.region)
+    found, attrs = checks.queue(aws.client("sqs", region=push.region), push.queue, check=check, region=push.region)
     results += found
     sns = aws.client("sns", region=push.region)
-    results += [
-        checks.platform_application(sns, name, arn, check="gundeck push app") for name, arn in push.apps.items()
-    ]
+    for app in push.apps:
+        results += checks.platform_application(sns, app, push.arn_env, push.topic_arn, check="gundeck push app")
     if not push.apps:
         results.append(warn("gundeck push app", push.arn_env, "no push.apps: clients get no mobile push"))
     if push.topic_arn:
+        queue_arn = attrs.get("QueueArn") if attrs else None
         results.append(checks.subscription(sns, push.topic_arn, push.queue, queue_arn, check="gundeck events"))
+        results.append(checks.queue_publisher(attrs, push.queue, push.topic_arn, check="gundeck events"))
     return results
 
 
@@ -82,13 +83,15 @@ def brig(exp: Expected, aws: Aws) -> list[Result]:
     results, _ = checks.queue(sqs, exp.brig_internal_queue, check="brig internal queue", region=exp.region)
     if exp.ses:
         results += checks.ses(aws.client("ses"), exp.ses)
-        found, queue_arn = checks.queue(sqs, exp.ses.queue, check="brig ses queue", region=exp.region)
+        found, attrs = checks.queue(sqs, exp.ses.queue, check="brig ses queue", region=exp.region)
         results += found
+        queue_arn = attrs.get("QueueArn") if attrs else None
         results.append(
             checks.subscription(
                 aws.client("sns"), exp.ses.topic_arn, exp.ses.queue, queue_arn, check="brig ses feedback"
             )
         )
+        results.append(checks.queue_publisher(attrs, exp.ses.queue, exp.ses.topic_arn, check="brig ses feedback"))
     if exp.prekey_table:
         results.append(checks.table(aws.client("dynamodb"), exp.prekey_table))
     if exp.user_journal_queue:
@@ -109,7 +112,8 @@ def galley(exp: Expected, aws: Aws) -> list[Result]:
 def cargohold(exp: Expected, aws: Aws) -> list[Result]:
     # The configured addressing style for every call: an emulator endpoint often only answers path style.
     s3 = aws.client("s3", addressing_style=exp.addressing_style)
-    results = checks.bucket(s3, exp.bucket)
+    endpoint = aws.endpoint("s3")
+    results = checks.bucket(s3, exp.bucket, region=exp.region, style=exp.addressing_style, endpoint=endpoint)
     if results and results[0].status.value == "ok":
-        results.append(checks.round_trip(s3, exp.bucket, exp.addressing_style))
+        results += probes.object_probes(s3, "cargohold bucket", exp.bucket, exp.addressing_style)
     return results

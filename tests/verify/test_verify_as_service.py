@@ -1,9 +1,12 @@
-"""`--as-service`: with moto's IAM enforcement on, the service's calls pass and others are denied.
+"""`--as-service`: with moto's IAM enforcement on, every call a service makes passes and others are denied.
 
 moto enforces IAM only after `POST /moto-api/reset-auth` (INITIAL_NO_AUTH_ACTION_COUNT), and it
 matches a policy's Resource only for S3 (and SQS calls that carry a QueueUrl): other calls are
-evaluated against Resource "*". cargohold is therefore tested with the program's exact policy;
-gundeck with the program's actions on Resource "*" (the action list is what is under test there).
+evaluated against Resource "*". It also treats any statement with a Condition as a Deny (it has no
+request context), which would turn brig's ses:FromAddress-pinned statement into a refusal. So:
+cargohold is tested with the program's exact policy; brig, gundeck and galley with the program's
+actions (components/aws/policies.py) on Resource "*" without conditions: the action list is what is
+under test there, and the probes must prove each action, allowed and denied.
 """
 
 from __future__ import annotations
@@ -23,11 +26,19 @@ from verify.cli import main
 pytestmark = pytest.mark.moto
 
 
-def _enforce_iam(url: str) -> None:
+def _reset_auth(url: str, count: bytes) -> None:
     request = urllib.request.Request(
-        f"{url}/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"}
+        f"{url}/moto-api/reset-auth", data=count, method="POST", headers={"Content-Type": "text/plain"}
     )
     urllib.request.urlopen(request, timeout=5).read()
+
+
+def _enforce_iam(url: str) -> None:
+    _reset_auth(url, b"0")
+
+
+def _enforce_iam_off(url: str) -> None:
+    _reset_auth(url, b"inf")
 
 
 def _user(url: str, name: str, policy: dict[str, Any]) -> tuple[str, str]:
@@ -36,6 +47,40 @@ def _user(url: str, name: str, policy: dict[str, Any]) -> tuple[str, str]:
     iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
     key = iam.create_access_key(UserName=name)["AccessKey"]
     return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def _actions_only(policy: dict[str, Any], *, without: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The program's actions on Resource "*" without conditions (see the module docstring), minus `without`."""
+    statements = []
+    for statement in policy["Statement"]:
+        actions = [action for action in statement["Action"] if action not in without]
+        if actions:
+            statements.append({"Sid": statement["Sid"], "Effect": "Allow", "Action": actions, "Resource": ["*"]})
+    return policies.document(statements)
+
+
+def _queue_arn(name: str) -> str:
+    return f"arn:aws:sqs:{vs.REGION}:123456789012:{name}"
+
+
+def _brig_policy(deployed: vs.Created) -> dict[str, Any]:
+    env = deployed.cfg.environment
+    return policies.brig_policy(
+        internal_queue_arn=_queue_arn(naming.brig_internal_queue(env)),
+        ses_queue_arn=_queue_arn(naming.brig_email_queue(env)),
+        user_journal_queue_arn=_queue_arn(naming.user_journal_queue(env)),
+        ses_identity_arn=f"arn:aws:ses:{vs.REGION}:123456789012:identity/wire.test",
+        sender=deployed.cfg.email.sender,
+        prekey_table_arn=f"arn:aws:dynamodb:{vs.REGION}:123456789012:table/{naming.prekey_table(env)}",
+    )
+
+
+def _gundeck_policy() -> dict[str, Any]:
+    return policies.gundeck_policy(queue_arn="*", region=vs.REGION, account_id="123456789012", arn_env="dev")
+
+
+def _messages(results: list[dict[str, str]], status: str) -> list[str]:
+    return [f"{r['resource']}: {r['message']}" for r in results if r["status"] == status]
 
 
 def _run(
@@ -63,7 +108,7 @@ def test_cargohold_least_privilege(moto: str, tmp_path: Path, deployed: vs.Creat
     by_resource = {r["resource"]: r for r in results}
     assert code == 0, json.dumps(results, indent=1)
     assert all(r["status"] == "ok" for r in results)
-    assert "put/get/delete round trip works" in by_resource[deployed.bucket]["message"]
+    assert "put/get/copy/multipart/delete round trip works" in by_resource[deployed.bucket]["message"]
     assert by_resource["s3:ListAllMyBuckets"]["message"] == "denied, as it should be"
     assert by_resource["sqs:ListQueues"]["message"] == "denied, as it should be"
     assert any("running as cargohold's principal dev-cargohold" in r["message"] for r in results)
@@ -86,22 +131,8 @@ def test_cargohold_policy_too_broad_or_too_narrow(moto: str, tmp_path: Path, dep
     failed = {r["resource"]: r["message"] for r in results if r["status"] == "fail"}
     warned = {r["resource"]: r["message"] for r in results if r["status"] == "warn"}
     assert code == 1
-    assert [m for m in failed.values() if "access denied (s3:PutObject)" in m]
+    assert [m for m in failed.values() if "access denied (s3:PutObject, path addressing): " in m]
     assert any("not cargohold's role or user dev-cargohold" in m for m in warned.values())
-
-
-def test_gundeck_actions(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
-    policy = policies.gundeck_policy(queue_arn="*", region=vs.REGION, account_id="123456789012", arn_env="dev")
-    for statement in policy["Statement"]:
-        statement["Resource"] = ["*"]  # moto evaluates SQS/SNS calls against Resource "*" (module docstring)
-    keys = _user(moto, "dev-gundeck", policy)
-    _enforce_iam(moto)
-    code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "gundeck")
-    assert code == 0, json.dumps(results, indent=1)
-    messages = {r["resource"]: r["message"] for r in results}
-    assert messages["dev-gundeck-events"] == "sqs:GetQueueUrl allowed"
-    assert "sns:GetEndpointAttributes allowed" in messages["dev-wiretest"]
-    assert messages["sqs:ListQueues"] == "denied, as it should be"
 
 
 def test_invalid_keys_are_rejected(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
@@ -112,3 +143,102 @@ def test_invalid_keys_are_rejected(moto: str, tmp_path: Path, deployed: vs.Creat
     assert results[0]["check"] == "credentials" and results[0]["status"] == "fail"
     assert "InvalidClientTokenId" in results[0]["message"] and "access key is unknown" in results[0]["message"]
     assert "s3cr3t-never-printed" not in json.dumps(results)
+
+
+def test_brig_every_call(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
+    keys = _user(moto, "dev-brig", _actions_only(_brig_policy(deployed)))
+    _enforce_iam(moto)
+    code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "brig")
+    assert code == 0, json.dumps(results, indent=1)
+    allowed = _messages(results, "ok")
+    for expected in (
+        "dev-brig-events-internal: sqs:GetQueueUrl allowed",
+        "dev-brig-events-internal: sqs:SendMessage allowed (the probe was refused after authorisation: "
+        "InvalidParameterValue)",
+        "dev-brig-events-internal: sqs:ReceiveMessage allowed (the probe was refused after authorisation: "
+        "InvalidParameterValue)",
+        "dev-brig-events-internal: sqs:DeleteMessage allowed (the probe was refused after authorisation: "
+        "ReceiptHandleIsInvalid)",
+        "dev-brig-email-events: sqs:ReceiveMessage allowed (the probe was refused after authorisation: "
+        "InvalidParameterValue)",
+        "dev-user-events.fifo: sqs:SendMessage allowed (the probe was refused after authorisation: MissingParameter)",
+        "dev-brig-prekeys: dynamodb:GetItem allowed",
+        "dev-brig-prekeys: dynamodb:PutItem allowed (the probe was refused after authorisation: "
+        "ConditionalCheckFailedException)",
+        "dev-brig-prekeys: dynamodb:DeleteItem allowed (the probe was refused after authorisation: "
+        "ConditionalCheckFailedException)",
+        "no-reply@wire.test: ses:SendRawEmail allowed (the probe was refused after authorisation: "
+        "InvalidParameterValue)",
+    ):
+        assert expected in allowed, json.dumps(results, indent=1)
+    # Nothing was written or sent by the probes.
+    sqs = vs.client(moto, "sqs")
+    _enforce_iam_off(moto)
+    for queue in (naming.brig_internal_queue("dev"), naming.user_journal_queue("dev")):
+        url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+        attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+        assert attrs["ApproximateNumberOfMessages"] == "0"
+    item = vs.client(moto, "dynamodb").get_item(TableName="dev-brig-prekeys", Key={"client": {"S": "verify.probe"}})
+    assert "Item" not in item
+
+
+def test_brig_without_send_or_put_is_named(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys):
+    policy = _actions_only(_brig_policy(deployed), without=("sqs:SendMessage", "dynamodb:PutItem"))
+    keys = _user(moto, "dev-brig", policy)
+    _enforce_iam(moto)
+    code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "brig")
+    failed = _messages(results, "fail")
+    assert code == 1
+    assert len(failed) == 3, json.dumps(results, indent=1)
+    assert any(m.startswith("dev-brig-events-internal: sqs:SendMessage denied: ") for m in failed)
+    assert any(m.startswith("dev-user-events.fifo: sqs:SendMessage denied: ") for m in failed)
+    assert any(m.startswith("dev-brig-prekeys: dynamodb:PutItem denied: ") for m in failed)
+    # moto's message does not say which policy denied: the hint says where to look first.
+    assert all("check the caller's role/user policy, then the queue policy" in m for m in failed if "sqs:" in m)
+
+
+def test_gundeck_every_call(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
+    keys = _user(moto, "dev-gundeck", _actions_only(_gundeck_policy()))
+    _enforce_iam(moto)
+    code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "gundeck")
+    assert code == 0, json.dumps(results, indent=1)
+    allowed = _messages(results, "ok")
+    for app in ("dev-wiretest", "dev-com.wire.test"):
+        for action in ("sns:CreatePlatformEndpoint", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes"):
+            assert f"{app}: {action} allowed" in allowed
+        assert f"{app}: sns:Publish allowed (the probe was refused after authorisation: EndpointDisabled)" in allowed
+        assert f"{app}: sns:DeleteEndpoint allowed" in allowed
+    assert "dev-gundeck-events: sqs:GetQueueUrl allowed" in allowed
+    assert any(m.startswith("dev-gundeck-events: sqs:DeleteMessage allowed") for m in allowed)
+    assert "sqs:ListQueues: denied, as it should be" in allowed
+    # The probe endpoints are gone again.
+    _enforce_iam_off(moto)
+    sns = vs.client(moto, "sns")
+    for arn in deployed.apps.values():
+        assert sns.list_endpoints_by_platform_application(PlatformApplicationArn=arn)["Endpoints"] == []
+
+
+def test_gundeck_without_create_endpoint_is_named(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys):
+    keys = _user(moto, "dev-gundeck", _actions_only(_gundeck_policy(), without=("sns:CreatePlatformEndpoint",)))
+    _enforce_iam(moto)
+    code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "gundeck")
+    failed = _messages(results, "fail")
+    assert code == 1
+    assert sorted(m.split(": ", 2)[1] for m in failed) == ["sns:CreatePlatformEndpoint denied"] * 2, failed
+
+
+def test_galley_send(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
+    policy = policies.galley_policy(team_events_queue_arn=_queue_arn(naming.team_events_queue("dev")))
+    assert policy is not None
+    keys = _user(moto, "dev-galley", _actions_only(policy))
+    narrow = _user(moto, "dev-galley-narrow", _actions_only(policy, without=("sqs:SendMessage",)))
+    _enforce_iam(moto)
+    code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "galley")
+    assert code == 0, json.dumps(results, indent=1)
+    assert (
+        "dev-team-events.fifo: sqs:SendMessage allowed (the probe was refused after authorisation: MissingParameter)"
+        in _messages(results, "ok")
+    )
+    code, results = _run(monkeypatch, capsys, tmp_path, narrow, "--as-service", "galley")
+    assert code == 1
+    assert [m.split(": ", 2)[1] for m in _messages(results, "fail")] == ["sqs:SendMessage denied"]

@@ -17,9 +17,11 @@ import boto3
 import yaml
 
 from components import naming
+from components.aws import policies
 from components.config import StackConfig, load_config
 
 REGION = "eu-west-1"
+EVENT_ATTRIBUTES = ("EventEndpointCreated", "EventEndpointDeleted", "EventEndpointUpdated", "EventDeliveryFailure")
 DOMAIN = "wire.test"
 LB = "lb.example.net"
 APPS = [{"name": "com.wire.test", "platform": "APNS"}, {"name": "wiretest", "platform": "GCM"}]
@@ -103,11 +105,16 @@ def delete_queue(url: str, name: str, region: str = REGION) -> None:
 
 
 def subscribe(url: str, topic: str, queue_arn: str) -> str:
+    """As EncryptedQueue.subscribe_raw: raw delivery, and the queue policy that lets the topic send."""
     sns = client(url, "sns")
     topic_arn = sns.create_topic(Name=topic)["TopicArn"]
     sub = sns.subscribe(
         TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
     )
+    sqs = client(url, "sqs")
+    queue_url = sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
+    policy = policies.sns_to_sqs_policy(queue_arn=queue_arn, topic_arn=topic_arn)
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
     return str(sub["SubscriptionArn"])
 
 
@@ -135,9 +142,12 @@ def provision(url: str, cfg: StackConfig) -> Created:
     sns = client(url, "sns")
     if cfg.push.mode == "create":
         subscriptions["push"] = subscribe(url, naming.push_events_topic(env), arn(naming.gundeck_queue(env)))
+        topic_arn = sns.create_topic(Name=naming.push_events_topic(env))["TopicArn"]
         for app in cfg.push.apps:
             name = naming.platform_application(cfg.arn_env, app.name)
-            attributes = {"PlatformCredential": "dummy", "Enabled": "true"}
+            # As components/aws/push.py: every endpoint event goes to the topic.
+            events = dict.fromkeys(EVENT_ATTRIBUTES, topic_arn)
+            attributes = {"PlatformCredential": "dummy", "Enabled": "true", **events}
             apps[name] = sns.create_platform_application(Name=name, Platform=str(app.platform), Attributes=attributes)[
                 "PlatformApplicationArn"
             ]
