@@ -117,15 +117,30 @@ def _loader() -> Any:
     return botocore.loaders.create_loader()
 
 
-def session(profile: str | None = None) -> boto3.Session:
-    """The standard credential chain (env, profile, web identity, container, instance profile).
+def session(profile: str | None = None, keys: tuple[str, str] | None = None) -> boto3.Session:
+    """The standard credential chain (env, profile, web identity, container, instance profile), or `keys`.
 
     Sessions share one model loader: parsing the service models is most of a client's cost, and the
     push session (and repeated runs in one process) would otherwise parse them again.
     """
     core = botocore.session.get_session()
     core.register_component("data_loader", _loader())
+    if keys:
+        return boto3.Session(botocore_session=core, aws_access_key_id=keys[0], aws_secret_access_key=keys[1])
     return boto3.Session(botocore_session=core, profile_name=profile)
+
+
+def stack_credentials(config: Mapping[str, Any]) -> tuple[str | None, tuple[str, str] | None]:
+    """(profile, keys) the stack's AWS provider uses (`aws:profile`, `aws:accessKey`/`aws:secretKey`).
+
+    As the Pulumi provider does, explicit stack settings win over the ambient chain; a key stored as
+    a secret cannot be decrypted here and is left to the ambient chain.
+    """
+    access, secret = config.get("aws:accessKey"), config.get("aws:secretKey")
+    plain = all(isinstance(value, str) and value and not value.startswith("[") for value in (access, secret))
+    keys = (str(access), str(secret)) if plain else None
+    profile = config.get("aws:profile")
+    return (str(profile) if profile else None), keys
 
 
 # Phrases AWS puts in an AccessDenied message since 2023 (IAM "enhanced access denied" messages),

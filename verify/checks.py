@@ -320,9 +320,7 @@ def bucket_region(location: str | None) -> str:
     return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, str(location))
 
 
-def bucket(
-    s3: Any, name: str, *, region: str, style: str, endpoint: str | None, check: str = "cargohold bucket"
-) -> list[Result]:
+def bucket(s3: Any, name: str, *, region: str, style: str, check: str = "cargohold bucket") -> list[Result]:
     try:
         s3.head_bucket(Bucket=name)
     except AwsError as error:
@@ -369,7 +367,6 @@ def bucket(
             results.append(fail(check, name, "no default encryption: set SSE-S3 or SSE-KMS"))
         else:
             results.append(_denied_or(error, check, name, "s3:GetEncryptionConfiguration", "cannot read it"))
-    results += _transport(s3, name, endpoint, check)
     return results
 
 
@@ -393,35 +390,41 @@ def _bucket_location(s3: Any, name: str, region: str, check: str) -> Result:
     return ok(check, name, f"in the stack's region {region}")
 
 
-def _transport(s3: Any, name: str, endpoint: str | None, check: str) -> list[Result]:
-    """A TLS-only bucket policy denies every call over plain http: an http endpoint cannot meet it."""
-    if not endpoint or urlparse(endpoint).scheme != "http":
-        return []
+def plain_http_endpoint(endpoint: str | None) -> bool:
+    return bool(endpoint) and urlparse(str(endpoint)).scheme == "http"
+
+
+def tls_only_over_http(s3: Any, name: str, endpoint: str | None, *, check: str = "cargohold bucket") -> Result | None:
+    """A TLS-only bucket policy (the program's DenyInsecureTransport) and a plain-http S3 endpoint.
+
+    In AWS that denies every call: a failure. Against an emulator (an http endpoint outside AWS, as
+    in the dev stack) it is a known limit, reported as a warning: moto_server evaluates bucket
+    policies without a request context, so the Deny's condition counts as met and every object call
+    is refused, over http or https. The program stays TLS-only everywhere (docs/verify.md).
+    """
+    if not plain_http_endpoint(endpoint):
+        return None
     try:
         document = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
     except (*AwsError, ValueError, KeyError):
-        return []
+        return None
     if not denies_insecure_transport(document):
-        return []
-    host = urlparse(endpoint).hostname or ""
-    if host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn"):
-        return [
-            fail(
-                check,
-                name,
-                f"the bucket policy denies requests without TLS (aws:SecureTransport false) and the S3 endpoint is "
-                f"{endpoint}: every call is denied; use https://",
-            )
-        ]
-    return [
-        warn(
+        return None
+    host = urlparse(str(endpoint)).hostname or ""
+    if host.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        return fail(
             check,
             name,
-            f"the bucket policy denies requests without TLS, and {endpoint} is plain http (an emulator): "
-            "moto_server ignores bucket policies, an emulator that enforces them (LocalStack ENFORCE_IAM=1) "
-            "denies every object call; see docs/verify.md",
+            f"the bucket policy denies requests without TLS (aws:SecureTransport false) and the S3 endpoint is "
+            f"{endpoint}: every call is denied; use https://",
         )
-    ]
+    return warn(
+        check,
+        name,
+        f"object round trip not run: the bucket policy's TLS-only Deny cannot be met over {endpoint} (an "
+        "emulator); moto_server refuses every object call under it, so cargohold cannot store assets in this "
+        "dev stack (docs/verify.md, 'The dev stack')",
+    )
 
 
 # --- Route53 -------------------------------------------------------------------------------------

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from components.config import ConfigError, StackConfig
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
-from verify.aws import Aws, session, stack_endpoints
+from verify.aws import Aws, session, stack_credentials, stack_endpoints
+from verify.outputs import OutputsError, check_outputs, read_outputs
 from verify.results import exit_code, render_json, render_text
 from verify.run import run
 from verify.service import SERVICES
 
 EPILOG = """\
-Credentials come from the standard AWS chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, web identity, ...).
+Credentials: the stack's own aws:profile or aws:accessKey/aws:secretKey when set (as `pulumi up` uses them),
+else the standard AWS chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, web identity, ...). --as-service always uses
+the standard chain: run it with the service's role or keys.
 Exit code: 0 when every required check passes (warnings don't count), 1 when one fails, 2 on bad input.
 Examples:
   pulumi stack output -s prod --json --show-secrets | python -m verify --stack prod --outputs -
@@ -47,16 +48,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def read_outputs(source: str | None) -> dict[str, Any]:
-    if source is None:
-        return {}
-    text = sys.stdin.read() if source == "-" else Path(source).read_text()
-    data = json.loads(text) if text.strip() else {}
-    if not isinstance(data, dict):
-        raise ValueError("stack outputs must be a JSON object (pulumi stack output --json)")
-    return data
-
-
 def load(stack: StackFile, region: str | None) -> StackConfig:
     # Secrets cannot be decrypted here and verify needs none of them.
     return stack.load(region=region).config
@@ -68,11 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         stack = read_stack_file(args.stack, args.stack_dir)
         cfg = load(stack, args.region)
         outputs = read_outputs(args.outputs)
-    except (FileNotFoundError, ValueError, ConfigError) as error:
+        check_outputs(cfg, outputs, args.outputs, args.stack)
+    except (FileNotFoundError, OutputsError, ValueError, ConfigError) as error:
         print(f"verify: {error}", file=sys.stderr)
         return 2
     endpoints = stack_endpoints(stack.config.get("aws:endpoints"))
-    aws = Aws(session(), cfg.region, endpoints, args.endpoint_url)
+    profile, keys = stack_credentials(stack.config)
+    own = session() if args.as_service else session(profile, keys)
+    aws = Aws(own, cfg.region, endpoints, args.endpoint_url)
     push_aws = Aws(session(args.push_profile), cfg.region, endpoints, args.endpoint_url) if args.push_profile else None
     results = run(cfg, outputs, aws, push_aws=push_aws, as_service=args.as_service)
     print(render_json(results) if args.json else render_text(results))

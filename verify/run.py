@@ -8,7 +8,7 @@ from components.config import PushMode, StackConfig
 from verify import checks, probes, service
 from verify.aws import Aws
 from verify.expected import Expected, PushTarget, deployed_account, expected
-from verify.results import Result, warn
+from verify.results import Result, Status, warn
 
 
 def run(
@@ -112,8 +112,10 @@ def galley(exp: Expected, aws: Aws) -> list[Result]:
 def cargohold(exp: Expected, aws: Aws) -> list[Result]:
     # The configured addressing style for every call: an emulator endpoint often only answers path style.
     s3 = aws.client("s3", addressing_style=exp.addressing_style)
-    endpoint = aws.endpoint("s3")
-    results = checks.bucket(s3, exp.bucket, region=exp.region, style=exp.addressing_style, endpoint=endpoint)
-    if results and results[0].status.value == "ok":
-        results += probes.object_probes(s3, "cargohold bucket", exp.bucket, exp.addressing_style)
-    return results
+    results = checks.bucket(s3, exp.bucket, region=exp.region, style=exp.addressing_style)
+    if not results or results[0].status != Status.OK:
+        return results
+    transport = checks.tls_only_over_http(s3, exp.bucket, aws.endpoint("s3"))
+    if transport is not None:
+        return [*results, transport]
+    return results + probes.object_probes(s3, "cargohold bucket", exp.bucket, exp.addressing_style)

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from components import naming
+from components.aws import policies
 from tests.verify import verify_stack as vs
+from verify import checks
 from verify.cli import main
 
 pytestmark = pytest.mark.moto
@@ -235,15 +238,31 @@ def test_missing_and_wrong_dns_records(dns_stack: Stack) -> None:
     assert "points to elsewhere.example.net, expected lb.example.net" in found["teams.wire.test"]
 
 
-def test_outputs_file_names_win(stack: Stack, tmp_path: Path) -> None:
-    """The outputs name what was created: a bucket under another name is found through them."""
-    vs.make_bucket(stack.url, "custom-assets")
-    stack.client("s3").delete_bucket(Bucket=stack.created.bucket)
+def test_outputs_of_this_stack_pass_and_another_stacks_are_refused(stack: Stack, tmp_path: Path) -> None:
+    """The outputs name what was created; outputs that contradict the stack file stop verify before AWS."""
     outputs = tmp_path / "outputs.json"
-    outputs.write_text(json.dumps({"assetsBucketName": "custom-assets", "awsAccountId": "123456789012"}))
+    arns = {
+        "GCM/wiretest": stack.created.apps["dev-wiretest"],
+        "APNS/com.wire.test": stack.created.apps["dev-com.wire.test"],
+    }
+    mine = {
+        "awsAccountId": "123456789012",
+        "awsRegion": vs.REGION,
+        "assetsBucketName": stack.created.bucket,
+        "pushPlatformApplicationArns": arns,
+    }
+    outputs.write_text(json.dumps(mine))
     code, results = stack.verify("--outputs", str(outputs))
     assert failures(results) == [] and code == 0
-    assert "custom-assets" in {r["resource"] for r in results}
+    assert stack.created.bucket in {r["resource"] for r in results}
+
+    outputs.write_text(json.dumps({**mine, "assetsBucketName": "custom-assets"}))
+    stack.capsys.readouterr()
+    code = main(["--stack", stack.name, "--stack-dir", str(stack.root), "--outputs", str(outputs)])
+    err = stack.capsys.readouterr().err
+    assert code == 2
+    assert f"outputs file {outputs} is not the outputs of stack {stack.name}" in err
+    assert f"assetsBucketName is 'custom-assets', the stack file gives '{stack.created.bucket}'" in err
 
 
 def test_external_push_checks_only_the_queue_and_credentials(moto: str, tmp_path: Path, capsys) -> None:
@@ -296,3 +315,135 @@ def test_module_entry_point_reads_outputs_from_stdin(stack: Stack) -> None:
 def test_bad_stack_is_a_usage_error(moto: str, tmp_path: Path, capsys) -> None:
     assert main(["--stack", "nope", "--stack-dir", str(tmp_path)]) == 2
     assert "no stack file" in capsys.readouterr().err
+
+
+# --- issue 14: what the services rely on ------------------------------------------------------------
+
+
+def test_prekey_key_of_the_wrong_type(stack: Stack) -> None:
+    """brig's GetItem sends `client` as a string: a numeric key of the same name breaks it."""
+    ddb = stack.client("dynamodb")
+    table = naming.prekey_table(stack.env)
+    ddb.delete_table(TableName=table)
+    ddb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "client", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "client", "AttributeType": "N"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1 and failure["resource"] == table
+    assert "hash key 'client' has type N, but brig's GetItem/PutItem send a string (S)" in failure["message"]
+
+
+def test_bucket_in_another_region(stack: Stack) -> None:
+    bucket = stack.created.bucket
+    stack.client("s3").delete_bucket(Bucket=bucket)
+    stack.client("s3", "us-east-1").create_bucket(Bucket=bucket)
+    vs.secure_bucket(stack.url, bucket)
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1 and failure["resource"] == bucket
+    assert "the bucket is in us-east-1, the stack (and cargohold's s3Endpoint) in eu-west-1" in failure["message"]
+
+
+@pytest.mark.parametrize("queue", ["gundeck", "ses"])
+def test_queue_policy_that_refuses_the_publisher(stack: Stack, queue: str) -> None:
+    env = stack.env
+    name = naming.gundeck_queue(env) if queue == "gundeck" else naming.brig_email_queue(env)
+    sqs = stack.client("sqs")
+    url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # Another topic may send, this one may not.
+    other = policies.sns_to_sqs_policy(queue_arn=queue_arn, topic_arn="arn:aws:sns:eu-west-1:123456789012:other")
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(other)})
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1 and failure["resource"].endswith(f" -> {name}")
+    assert "no statement of the queue policy allows sns.amazonaws.com sqs:SendMessage" in failure["message"]
+
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": ""})
+    code, results = stack.verify()
+    assert "the queue has no policy, so no SNS topic may send to it" in only_failure(results)["message"]
+
+
+def test_push_application_without_event_topics(stack: Stack) -> None:
+    name = naming.platform_application(stack.env, "wiretest")
+    stack.client("sns").set_platform_application_attributes(
+        PlatformApplicationArn=stack.created.apps[name],
+        Attributes={"EventEndpointCreated": "", "EventDeliveryFailure": ""},
+    )
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1 and failure["resource"] == name
+    assert failure["message"].startswith("EventEndpointCreated, EventDeliveryFailure not sent to arn:aws:sns:")
+
+
+def test_push_application_of_another_platform_or_name_listed_in_the_outputs(stack: Stack, tmp_path: Path) -> None:
+    sns = stack.client("sns")
+    wrong_platform = sns.create_platform_application(
+        Name="dev-wiretest", Platform="APNS", Attributes={"PlatformCredential": "dummy"}
+    )["PlatformApplicationArn"]
+    unprefixed = sns.create_platform_application(
+        Name="wiretest", Platform="GCM", Attributes={"PlatformCredential": "dummy"}
+    )["PlatformApplicationArn"]
+    outputs = tmp_path / "outputs.json"
+    for arn, expected in (
+        (wrong_platform, "platform APNS, but push.apps configures GCM"),
+        (unprefixed, "named 'wiretest': gundeck finds applications as `<arnEnv>-<app>` (dev-<app>)"),
+    ):
+        outputs.write_text(json.dumps({"pushPlatformApplicationArns": {"GCM/wiretest": arn}}))
+        code, results = stack.verify("--outputs", str(outputs))
+        found = [r["message"] for r in failures(results)]
+        assert code == 1
+        assert any(message.startswith(expected) for message in found), found
+
+
+def test_apns_credentials_mode_must_match_the_config(stack: Stack) -> None:
+    name = naming.platform_application(stack.env, "com.wire.test")
+    stack.client("sns").set_platform_application_attributes(
+        PlatformApplicationArn=stack.created.apps[name],
+        Attributes={"AppleCertificateExpirationDate": "2020-01-01T00:00:00Z"},
+    )
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1 and failure["resource"] == name
+    assert "uses certificate authentication, but push.apps[] has no principal" in failure["message"]
+
+
+def test_virtual_addressing_against_a_path_only_endpoint(moto: str, tmp_path: Path, capsys) -> None:
+    """The emulator answers path-style only: `virtual` makes <bucket>.localhost, which does not resolve."""
+    wire = vs.values(assets={"s3AddressingStyle": "virtual"})
+    created = vs.provision(moto, vs.config(wire))
+    localhost = moto.replace("127.0.0.1", "localhost")
+    stack = Stack(moto, tmp_path, vs.write_stack(tmp_path, wire, localhost), created, capsys)
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1 and failure["resource"] == created.bucket
+    assert failure["message"].startswith("cannot connect with virtual addressing (http://")
+    assert f"{created.bucket}.localhost" in failure["message"]
+    assert "needs assets.s3AddressingStyle: path" in failure["message"]
+    assert "another account" not in failure["message"]
+
+
+def test_tls_only_bucket_policy_over_plain_http_is_named(stack: Stack) -> None:
+    bucket = stack.created.bucket
+    policy = policies.asset_bucket_policy(bucket_arn=f"arn:aws:s3:::{bucket}")
+    stack.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    code, results = stack.verify()
+    warnings = {r["resource"]: r["message"] for r in results if r["status"] == "warn"}
+    assert code == 0, json.dumps(failures(results))
+    assert warnings[bucket].startswith(
+        f"object round trip not run: the bucket policy's TLS-only Deny cannot be met over {stack.url} (an emulator)"
+    )
+    # Why it is not run: moto_server refuses every object call under that policy.
+    with pytest.raises(ClientError) as denied:
+        stack.client("s3").put_object(Bucket=bucket, Key="verify/x", Body=b"x")
+    assert denied.value.response["Error"]["Code"] in {"403", "AccessDenied"}
+
+    # The same policy with an AWS endpoint over http: every call is denied, a failure.
+    aws_http = f"http://s3.{vs.REGION}.amazonaws.com"
+    failure = checks.tls_only_over_http(stack.client("s3"), bucket, aws_http)
+    assert failure is not None and failure.status == "fail" and "use https://" in failure.message
+    assert checks.tls_only_over_http(stack.client("s3"), bucket, stack.url.replace("http:", "https:")) is None

@@ -174,8 +174,13 @@ def provision(url: str, cfg: StackConfig) -> Created:
 
 
 def make_bucket(url: str, name: str) -> None:
+    client(url, "s3").create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    secure_bucket(url, name)
+
+
+def secure_bucket(url: str, name: str) -> None:
+    """Public access block and default encryption, as components/aws/assets.py sets them."""
     s3 = client(url, "s3")
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
     s3.put_public_access_block(
         Bucket=name,
         PublicAccessBlockConfiguration={
