@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from components.config import ConfigError, StackConfig
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
 from verify.aws import Aws, session, stack_credentials, stack_endpoints
+from verify.expected import expected
+from verify.incluster import IMAGE, manifests
+from verify.kube import Kubectl, KubectlError, run_jobs
 from verify.outputs import OutputsError, check_outputs, read_outputs
 from verify.results import exit_code, render_json, render_text
 from verify.run import run
@@ -22,6 +26,7 @@ Exit code: 0 when every required check passes (warnings don't count), 1 when one
 Examples:
   pulumi stack output -s prod --json --show-secrets | python -m verify --stack prod --outputs -
   AWS_PROFILE=prod-cargohold python -m verify --stack prod --as-service cargohold
+  python -m verify --stack prod --outputs outputs.json --in-cluster     # a Job per service, in the cluster
 """
 
 
@@ -44,6 +49,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="AWS region (default: the stack's aws:region)")
     p.add_argument("--endpoint-url", help="one endpoint for every AWS service (overrides the stack's aws:endpoints)")
     p.add_argument("--push-profile", help="AWS profile with Wire's push keys (push mode external)")
+    p.add_argument(
+        "--in-cluster",
+        action="store_true",
+        help="run the --as-service probes as a Job per service (its service account, namespace, proxy and "
+        "endpoints) with kubectl against wire:kubernetes' kubeconfig/context; needs --outputs",
+    )
+    p.add_argument("--image", default=IMAGE, help=f"image of the in-cluster Jobs (python3 + boto3; default {IMAGE})")
+    p.add_argument(
+        "--print-manifests", action="store_true", help="with --in-cluster: print the Job manifests, apply nothing"
+    )
     p.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     return p
 
@@ -63,11 +78,35 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, OutputsError, ValueError, ConfigError) as error:
         print(f"verify: {error}", file=sys.stderr)
         return 2
+    if args.in_cluster:
+        return in_cluster(cfg, outputs, args)
     endpoints = stack_endpoints(stack.config.get("aws:endpoints"))
     profile, keys = stack_credentials(stack.config)
     own = session() if args.as_service else session(profile, keys)
     aws = Aws(own, cfg.region, endpoints, args.endpoint_url)
     push_aws = Aws(session(args.push_profile), cfg.region, endpoints, args.endpoint_url) if args.push_profile else None
     results = run(cfg, outputs, aws, push_aws=push_aws, as_service=args.as_service)
+    print(render_json(results) if args.json else render_text(results))
+    return exit_code(results)
+
+
+def in_cluster(cfg: StackConfig, outputs: dict, args: argparse.Namespace) -> int:
+    account = outputs.get("awsAccountId")
+    if not account and cfg.push.apps:
+        print(
+            "verify: --in-cluster needs the stack outputs (--outputs) to name the push applications' account",
+            file=sys.stderr,
+        )
+        return 2
+    documents = manifests(cfg, expected(cfg, outputs, account), image=args.image)
+    if args.print_manifests:
+        print(json.dumps({"apiVersion": "v1", "kind": "List", "items": documents}, indent=2))
+        return 0
+    kubectl = Kubectl(cfg.kubernetes.kubeconfig, cfg.kubernetes.context)
+    try:
+        results = run_jobs(kubectl, documents)
+    except KubectlError as error:
+        print(f"verify: {error}", file=sys.stderr)
+        return 2
     print(render_json(results) if args.json else render_text(results))
     return exit_code(results)

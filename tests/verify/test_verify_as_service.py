@@ -12,9 +12,7 @@ under test there, and the probes must prove each action, allowed and denied.
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -24,59 +22,6 @@ from tests.verify import verify_stack as vs
 from verify.cli import main
 
 pytestmark = pytest.mark.moto
-
-
-def _reset_auth(url: str, count: bytes) -> None:
-    request = urllib.request.Request(
-        f"{url}/moto-api/reset-auth", data=count, method="POST", headers={"Content-Type": "text/plain"}
-    )
-    urllib.request.urlopen(request, timeout=5).read()
-
-
-def _enforce_iam(url: str) -> None:
-    _reset_auth(url, b"0")
-
-
-def _enforce_iam_off(url: str) -> None:
-    _reset_auth(url, b"inf")
-
-
-def _user(url: str, name: str, policy: dict[str, Any]) -> tuple[str, str]:
-    iam = vs.client(url, "iam")
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return key["AccessKeyId"], key["SecretAccessKey"]
-
-
-def _actions_only(policy: dict[str, Any], *, without: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The program's actions on Resource "*" without conditions (see the module docstring), minus `without`."""
-    statements = []
-    for statement in policy["Statement"]:
-        actions = [action for action in statement["Action"] if action not in without]
-        if actions:
-            statements.append({"Sid": statement["Sid"], "Effect": "Allow", "Action": actions, "Resource": ["*"]})
-    return policies.document(statements)
-
-
-def _queue_arn(name: str) -> str:
-    return f"arn:aws:sqs:{vs.REGION}:123456789012:{name}"
-
-
-def _brig_policy(deployed: vs.Created) -> dict[str, Any]:
-    env = deployed.cfg.environment
-    return policies.brig_policy(
-        internal_queue_arn=_queue_arn(naming.brig_internal_queue(env)),
-        ses_queue_arn=_queue_arn(naming.brig_email_queue(env)),
-        user_journal_queue_arn=_queue_arn(naming.user_journal_queue(env)),
-        ses_identity_arn=f"arn:aws:ses:{vs.REGION}:123456789012:identity/wire.test",
-        sender=deployed.cfg.email.sender,
-        prekey_table_arn=f"arn:aws:dynamodb:{vs.REGION}:123456789012:table/{naming.prekey_table(env)}",
-    )
-
-
-def _gundeck_policy() -> dict[str, Any]:
-    return policies.gundeck_policy(queue_arn="*", region=vs.REGION, account_id="123456789012", arn_env="dev")
 
 
 def _messages(results: list[dict[str, str]], status: str) -> list[str]:
@@ -102,8 +47,8 @@ def deployed(moto: str, tmp_path: Path) -> vs.Created:
 
 def test_cargohold_least_privilege(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
     policy = policies.cargohold_policy(bucket_arn=f"arn:aws:s3:::{deployed.bucket}")
-    keys = _user(moto, naming.service_user("dev", "cargohold"), policy)
-    _enforce_iam(moto)
+    keys = vs.iam_user(moto, naming.servicevs.iam_user("dev", "cargohold"), policy)
+    vs.enforce_iam(moto)
     code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "cargohold")
     by_resource = {r["resource"]: r for r in results}
     assert code == 0, json.dumps(results, indent=1)
@@ -116,11 +61,11 @@ def test_cargohold_least_privilege(moto: str, tmp_path: Path, deployed: vs.Creat
 
 def test_cargohold_policy_too_broad_or_too_narrow(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys):
     broad = policies.document([policies.allow("All", ["s3:*"], ["*"])])
-    keys = _user(moto, "dev-cargohold", broad)
+    keys = vs.iam_user(moto, "dev-cargohold", broad)
     # Read-only on the bucket: cargohold could not store assets.
     narrow = policies.document([policies.allow("Read", ["s3:GetObject"], [f"arn:aws:s3:::{deployed.bucket}/*"])])
-    narrow_keys = _user(moto, "someone-else", narrow)
-    _enforce_iam(moto)
+    narrow_keys = vs.iam_user(moto, "someone-else", narrow)
+    vs.enforce_iam(moto)
 
     code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "cargohold")
     failed = {r["resource"]: r["message"] for r in results if r["status"] == "fail"}
@@ -136,7 +81,7 @@ def test_cargohold_policy_too_broad_or_too_narrow(moto: str, tmp_path: Path, dep
 
 
 def test_invalid_keys_are_rejected(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
-    _enforce_iam(moto)
+    vs.enforce_iam(moto)
     code, results = _run(monkeypatch, capsys, tmp_path, ("AKIAUNKNOWNKEY000000", "s3cr3t-never-printed"))
     assert code == 1
     assert len(results) == 1  # nothing else can work: one clear line
@@ -146,8 +91,8 @@ def test_invalid_keys_are_rejected(moto: str, tmp_path: Path, deployed: vs.Creat
 
 
 def test_brig_every_call(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
-    keys = _user(moto, "dev-brig", _actions_only(_brig_policy(deployed)))
-    _enforce_iam(moto)
+    keys = vs.iam_user(moto, "dev-brig", vs.actions_only(vs.brig_policy(deployed)))
+    vs.enforce_iam(moto)
     code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "brig")
     assert code == 0, json.dumps(results, indent=1)
     allowed = _messages(results, "ok")
@@ -173,7 +118,7 @@ def test_brig_every_call(moto: str, tmp_path: Path, deployed: vs.Created, monkey
         assert expected in allowed, json.dumps(results, indent=1)
     # Nothing was written or sent by the probes.
     sqs = vs.client(moto, "sqs")
-    _enforce_iam_off(moto)
+    vs.enforce_iam_off(moto)
     for queue in (naming.brig_internal_queue("dev"), naming.user_journal_queue("dev")):
         url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
         attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
@@ -183,9 +128,9 @@ def test_brig_every_call(moto: str, tmp_path: Path, deployed: vs.Created, monkey
 
 
 def test_brig_without_send_or_put_is_named(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys):
-    policy = _actions_only(_brig_policy(deployed), without=("sqs:SendMessage", "dynamodb:PutItem"))
-    keys = _user(moto, "dev-brig", policy)
-    _enforce_iam(moto)
+    policy = vs.actions_only(vs.brig_policy(deployed), without=("sqs:SendMessage", "dynamodb:PutItem"))
+    keys = vs.iam_user(moto, "dev-brig", policy)
+    vs.enforce_iam(moto)
     code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "brig")
     failed = _messages(results, "fail")
     assert code == 1
@@ -198,8 +143,8 @@ def test_brig_without_send_or_put_is_named(moto: str, tmp_path: Path, deployed: 
 
 
 def test_gundeck_every_call(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
-    keys = _user(moto, "dev-gundeck", _actions_only(_gundeck_policy()))
-    _enforce_iam(moto)
+    keys = vs.iam_user(moto, "dev-gundeck", vs.actions_only(vs.gundeck_policy()))
+    vs.enforce_iam(moto)
     code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "gundeck")
     assert code == 0, json.dumps(results, indent=1)
     allowed = _messages(results, "ok")
@@ -212,15 +157,17 @@ def test_gundeck_every_call(moto: str, tmp_path: Path, deployed: vs.Created, mon
     assert any(m.startswith("dev-gundeck-events: sqs:DeleteMessage allowed") for m in allowed)
     assert "sqs:ListQueues: denied, as it should be" in allowed
     # The probe endpoints are gone again.
-    _enforce_iam_off(moto)
+    vs.enforce_iam_off(moto)
     sns = vs.client(moto, "sns")
     for arn in deployed.apps.values():
         assert sns.list_endpoints_by_platform_application(PlatformApplicationArn=arn)["Endpoints"] == []
 
 
 def test_gundeck_without_create_endpoint_is_named(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys):
-    keys = _user(moto, "dev-gundeck", _actions_only(_gundeck_policy(), without=("sns:CreatePlatformEndpoint",)))
-    _enforce_iam(moto)
+    keys = vs.iam_user(
+        moto, "dev-gundeck", vs.actions_only(vs.gundeck_policy(), without=("sns:CreatePlatformEndpoint",))
+    )
+    vs.enforce_iam(moto)
     code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "gundeck")
     failed = _messages(results, "fail")
     assert code == 1
@@ -228,11 +175,11 @@ def test_gundeck_without_create_endpoint_is_named(moto: str, tmp_path: Path, dep
 
 
 def test_galley_send(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
-    policy = policies.galley_policy(team_events_queue_arn=_queue_arn(naming.team_events_queue("dev")))
+    policy = policies.galley_policy(team_events_queue_arn=vs.queue_arn(naming.team_events_queue("dev")))
     assert policy is not None
-    keys = _user(moto, "dev-galley", _actions_only(policy))
-    narrow = _user(moto, "dev-galley-narrow", _actions_only(policy, without=("sqs:SendMessage",)))
-    _enforce_iam(moto)
+    keys = vs.iam_user(moto, "dev-galley", vs.actions_only(policy))
+    narrow = vs.iam_user(moto, "dev-galley-narrow", vs.actions_only(policy, without=("sqs:SendMessage",)))
+    vs.enforce_iam(moto)
     code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "galley")
     assert code == 0, json.dumps(results, indent=1)
     assert (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,76 @@ def records(url: str, cfg: StackConfig) -> None:
 def _change(name: str, kind: str, value: str, action: str = "CREATE") -> dict[str, Any]:
     record = {"Name": name, "Type": kind, "TTL": 300, "ResourceRecords": [{"Value": value}]}
     return {"Action": action, "ResourceRecordSet": record}
+
+
+# --- IAM enforcement (moto's INITIAL_NO_AUTH_ACTION_COUNT) ------------------------------------------
+
+
+def _reset_auth(url: str, count: bytes) -> None:
+    request = urllib.request.Request(
+        f"{url}/moto-api/reset-auth", data=count, method="POST", headers={"Content-Type": "text/plain"}
+    )
+    urllib.request.urlopen(request, timeout=5).read()
+
+
+def enforce_iam(url: str) -> None:
+    _reset_auth(url, b"0")
+
+
+def enforce_iam_off(url: str) -> None:
+    _reset_auth(url, b"inf")
+
+
+def iam_user(url: str, name: str, policy: dict[str, Any]) -> tuple[str, str]:
+    iam = client(url, "iam")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def actions_only(policy: dict[str, Any], *, without: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The program's actions on Resource "*" without conditions, minus `without`.
+
+    moto matches a policy's Resource only for S3 (other calls are evaluated against "*") and treats
+    any statement with a Condition as a Deny, having no request context: for brig, gundeck and galley
+    the action list is what a test can check.
+    """
+    statements = []
+    for statement in policy["Statement"]:
+        actions = [action for action in statement["Action"] if action not in without]
+        if actions:
+            statements.append({"Sid": statement["Sid"], "Effect": "Allow", "Action": actions, "Resource": ["*"]})
+    return policies.document(statements)
+
+
+def queue_arn(name: str) -> str:
+    return f"arn:aws:sqs:{REGION}:123456789012:{name}"
+
+
+def brig_policy(created: Created) -> dict[str, Any]:
+    env = created.cfg.environment
+    return policies.brig_policy(
+        internal_queue_arn=queue_arn(naming.brig_internal_queue(env)),
+        ses_queue_arn=queue_arn(naming.brig_email_queue(env)),
+        user_journal_queue_arn=queue_arn(naming.user_journal_queue(env)),
+        ses_identity_arn=f"arn:aws:ses:{REGION}:123456789012:identity/{created.cfg.domain}",
+        sender=created.cfg.email.sender,
+        prekey_table_arn=f"arn:aws:dynamodb:{REGION}:123456789012:table/{naming.prekey_table(env)}",
+    )
+
+
+def gundeck_policy() -> dict[str, Any]:
+    return policies.gundeck_policy(queue_arn="*", region=REGION, account_id="123456789012", arn_env="dev")
+
+
+def service_policies(created: Created) -> dict[str, dict[str, Any]]:
+    """Each service's policy as the program writes it, in the form moto can enforce (see actions_only)."""
+    galley = policies.galley_policy(team_events_queue_arn=queue_arn(naming.team_events_queue(created.cfg.environment)))
+    assert galley is not None
+    return {
+        "brig": actions_only(brig_policy(created)),
+        "gundeck": actions_only(gundeck_policy()),
+        "galley": actions_only(galley),
+        "cargohold": policies.cargohold_policy(bucket_arn=f"arn:aws:s3:::{created.bucket}"),
+    }
