@@ -15,7 +15,7 @@ from typing import Any
 
 from components import naming
 from components.config import CredentialsMode, PushMode, StackConfig
-from components.k8s.values import no_proxy_list
+from components.k8s.values.common import proxied, proxy_env
 from components.outputs import AwsOutputs
 from verify import service
 from verify.expected import Expected, expected
@@ -90,9 +90,14 @@ def _env(cfg: StackConfig, svc: str) -> list[dict[str, Any]]:
         secret = KEY_SECRETS[svc]
         for name, key in (("AWS_ACCESS_KEY_ID", "awsKeyId"), ("AWS_SECRET_ACCESS_KEY", "awsSecretKey")):
             env.append({"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}})
-    if cfg.proxy.enabled and svc in cfg.proxy.services:
-        proxies = (("http_proxy", cfg.proxy.http_proxy), ("https_proxy", cfg.proxy.https_proxy))
-        proxies += (("no_proxy", ",".join(no_proxy_list(cfg))),)
+    if proxied(cfg, svc):
+        # The service's config.proxy values, turned into env as the chart's deployment templates do.
+        chart = proxy_env(cfg)
+        proxies = (
+            ("http_proxy", chart.get("httpProxy")),
+            ("https_proxy", chart.get("httpsProxy")),
+            ("no_proxy", ",".join(chart.get("noProxyList") or [])),
+        )
         for name, value in proxies:
             if value:
                 env += [{"name": name, "value": str(value)}, {"name": name.upper(), "value": str(value)}]

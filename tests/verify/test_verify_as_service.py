@@ -47,7 +47,7 @@ def deployed(moto: str, tmp_path: Path) -> vs.Created:
 
 def test_cargohold_least_privilege(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:
     policy = policies.cargohold_policy(bucket_arn=f"arn:aws:s3:::{deployed.bucket}")
-    keys = vs.iam_user(moto, naming.servicevs.iam_user("dev", "cargohold"), policy)
+    keys = vs.iam_user(moto, naming.service_user("dev", "cargohold"), policy)
     vs.enforce_iam(moto)
     code, results = _run(monkeypatch, capsys, tmp_path, keys, "--as-service", "cargohold")
     by_resource = {r["resource"]: r for r in results}
