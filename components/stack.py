@@ -31,13 +31,21 @@ def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Progr
     pulumi.log.info(cfg.cannon.drain.summary())
 
     infra = create_aws(cfg, stack_aws)
+    provider = kubernetes_provider(cfg)
     releases = WireReleases(
         "wire",
         cfg,
         aws=infra.record,
         depends_on=infra.release_dependencies,
-        provider=kubernetes_provider(cfg),
+        provider=provider,
     )
+    if cfg.verify.in_cluster:
+        from components.k8s.values import WIRE_SERVER
+        from components.k8s.verify_jobs import VerifyJobs
+
+        # After the release: the Jobs use the service accounts and key Secrets the chart creates.
+        wire_server = releases.releases[WIRE_SERVER]
+        VerifyJobs("verify", cfg, aws=infra.record, depends_on=[wire_server], provider=provider)
     dns = create_dns(cfg, infra, releases.ingress_hostname, releases.websocket_hostname)
 
     for name, value in infra.exports.items():

@@ -55,7 +55,9 @@ def parser() -> argparse.ArgumentParser:
         help="run the --as-service probes as a Job per service (its service account, namespace, proxy and "
         "endpoints) with kubectl against wire:kubernetes' kubeconfig/context; needs --outputs",
     )
-    p.add_argument("--image", default=IMAGE, help=f"image of the in-cluster Jobs (python3 + boto3; default {IMAGE})")
+    p.add_argument(
+        "--image", help=f"image of the in-cluster Jobs (python3 + boto3; default wire:verify.image, {IMAGE})"
+    )
     p.add_argument(
         "--print-manifests", action="store_true", help="with --in-cluster: print the Job manifests, apply nothing"
     )
@@ -98,7 +100,7 @@ def in_cluster(cfg: StackConfig, outputs: dict, args: argparse.Namespace) -> int
             file=sys.stderr,
         )
         return 2
-    documents = manifests(cfg, expected(cfg, outputs, account), image=args.image)
+    documents = manifests(cfg, expected(cfg, outputs, account), image=args.image or cfg.verify.image)
     if args.print_manifests:
         print(json.dumps({"apiVersion": "v1", "kind": "List", "items": documents}, indent=2))
         return 0

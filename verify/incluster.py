@@ -15,6 +15,7 @@ from typing import Any
 
 from components import naming
 from components.config import CredentialsMode, PushMode, StackConfig
+from components.config.verify import DEFAULT_VERIFY_IMAGE
 from components.k8s.values.common import proxied, proxy_env
 from components.outputs import AwsOutputs
 from verify import service
@@ -22,9 +23,9 @@ from verify.expected import Expected, expected
 
 # AWS's Lambda base image for Python: public, maintained, Python 3.12 with boto3 preinstalled (in
 # /var/runtime), so nothing is installed at run time and a mirrored copy works air-gapped. Its
-# entrypoint is the Lambda runtime; the Job's `command` replaces it. Override with --image (or mirror
-# it: `crane copy public.ecr.aws/lambda/python:3.12 <registry>/lambda-python:3.12`).
-IMAGE = "public.ecr.aws/lambda/python:3.12"
+# entrypoint is the Lambda runtime; the Job's `command` replaces it. Override with --image or
+# wire:verify.image (mirror it: `crane copy public.ecr.aws/lambda/python:3.12 <registry>/lambda-python:3.12`).
+IMAGE = DEFAULT_VERIFY_IMAGE
 BOTO3_PATH = "/var/runtime"
 CONFIGMAP = "wire-infra-verify"
 MOUNT = "/opt/wire-infra-verify"
@@ -158,14 +159,14 @@ def _job(cfg: StackConfig, svc: str, image: str) -> dict[str, Any]:
     }
 
 
-def probed_services(cfg: StackConfig, exp: Expected) -> list[str]:
+def probed_services(cfg: StackConfig) -> list[str]:
     """The services that make AWS calls in this configuration (galley only with its journal)."""
-    return [svc for svc in naming.SERVICES if svc != "galley" or exp.team_events_queue]
+    return [svc for svc in naming.SERVICES if svc != "galley" or cfg.features.team_events_journal]
 
 
 def manifests(cfg: StackConfig, exp: Expected, *, image: str = IMAGE) -> list[dict[str, Any]]:
     """The ConfigMap with the probe code and each service's spec, then one Job per service."""
-    services = probed_services(cfg, exp)
+    services = probed_services(cfg)
     data = {"__init__.py": '"""The in-cluster probes (wire-infra verify)."""\n'}
     data |= {f"{module}.py": (PACKAGE_DIR / f"{module}.py").read_text() for module in POD_MODULES}
     for svc in services:

@@ -34,6 +34,7 @@ from components.config.replicas import Replicas
 from components.config.rules import CROSS_SECTION_RULES
 from components.config.service_secrets import ServiceSecrets
 from components.config.teams import Teams
+from components.config.verify import Verify
 from components.config.web_apps import WebApps
 
 _ENV_RE = re.compile(r"^[a-z][a-z0-9]{0,19}$")
@@ -107,6 +108,8 @@ class StackConfig(Model):
     """AWS endpoints as the services see them (emulators); derived from the region when unset."""
     alarms: Alarms = Alarms()
     """CloudWatch alarms on what breaks silently (dead letters, backlogs, SES reputation, push failures)."""
+    verify: Verify = Verify()
+    """In-cluster verify after the release (opt-in)."""
     extra_values: dict[str, dict[str, Any]] = {}
     """Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages)."""
     sms: Any = None

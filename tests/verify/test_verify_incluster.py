@@ -3,6 +3,7 @@ code (the same probes, run in isolation against moto_server) and `--in-cluster` 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -13,8 +14,9 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
+from pydantic import SecretStr
 
-from components.outputs import AwsOutputs, PushOutputs
+from components.outputs import AccessKey, AwsOutputs, PushOutputs
 from tests.verify import verify_stack as vs
 from verify import incluster, kube
 from verify.cli import main
@@ -138,6 +140,9 @@ def test_irsa_external_push_and_no_proxy() -> None:
     assert json.loads(documents[0]["data"]["brig.json"])["principal"] == "dev-brig"
     image = jobs["brig"]["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image == "registry.internal/lambda-python:3.12"
+    # The program passes the secret record; a key never reaches a manifest (they only name the Secret).
+    keyed = dataclasses.replace(record, access_keys={"gundeck": AccessKey("AKIAWIREPUSH", SecretStr("never-shown"))})
+    assert "never-shown" not in json.dumps(incluster.job_manifests(cfg, keyed))
 
 
 def _mount(documents: list[dict[str, Any]], root: Path) -> None:

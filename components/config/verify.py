@@ -1,0 +1,16 @@
+"""In-cluster verify after `pulumi up` (opt-in): verify's probes as a Job per service (docs/verify.md)."""
+
+from __future__ import annotations
+
+from components.config.base import Model
+
+# AWS's Lambda base image for Python: public, maintained, boto3 preinstalled; mirror it air-gapped.
+DEFAULT_VERIFY_IMAGE = "public.ecr.aws/lambda/python:3.12"
+
+
+class Verify(Model):
+    in_cluster: bool = False
+    """After the wire-server release, run verify's probes as a Job per service (its service account, namespace,
+    proxy and endpoints); `pulumi up` waits for the Jobs and fails when a probe fails."""
+    image: str = DEFAULT_VERIFY_IMAGE
+    """Image of the verify Jobs: python3 with boto3 (mirror it for air-gapped clusters)."""
