@@ -13,8 +13,8 @@ from policy.rules import denies_insecure_transport
 from verify.aws import ACCESS_DENIED, NOT_FOUND, AwsError, denial_cause, describe, error_code
 from verify.expected import AppTarget, Record, SesTarget
 from verify.probes import addressing_hint
-from verify.resource_policy import publisher_may_send
-from verify.results import Result, fail, ok, warn
+from verify.resource_policy import denying_statement, publisher_may_send
+from verify.results import Result, Status, fail, ok, warn
 
 # SES accounts in the sandbox may send 200 messages a day, to verified addresses only.
 SANDBOX_DAILY_QUOTA = 200
@@ -388,6 +388,24 @@ def _bucket_location(s3: Any, name: str, region: str, check: str) -> Result:
             "requests fail; move the assets to a bucket in the stack's region, or fix aws:region",
         )
     return ok(check, name, f"in the stack's region {region}")
+
+
+def name_bucket_denial(s3: Any, name: str, result: Result) -> Result:
+    """An object call denied without AWS saying by what: name the bucket policy's Deny statement, if one applies."""
+    prefix = "access denied ("
+    if result.status != Status.FAIL or not result.message.startswith(prefix):
+        return result
+    action = result.message[len(prefix) :].split(",", 1)[0].split()[0]
+    key = result.resource.removeprefix(f"s3://{name}/")
+    try:
+        policy = s3.get_bucket_policy(Bucket=name)["Policy"]
+    except (*AwsError, KeyError):
+        return result
+    statement = denying_statement(policy, action, f"arn:aws:s3:::{name}/{key}")
+    if statement is None:
+        return result
+    head, _, cause = result.message.partition("): ")
+    return fail(result.check, result.resource, f"{head}): {statement} (AWS: {cause})")
 
 
 def plain_http_endpoint(endpoint: str | None) -> bool:

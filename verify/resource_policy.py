@@ -111,3 +111,29 @@ def publisher_may_send(policy_text: str | None, queue_arn: str, topic_arn: str) 
         False,
         f"no statement of the queue policy allows sns.amazonaws.com sqs:SendMessage with aws:SourceArn {topic_arn}",
     )
+
+
+def denying_statement(policy_text: str | None, action: str, resource: str) -> str | None:
+    """The statement of a resource policy that denies `action` on `resource` to everyone, described; or None.
+
+    AWS's own message does not always say that a bucket policy denied (S3's plain "Access Denied"),
+    so verify reads the policy and names the statement.
+    """
+    try:
+        document = json.loads(policy_text or "")
+    except ValueError:
+        return None
+    for index, statement in enumerate(statements(document)):
+        principal = statement.get("Principal")
+        everyone = principal == "*" or (isinstance(principal, Mapping) and "*" in _as_list(principal.get("AWS")))
+        if statement.get("Effect") != "Deny" or not everyone:
+            continue
+        if not _matches(_as_list(statement.get("Action")), action, case_sensitive=False):
+            continue
+        if not _matches(_as_list(statement.get("Resource")) or ["*"], resource):
+            continue
+        sid = str(statement.get("Sid") or f"#{index}")
+        condition = statement.get("Condition")
+        when = f" when {json.dumps(condition, sort_keys=True)}" if condition else ""
+        return f"statement {sid} of the bucket policy denies {action}{when}"
+    return None

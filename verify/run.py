@@ -118,4 +118,5 @@ def cargohold(exp: Expected, aws: Aws) -> list[Result]:
     transport = checks.tls_only_over_http(s3, exp.bucket, aws.endpoint("s3"))
     if transport is not None:
         return [*results, transport]
-    return results + probes.object_probes(s3, "cargohold bucket", exp.bucket, exp.addressing_style)
+    found = probes.object_probes(s3, "cargohold bucket", exp.bucket, exp.addressing_style)
+    return results + [checks.name_bucket_denial(s3, exp.bucket, result) for result in found]

@@ -23,6 +23,10 @@ def _document(documents: list[dict[str, Any]], kind: str, name: str) -> dict[str
     return next(doc for doc in documents if doc["kind"] == kind and doc["metadata"]["name"] == name)
 
 
+def _replace_unready(job: dict[str, Any]) -> Any:
+    return {**job["metadata"], "annotations": {"pulumi.com/replaceUnready": "true"}}
+
+
 class VerifyJobs(pulumi.ComponentResource):
     jobs: dict[str, k8s.batch.v1.Job]
 
@@ -52,7 +56,8 @@ class VerifyJobs(pulumi.ComponentResource):
             doc = documents.apply(lambda docs, svc=svc: _document(docs, "Job", job_name(svc)))
             self.jobs[svc] = k8s.batch.v1.Job(
                 job_name(svc),
-                metadata=doc.apply(lambda d: d["metadata"]),
+                # A failed Job is replaced (run again) on the next update instead of awaited forever.
+                metadata=doc.apply(_replace_unready),
                 spec=doc.apply(lambda d: d["spec"]),
                 opts=pulumi.ResourceOptions(
                     parent=self,

@@ -27,15 +27,7 @@ def test_names_come_from_naming_and_outputs_win() -> None:
 
 
 def test_external_push_is_wires_queue_and_account() -> None:
-    external = {
-        "account": "210987654321",
-        "region": "eu-central-1",
-        "queueName": "acme-gundeck-events",
-        "arnEnv": "acme",
-        "snsEndpoint": "https://sns.eu-central-1.amazonaws.com",
-        "sqsEndpoint": "https://sqs.eu-central-1.amazonaws.com",
-        "awsKeyId": "AKIAEXAMPLE",
-    }
+    external = vs.external_push()
     cfg = vs.config(vs.values(push={"mode": "external", "external": external}))
     # In external mode the program exports Wire's account as awsAccountId: not ours.
     exp = expected(cfg, {"awsAccountId": "210987654321"}, "123456789012")

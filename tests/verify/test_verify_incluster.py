@@ -79,15 +79,7 @@ def test_manifests_pass_kubernetes_schemas_and_carry_the_services_environment() 
 
 
 def test_irsa_external_push_and_no_proxy() -> None:
-    external = {
-        "account": "210987654321",
-        "region": "eu-central-1",
-        "queueName": "acme-gundeck-events",
-        "arnEnv": "acme",
-        "snsEndpoint": "https://sns.eu-central-1.amazonaws.com",
-        "sqsEndpoint": "https://sqs.eu-central-1.amazonaws.com",
-        "awsKeyId": "AKIAWIREPUSH",
-    }
+    external = vs.external_push()
     cfg = vs.config(
         vs.values(
             serviceCredentials={

@@ -266,15 +266,13 @@ def test_outputs_of_this_stack_pass_and_another_stacks_are_refused(stack: Stack,
 
 
 def test_external_push_checks_only_the_queue_and_credentials(moto: str, tmp_path: Path, capsys) -> None:
-    external = {
-        "account": "123456789012",
-        "region": "eu-central-1",
-        "queueName": "wirepush-gundeck-events",
-        "arnEnv": "wirepush",
-        "snsEndpoint": moto,
-        "sqsEndpoint": moto,
-        "awsKeyId": "AKIAWIREPUSH",
-    }
+    external = vs.external_push(
+        account="123456789012",
+        queueName="wirepush-gundeck-events",
+        arnEnv="wirepush",
+        snsEndpoint=moto,
+        sqsEndpoint=moto,
+    )
     wire = vs.values(push={"mode": "external", "external": external})
     cfg = vs.config(wire)
     vs.provision(moto, cfg)
@@ -447,3 +445,23 @@ def test_tls_only_bucket_policy_over_plain_http_is_named(stack: Stack) -> None:
     failure = checks.tls_only_over_http(stack.client("s3"), bucket, aws_http)
     assert failure is not None and failure.status == "fail" and "use https://" in failure.message
     assert checks.tls_only_over_http(stack.client("s3"), bucket, stack.url.replace("http:", "https:")) is None
+
+
+def test_a_bucket_policy_denial_names_the_statement(stack: Stack) -> None:
+    """S3 answers a bucket-policy denial with a bare 403: verify reads the policy and names the statement."""
+    bucket = stack.created.bucket
+    deny = {
+        "Sid": "NoWrites",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*",
+    }
+    stack.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(policies.document([deny])))
+    code, results = stack.verify()
+    failure = only_failure(results)
+    assert code == 1 and failure["resource"].startswith(f"s3://{bucket}/verify/")
+    assert failure["message"].startswith(
+        "access denied (s3:PutObject, path addressing): statement NoWrites of the bucket policy denies s3:PutObject"
+    )
+    assert "credentials in use" not in failure["message"]

@@ -56,6 +56,20 @@ def values(zone_id: str | None = None, **changes: Any) -> dict[str, Any]:
     return config
 
 
+def external_push(**changes: str) -> dict[str, Any]:
+    """`push.external` as Wire sends it (mode external), for Wire's account in eu-central-1."""
+    external = {
+        "account": "210987654321",
+        "region": "eu-central-1",
+        "queueName": "acme-gundeck-events",
+        "arnEnv": "acme",
+        "snsEndpoint": "https://sns.eu-central-1.amazonaws.com",
+        "sqsEndpoint": "https://sqs.eu-central-1.amazonaws.com",
+        "awsKeyId": "AKIAWIREPUSH",
+    }
+    return {**external, **changes}
+
+
 def config(wire: dict[str, Any], region: str = REGION) -> StackConfig:
     return load_config(wire, region=region, allow_missing_secrets=True).config
 

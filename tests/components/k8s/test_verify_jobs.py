@@ -42,6 +42,7 @@ def test_opt_in_jobs_follow_the_release(tmp_path: Path) -> None:
         kubernetes_validate.validate(manifest, "1.30", strict=True)
         pod = job.inputs["spec"]["template"]["spec"]
         assert job.inputs["metadata"]["namespace"] == "wire"
+        assert job.inputs["metadata"]["annotations"] == {"pulumi.com/replaceUnready": "true"}
         assert pod["containers"][0]["image"] == "registry.internal/lambda-python:3.12"
         env = {item["name"]: item for item in pod["containers"][0]["env"]}
         assert env["AWS_REGION"]["value"] == "eu-west-1"
