@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from plan.files import load_plan
 
 OVERHEAD_MAX = 0.5  # seconds above the import floor
 RATIO_MAX = 1.7
+REGISTRATION_RATIO_MAX = 1.3  # plan / registering the same resources with the same inputs (p1_floor.py)
 GROWTH_AT_50_MAX = 2.0
 CHAIN_MAX = 3
 TESTS_MAX = 60.0
@@ -38,6 +40,41 @@ def evaluation_figures(plan: float, floor: float, modules: int) -> list[Figure]:
         Figure("P1.overhead", "evaluation overhead", overhead, "s", f"<= {OVERHEAD_MAX} s", overhead <= OVERHEAD_MAX),
         Figure("P1.ratio", "plan / floor", ratio, "x", f"<= {RATIO_MAX}x", ratio <= RATIO_MAX),
     ]
+
+
+def registration_floor_figures(
+    plan: float, floor: float | None, resources: int | None = None, skipped: str = "", cpu: str = ""
+) -> list[Figure]:
+    """Plan vs. registering its resources with the same inputs under mocks, no computation (p1_floor.py)."""
+    name = "registration floor: same resources and inputs, mocks, no computation"
+    target = f"<= {REGISTRATION_RATIO_MAX}x"
+    if floor is None:
+        note = f"skipped: {skipped or 'no floor script'}"
+        return [
+            Figure("P1.registration_floor", name, "skipped", "", "", None, note),
+            Figure("P1.registration_ratio", "plan / registration floor", "skipped", "", target, None, note),
+        ]
+    ratio = plan / floor
+    what = f"p1_floor.py registering the plan's {resources} custom resources" if resources else "p1_floor.py"
+    return [
+        Figure("P1.registration_floor", name, floor, "s", "", None, f"{what}, best wall time, subprocess"),
+        Figure(
+            "P1.registration_ratio",
+            "plan / registration floor",
+            ratio,
+            "x",
+            target,
+            ratio <= REGISTRATION_RATIO_MAX,
+            cpu,
+        ),
+    ]
+
+
+def cpu_note(plan_cpu: float | None, floor_cpu: float | None) -> str:
+    """The same ratio on CPU seconds, which other load on the machine disturbs less than wall time."""
+    if not plan_cpu or not floor_cpu:
+        return ""
+    return f"CPU time: {plan_cpu:.2f} s / {floor_cpu:.2f} s = {plan_cpu / floor_cpu:.2f}x"
 
 
 def scaling_figures(result: Scaling) -> list[Figure]:
@@ -158,6 +195,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "bench", help="output directory")
     parser.add_argument("--skip-tests", action="store_true", help="skip P5 (the whole test suite, slow)")
     parser.add_argument("--skip-scaling", action="store_true", help="skip P2")
+    parser.add_argument(
+        "--p1-floor",
+        type=Path,
+        help="p1_floor.py for the P1 registration floor (default $P1_FLOOR, else ../shared/tools/p1_floor.py)",
+    )
     parser.add_argument("--azs", type=int, default=DEFAULT_AZS, help="AZs of an internet-facing load balancer")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -171,16 +213,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan_dir = args.out / "plan" / args.stack
     log(f"bench: finding the SDK modules a plan of '{args.stack}' runs")
     modules = measure.sdk_modules(args.stack, python=python)
-    log(f"bench: P1 plan vs import floor ({len(modules)} modules), best of {args.runs}")
-    plan_time, floor_time = measure.alternate(
-        [measure.plan_argv(args.stack, plan_dir, python=python), measure.floor_argv(modules, python)], args.runs
-    )
+    script = measure.p1_floor_script(args.p1_floor)
+    with tempfile.TemporaryDirectory(prefix="wire-bench-p1-") as tmp:
+        commands = [measure.plan_argv(args.stack, plan_dir, python=python), measure.floor_argv(modules, python)]
+        if isinstance(script, Path):
+            # The registration floor reads its own copy, so it never sees a plan.json being rewritten.
+            measure.run(commands[0])
+            plan_json = Path(tmp) / "plan.json"
+            shutil.copyfile(plan_dir / "plan.json", plan_json)
+            commands.append(measure.p1_floor_argv(script, plan_json, python))
+            log(f"bench: P1 plan vs import floor ({len(modules)} modules) vs {script}, best of {args.runs}")
+        else:
+            log(f"bench: P1 plan vs import floor ({len(modules)} modules), best of {args.runs}; {script}")
+        plan_time, floor_time, *registration = measure.alternate(commands, args.runs)
     figures = evaluation_figures(plan_time.best, floor_time.best, len(modules))
+    timings = {"plan": plan_time.runs, "floor": floor_time.runs, "planCpu": list(plan_time.cpu)}
+    if registration:
+        resources = custom_resources(load_plan(plan_dir)[0])
+        figures += registration_floor_figures(
+            plan_time.best,
+            registration[0].best,
+            resources,
+            cpu=cpu_note(plan_time.best_cpu, registration[0].best_cpu),
+        )
+        timings |= {"registrationFloor": registration[0].runs, "registrationFloorCpu": list(registration[0].cpu)}
+    else:
+        figures += registration_floor_figures(plan_time.best, None, skipped=str(script))
     details: dict[str, Any] = {
         "stack": args.stack,
         "runs": args.runs,
-        "timings": {"plan": plan_time.runs, "floor": floor_time.runs},
+        "timings": timings,
         "floorModules": modules,
+        "registrationFloorScript": str(script),
         "plan": str(plan_dir / "plan.json"),
         "graph": str(plan_dir / "graph.mmd"),
     }
@@ -250,6 +314,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = document_out["machine"]
     print(f"\nmachine: {machine['nproc']} cpu, {machine['cpu']}, Python {machine['python']}; wrote {path}")
     return 1 if args.strict and not document_out["passed"] else 0
+
+
+def custom_resources(document: Mapping[str, Any]) -> int:
+    """What p1_floor.py registers: the custom resources except providers."""
+    return sum(
+        1
+        for r in document.get("resources", [])
+        if r.get("custom") and not str(r.get("type", "")).startswith("pulumi:providers:")
+    )
 
 
 def document_by_urn(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:

@@ -1,4 +1,4 @@
-"""Subprocess timings: the offline plan, the SDK import floor, stacks with extra DNS records, the tests.
+"""Subprocess timings: the offline plan, its floors, stacks with extra DNS records, the tests.
 
 Each figure is the best of N wall times (the minimum is the least noisy estimate of the cost on a
 shared machine), and plan and floor runs alternate so that both see the same background load.
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,24 +38,45 @@ for name, module in sorted(sys.modules.items()):
 """
 
 
+# Where the P1 registration floor script lives in the development setup; a user's clone has no ../shared.
+P1_FLOOR_ENV = "P1_FLOOR"
+P1_FLOOR_DEFAULT = PROJECT_ROOT.parent / "shared" / "tools" / "p1_floor.py"
+
+
 @dataclass(frozen=True)
 class Timing:
     runs: list[float]
+    cpu: tuple[float, ...] = ()  # CPU seconds (user + sys) of the same runs: less disturbed by other load
 
     @property
     def best(self) -> float:
         return min(self.runs)
 
+    @property
+    def best_cpu(self) -> float | None:
+        return min(self.cpu) if self.cpu else None
+
 
 def run(argv: Sequence[str], cwd: Path = PROJECT_ROOT, *, check: bool = True) -> float:
     """Wall seconds of one subprocess; a failure stops the benchmark with the child's error unless not `check`."""
+    return run_timed(argv, cwd, check=check)[0]
+
+
+def run_timed(argv: Sequence[str], cwd: Path = PROJECT_ROOT, *, check: bool = True) -> tuple[float, float]:
+    """Wall and CPU seconds of one subprocess (see `run`)."""
+    before = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(list(argv), cwd=cwd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0 and check:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
         raise RuntimeError(f"{' '.join(argv[:4])} ... exited {done.returncode}:\n{tail}")
-    return elapsed
+    return elapsed, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def plan_argv(stack: str, out: Path, root: Path = PROJECT_ROOT, python: str = sys.executable) -> list[str]:
@@ -68,6 +90,23 @@ def floor_argv(modules: Sequence[str], python: str = sys.executable) -> list[str
         f"import importlib\nfor name in {list(modules)!r}:\n    getattr(importlib.import_module(name), '_x', None)\n"
     )
     return [python, "-c", script]
+
+
+def p1_floor_script(option: Path | None = None, environ: Mapping[str, str] = os.environ) -> Path | str:
+    """The P1 floor script to run, or why there is none: the option, else $P1_FLOOR, else ../shared if present."""
+    if option is not None:
+        chosen, source = option, "--p1-floor"
+    elif environ.get(P1_FLOOR_ENV):
+        chosen, source = Path(environ[P1_FLOOR_ENV]), f"${P1_FLOOR_ENV}"
+    elif P1_FLOOR_DEFAULT.is_file():
+        return P1_FLOOR_DEFAULT
+    else:
+        return f"no floor script (set {P1_FLOOR_ENV} or --p1-floor to p1_floor.py)"
+    return chosen if chosen.is_file() else f"{source} {chosen} is not a file"
+
+
+def p1_floor_argv(script: Path, plan_json: Path, python: str = sys.executable) -> list[str]:
+    return [python, str(script), str(plan_json)]
 
 
 def sdk_modules(stack: str, root: Path = PROJECT_ROOT, python: str = sys.executable) -> list[str]:
@@ -85,11 +124,11 @@ def alternate(commands: Sequence[Sequence[str]], runs: int, cwd: Path = PROJECT_
     """Best-of-`runs` for several commands, interleaved run by run; one warm-up each fills the OS cache."""
     for argv in commands:
         run(argv, cwd)
-    times: list[list[float]] = [[] for _ in commands]
+    times: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(runs):
         for index, argv in enumerate(commands):
-            times[index].append(run(argv, cwd))
-    return [Timing(t) for t in times]
+            times[index].append(run_timed(argv, cwd))
+    return [Timing([wall for wall, _ in t], tuple(cpu for _, cpu in t)) for t in times]
 
 
 def extra_records(count: int) -> list[dict[str, Any]]:
