@@ -50,9 +50,9 @@ class Assets(Model):
     """cargohold's s3AddressingStyle: `auto` for AWS S3, `path` for MinIO-like stores."""
     download_endpoint: Url | None = None
     """Host used in presigned download URLs (s3DownloadEndpoint); S3's own host when unset."""
-    cloud_front: CloudFront = CloudFront()
+    cloud_front: CloudFront = Field(default_factory=CloudFront)
     """Optional CloudFront in front of the bucket."""
-    lifecycle: Lifecycle = Lifecycle()
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     """Lifecycle rules derived from cargohold's retention classes."""
 
     @model_validator(mode="after")

@@ -72,6 +72,9 @@ class Model(BaseModel):
         use_enum_values=True,
         # Defaults go through validation too, so enum defaults become their values like configured ones.
         validate_default=True,
+        # Build validators on first use, not at import: only StackConfig's is ever needed, and it covers the
+        # sections. So a section's default is a `Field(default_factory=...)`, never an instance built at import.
+        defer_build=True,
     )
 
 

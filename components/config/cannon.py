@@ -77,7 +77,7 @@ class WebsocketLoadBalancer(Model):
     """Annotations of cannon's LoadBalancer service (e.g. AWS NLB settings)."""
     external_dns: bool = False
     """Let external-dns manage the record instead of this program."""
-    cert_manager: CertManager = CertManager()
+    cert_manager: CertManager = Field(default_factory=CertManager)
     """cert-manager certificate for the hostname."""
     tls: WebsocketTls | None = None
     """A certificate and key instead of cert-manager."""
@@ -101,7 +101,7 @@ class WebsocketLoadBalancer(Model):
 
 
 class Cannon(Model):
-    drain: DrainOpts = DrainOpts()
+    drain: DrainOpts = Field(default_factory=DrainOpts)
     """drainOpts (guide: "Controlling the speed of websocket draining")."""
-    websocket_load_balancer: WebsocketLoadBalancer = WebsocketLoadBalancer()
+    websocket_load_balancer: WebsocketLoadBalancer = Field(default_factory=WebsocketLoadBalancer)
     """Separate websocket load balancer (guide: "Separate incoming websocket network traffic")."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from components.config.base import Model, Url
 
@@ -37,17 +37,25 @@ def _wire_chart(name: str) -> ChartSource:
 
 
 class Charts(Model):
-    wire_server: ChartSource = _wire_chart("wire-server")
+    wire_server: ChartSource = Field(default_factory=lambda: _wire_chart("wire-server"))
     """wire-server umbrella chart."""
-    nginx_ingress_services: ChartSource = _wire_chart("nginx-ingress-services")
+    nginx_ingress_services: ChartSource = Field(default_factory=lambda: _wire_chart("nginx-ingress-services"))
     """nginx-ingress-services chart."""
-    team_settings: ChartSource = ChartSource(chart="team-settings", repo=WIRE_CHARTS, version="4.14.0")
+    team_settings: ChartSource = Field(
+        default_factory=lambda: ChartSource(chart="team-settings", repo=WIRE_CHARTS, version="4.14.0")
+    )
     """team-settings chart."""
-    account_pages: ChartSource = ChartSource(chart="account-pages", repo=WIRE_CHARTS, version="4.14.0")
+    account_pages: ChartSource = Field(
+        default_factory=lambda: ChartSource(chart="account-pages", repo=WIRE_CHARTS, version="4.14.0")
+    )
     """account-pages chart."""
-    ingress_nginx: ChartSource = ChartSource(
-        chart="ingress-nginx", repo="https://kubernetes.github.io/ingress-nginx", version="4.12.1"
+    ingress_nginx: ChartSource = Field(
+        default_factory=lambda: ChartSource(
+            chart="ingress-nginx", repo="https://kubernetes.github.io/ingress-nginx", version="4.12.1"
+        )
     )
     """ingress-nginx controller chart (ingress.controller awsNlb/metallb)."""
-    metallb: ChartSource = ChartSource(chart="metallb", repo="https://metallb.github.io/metallb", version="0.14.9")
+    metallb: ChartSource = Field(
+        default_factory=lambda: ChartSource(chart="metallb", repo="https://metallb.github.io/metallb", version="0.14.9")
+    )
     """metallb chart (ingress.controller metallb)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from components.config.base import Hostname, Model, Port
 
@@ -33,15 +33,15 @@ class Postgresql(Database):
 
 
 class Databases(Model):
-    cassandra: Database = Database(host="cassandra-external")
+    cassandra: Database = Field(default_factory=lambda: Database(host="cassandra-external"))
     """Cassandra."""
-    elasticsearch: Database = Database(host="elasticsearch-external")
+    elasticsearch: Database = Field(default_factory=lambda: Database(host="elasticsearch-external"))
     """Elasticsearch."""
-    rabbitmq: CredentialedDatabase = CredentialedDatabase(host="rabbitmq-external")
+    rabbitmq: CredentialedDatabase = Field(default_factory=lambda: CredentialedDatabase(host="rabbitmq-external"))
     """RabbitMQ."""
-    redis: Database = Database(host="databases-ephemeral-redis-ephemeral")
+    redis: Database = Field(default_factory=lambda: Database(host="databases-ephemeral-redis-ephemeral"))
     """Redis (gundeck)."""
-    postgresql: Postgresql = Postgresql(host="postgresql-external-rw")
+    postgresql: Postgresql = Field(default_factory=lambda: Postgresql(host="postgresql-external-rw"))
     """PostgreSQL."""
 
     @model_validator(mode="before")

@@ -33,7 +33,7 @@ class Dmarc(Model):
 class Ses(Model):
     mail_from_subdomain: Hostname = "email"
     """MAIL FROM subdomain: `<mailFromSubdomain>.<domain>` gets the MX and SPF records."""
-    dmarc: Dmarc = Dmarc()
+    dmarc: Dmarc = Field(default_factory=Dmarc)
     """The `_dmarc.<domain>` record."""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from components.config.alarms import Alarms
 from components.config.assets import Assets
@@ -68,47 +68,49 @@ class StackConfig(Model):
     """Whether this stack is production: protects and retains stateful resources (bucket, table, queues,
     DynamoDB deletion protection), Let's Encrypt's production CA, 3 Cassandra replicas. Required, never
     derived from the environment's name."""
-    kubernetes: Kubernetes = Kubernetes()
+    kubernetes: Kubernetes = Field(default_factory=Kubernetes)
     """Where the releases go."""
-    service_credentials: ServiceCredentials = ServiceCredentials(mode=CredentialsMode.STATIC_KEYS)
+    service_credentials: ServiceCredentials = Field(
+        default_factory=lambda: ServiceCredentials(mode=CredentialsMode.STATIC_KEYS)
+    )
     """How the services authenticate to AWS."""
-    push: Push = Push()
+    push: Push = Field(default_factory=Push)
     """Push notifications (gundeck)."""
     email: Email
     """Email (brig)."""
-    assets: Assets = Assets()
+    assets: Assets = Field(default_factory=Assets)
     """Asset storage (cargohold)."""
-    features: Features = Features()
+    features: Features = Field(default_factory=Features)
     """Optional queues and table."""
     dns: Dns | None = None
     """Route53 records; none are managed when unset."""
-    proxy: HttpProxy = HttpProxy()
+    proxy: HttpProxy = Field(default_factory=HttpProxy)
     """Outbound HTTP(S) proxy (guide: "Redirect some traffic through a http(s) proxy")."""
-    cannon: Cannon = Cannon()
+    cannon: Cannon = Field(default_factory=Cannon)
     """Websocket service."""
-    nginz: Nginz = Nginz()
+    nginz: Nginz = Field(default_factory=Nginz)
     """nginz upstreams (guide: "Control nginz upstreams")."""
-    teams: Teams = Teams()
+    teams: Teams = Field(default_factory=Teams)
     """Team and conversation size."""
-    web_apps: WebApps = WebApps()
+    web_apps: WebApps = Field(default_factory=WebApps)
     """team-settings, account-pages and IS_SELF_HOSTED."""
-    link_previews: LinkPreviews = LinkPreviews()
+    link_previews: LinkPreviews = Field(default_factory=LinkPreviews)
     """Link previews through the proxy service."""
-    replicas: Replicas = Replicas()
+    replicas: Replicas = Field(default_factory=Replicas)
     """Replica counts (3 for high availability)."""
-    databases: Databases = Databases()
+    databases: Databases = Field(default_factory=Databases)
     """External databases."""
-    secrets: ServiceSecrets = ServiceSecrets()
+    secrets: ServiceSecrets = Field(default_factory=ServiceSecrets)
     """Service secrets unrelated to AWS."""
-    charts: Charts = Charts()
+    charts: Charts = Field(default_factory=Charts)
     """Chart sources."""
-    ingress: Ingress = Ingress()
+    ingress: Ingress = Field(default_factory=Ingress)
     """Entry point (ingress controller and its load balancer)."""
-    service_endpoints: AwsEndpoints = AwsEndpoints()
+    service_endpoints: AwsEndpoints = Field(default_factory=AwsEndpoints)
     """AWS endpoints as the services see them (emulators); derived from the region when unset."""
-    alarms: Alarms = Alarms()
+    alarms: Alarms = Field(default_factory=Alarms)
     """CloudWatch alarms on what breaks silently (dead letters, backlogs, SES reputation, push failures)."""
-    verify: Verify = Verify()
+    verify: Verify = Field(default_factory=Verify)
     """In-cluster verify after the release (opt-in)."""
     extra_values: dict[str, dict[str, Any]] = {}
     """Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages)."""
