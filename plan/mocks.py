@@ -32,7 +32,9 @@ from typing import Any
 import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as runtime_resource
 from pulumi.runtime import rpc
+from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.settings import SETTINGS, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func, wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
@@ -531,7 +533,7 @@ def run_program(
     def program() -> None:
         holder["result"] = fn()
 
-    with _language_host_config(config, secret_keys), _noting_applies():
+    with _language_host_config(config, secret_keys), _noting_applies(), _without_stack_traces():
         _sync_await(run_pulumi_func(program))
         root = pulumi.runtime.get_root_resource()
         exported = dict(getattr(root, "outputs", {}) or {})
@@ -573,3 +575,21 @@ def _language_host_config(config: dict[str, str], secret_keys: Any) -> Iterator[
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def _without_stack_traces() -> Iterator[None]:
+    """Skip the SDK's per-registration stack trace while the mocks run.
+
+    For each registration the SDK walks the Python stack and reads every source file on it (a tenth of the
+    evaluation's time), only to send the engine source positions that the mock monitor drops unread.
+    """
+    original = getattr(runtime_resource, "_get_stack_trace", None)
+    if original is None:  # a future SDK without it: nothing to skip
+        yield
+        return
+    runtime_resource._get_stack_trace = source_pb2.StackTrace  # empty: no frames, so no source position
+    try:
+        yield
+    finally:
+        runtime_resource._get_stack_trace = original  # type: ignore[attr-defined]
