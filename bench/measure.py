@@ -38,9 +38,10 @@ for name, module in sorted(sys.modules.items()):
 """
 
 
-# Where the P1 registration floor script lives in the development setup; a user's clone has no ../shared.
+# Where the P1 registration floor script lives in the development setup (../shared next to the checkout, or
+# further up for a worktree); a user's clone has none.
 P1_FLOOR_ENV = "P1_FLOOR"
-P1_FLOOR_DEFAULT = PROJECT_ROOT.parent / "shared" / "tools" / "p1_floor.py"
+P1_FLOOR_CANDIDATES = tuple(parent / "shared" / "tools" / "p1_floor.py" for parent in PROJECT_ROOT.parents)
 
 
 @dataclass(frozen=True)
@@ -93,15 +94,15 @@ def floor_argv(modules: Sequence[str], python: str = sys.executable) -> list[str
 
 
 def p1_floor_script(option: Path | None = None, environ: Mapping[str, str] = os.environ) -> Path | str:
-    """The P1 floor script to run, or why there is none: the option, else $P1_FLOOR, else ../shared if present."""
+    """The P1 floor script to run, or why there is none: the option, else $P1_FLOOR, else the nearest
+    shared/tools/p1_floor.py above the project."""
     if option is not None:
         chosen, source = option, "--p1-floor"
     elif environ.get(P1_FLOOR_ENV):
         chosen, source = Path(environ[P1_FLOOR_ENV]), f"${P1_FLOOR_ENV}"
-    elif P1_FLOOR_DEFAULT.is_file():
-        return P1_FLOOR_DEFAULT
     else:
-        return f"no floor script (set {P1_FLOOR_ENV} or --p1-floor to p1_floor.py)"
+        found = next((path for path in P1_FLOOR_CANDIDATES if path.is_file()), None)
+        return found or f"no floor script (set {P1_FLOOR_ENV} or --p1-floor to p1_floor.py)"
     return chosen if chosen.is_file() else f"{source} {chosen} is not a file"
 
 

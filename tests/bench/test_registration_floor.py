@@ -47,7 +47,7 @@ def test_floor_script_from_option_env_or_shared(tmp_path: Path, monkeypatch: pyt
     script = tmp_path / "p1_floor.py"
     script.write_text("print('0.1 1')\n")
     missing = tmp_path / "nope.py"
-    monkeypatch.setattr(measure, "P1_FLOOR_DEFAULT", missing)
+    monkeypatch.setattr(measure, "P1_FLOOR_CANDIDATES", (missing,))
 
     assert measure.p1_floor_script(script, environ={}) == script
     assert measure.p1_floor_script(None, environ={"P1_FLOOR": str(script)}) == script
@@ -58,7 +58,7 @@ def test_floor_script_from_option_env_or_shared(tmp_path: Path, monkeypatch: pyt
     assert isinstance(absent, str)
     assert "P1_FLOOR" in absent
 
-    monkeypatch.setattr(measure, "P1_FLOOR_DEFAULT", script)
+    monkeypatch.setattr(measure, "P1_FLOOR_CANDIDATES", (missing, script))
     assert measure.p1_floor_script(None, environ={}) == script
     assert measure.p1_floor_argv(script, tmp_path / "plan.json", "py") == [
         "py",
