@@ -40,7 +40,6 @@ from components.config import NAMESPACE, PLACEHOLDER, ConfigError, LoadedConfig,
 from components.config.loading import FIELDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# libyaml's parser when PyYAML was built with it (the wheels are): the same documents, ten times faster.
 
 # Top-level keys of a stack file the CLI knows (workspace.ProjectStack); others it ignores silently.
 STACK_FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")

@@ -32,16 +32,26 @@ class Postgresql(Database):
     """Password (pgPassword)."""
 
 
+# The hosts wire-server-deploy's database charts give their services.
+DEFAULT_HOSTS = {
+    "cassandra": "cassandra-external",
+    "elasticsearch": "elasticsearch-external",
+    "rabbitmq": "rabbitmq-external",
+    "redis": "databases-ephemeral-redis-ephemeral",
+    "postgresql": "postgresql-external-rw",
+}
+
+
 class Databases(Model):
-    cassandra: Database = Field(default_factory=lambda: Database(host="cassandra-external"))
+    cassandra: Database = Field(default_factory=lambda: Database(host=DEFAULT_HOSTS["cassandra"]))
     """Cassandra."""
-    elasticsearch: Database = Field(default_factory=lambda: Database(host="elasticsearch-external"))
+    elasticsearch: Database = Field(default_factory=lambda: Database(host=DEFAULT_HOSTS["elasticsearch"]))
     """Elasticsearch."""
-    rabbitmq: CredentialedDatabase = Field(default_factory=lambda: CredentialedDatabase(host="rabbitmq-external"))
+    rabbitmq: CredentialedDatabase = Field(default_factory=lambda: CredentialedDatabase(host=DEFAULT_HOSTS["rabbitmq"]))
     """RabbitMQ."""
-    redis: Database = Field(default_factory=lambda: Database(host="databases-ephemeral-redis-ephemeral"))
+    redis: Database = Field(default_factory=lambda: Database(host=DEFAULT_HOSTS["redis"]))
     """Redis (gundeck)."""
-    postgresql: Postgresql = Field(default_factory=lambda: Postgresql(host="postgresql-external-rw"))
+    postgresql: Postgresql = Field(default_factory=lambda: Postgresql(host=DEFAULT_HOSTS["postgresql"]))
     """PostgreSQL."""
 
     @model_validator(mode="before")
@@ -52,11 +62,10 @@ class Databases(Model):
         if not isinstance(data, dict):
             return data
         merged = dict(data)
-        for name, info in cls.model_fields.items():
-            alias = info.alias or name
-            given = data.get(alias)
-            if isinstance(given, dict) and "host" not in given and isinstance(info.default, Database):
-                merged[alias] = {"host": info.default.host, **given}
+        for name, host in DEFAULT_HOSTS.items():
+            given = data.get(name)
+            if isinstance(given, dict) and "host" not in given:
+                merged[name] = {"host": host, **given}
         return merged
 
     def hosts(self) -> list[str]:
