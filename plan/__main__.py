@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import defaultdict
+from contextlib import nullcontext
 from pathlib import Path
 
 from components.config import ConfigError
@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from plan.runner import evaluate
+    from plan.summary import held_back_log, summary
 
     try:
-        plan = evaluate(args.stack, args.root, preview=args.preview)
+        with held_back_log() if not args.quiet else nullcontext([]) as logged:
+            plan = evaluate(args.stack, args.root, preview=args.preview)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --out {out}: cannot write the plan ({error.strerror or error})", file=sys.stderr)
         return 2
     if not args.quiet:
-        print(summary(plan.document()))
+        print(summary(plan.document(), plan.values, logged))
     print(f"\nwrote {out / 'plan.json'} and {len(plan.values)} values file(s) in {out / 'values'}")
     return 0
 
@@ -67,62 +69,6 @@ def unwritable(out: Path) -> str | None:
     if not os.access(out, os.W_OK | os.X_OK):
         return "the directory is not writable"
     return None
-
-
-KEY_SETTINGS = {
-    "aws:sqs/queue:Queue": ("name", "fifoQueue", "sqsManagedSseEnabled", "kmsMasterKeyId", "receiveWaitTimeSeconds"),
-    "aws:sns/topic:Topic": ("name", "kmsMasterKeyId"),
-    "aws:sns/topicSubscription:TopicSubscription": ("protocol", "rawMessageDelivery"),
-    "aws:sns/platformApplication:PlatformApplication": ("name", "platform"),
-    "aws:dynamodb/table:Table": ("name", "billingMode", "hashKey", "deletionProtectionEnabled"),
-    "aws:s3/bucket:Bucket": ("bucket",),
-    "aws:iam/role:Role": ("name",),
-    "aws:iam/user:User": ("name",),
-    "aws:route53/record:Record": ("name", "type"),
-    "kubernetes:helm.sh/v3:Release": ("name", "chart", "version", "namespace"),
-}
-
-
-def summary(document: dict) -> str:
-    """A readable summary: resources per component with key settings, outputs, warnings, secrets to set."""
-    resources = document["resources"]
-    by_urn = {r["urn"]: r for r in resources}
-    children: dict[str | None, list[dict]] = defaultdict(list)
-    for resource in sorted(resources, key=lambda r: (r["type"].split(":")[-1], r["name"])):
-        children[resource["parent"]].append(resource)
-    mode = " (as a first preview)" if document["mode"] == "preview" else ""
-    lines = [f"Offline plan of stack '{document['stack']}'{mode}: {sum(r['custom'] for r in resources)} resources"]
-    lines.append(f"Legend: {document['legend']}")
-
-    def describe(resource: dict, depth: int) -> None:
-        flags = [
-            flag for flag, on in (("protected", resource["protect"]), ("retained", resource["retainOnDelete"])) if on
-        ]
-        settings = [
-            f"{key}={resource['inputs'][key]}"
-            for key in KEY_SETTINGS.get(resource["type"], ())
-            if key in resource["inputs"] and resource["inputs"][key] is not None
-        ]
-        kind = resource["type"].split(":")[-1]
-        detail = ", ".join(settings + flags)
-        lines.append(f"{'  ' * depth}- {kind} {resource['name']}" + (f" ({detail})" if detail else ""))
-        for child in children.get(resource["urn"], []):
-            describe(child, depth + 1)
-
-    for top in children.get(None, []):
-        if top["urn"] in by_urn:
-            describe(top, 1)
-    lines.append("\nOutputs:")
-    for key, value in document["outputs"].items():
-        lines.append(f"  {key}: {value}")
-    lines.append(f"\n{document['drain']}")
-    if document["warnings"]:
-        lines.append("\nWarnings:")
-        lines += [f"  ! {warning}" for warning in document["warnings"]]
-    if document["secretsToSet"]:
-        lines.append("\nSecrets still to set before `pulumi up` (placeholders used here):")
-        lines += [f"  pulumi config set --secret --path 'wire:{path}' <value>" for path in document["secretsToSet"]]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ class DrainOpts(Model):
 
     def summary(self) -> str:
         rate = self.min_rate_per_second
-        rate_text = f"{rate:g}" if rate >= 1 else f"{rate:.6f}".rstrip("0")
+        # Plain digits, never an exponent (2000000, not 2e+06).
+        rate_text = str(int(rate)) if rate.is_integer() else f"{rate:.6f}".rstrip("0")
         return (
             f"cannon drains at least {rate_text} connections/s, "
             f"{self.drained_within_grace} within the {self.grace_period_seconds} s grace period"

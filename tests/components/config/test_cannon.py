@@ -56,3 +56,16 @@ def test_websocket_load_balancer_needs_cert_manager_or_tls(tls_choice: dict[str,
         "either certManager.enabled: true or a tls certificate"
         in problems(base(cannon={"websocketLoadBalancer": lb}))[0]
     )
+
+
+@pytest.mark.parametrize(
+    ("drain", "rate"),
+    [
+        ({"millisecondsBetweenBatches": 1, "minBatchSize": 2000}, "2000000"),
+        ({"millisecondsBetweenBatches": 86400000, "minBatchSize": 1}, "0.000012"),
+        ({"millisecondsBetweenBatches": 3, "minBatchSize": 20}, "6666.666667"),
+    ],
+)
+def test_the_drain_rate_is_printed_in_plain_digits(drain: dict[str, int], rate: str) -> None:
+    summary = load(base(cannon={"drain": drain})).cannon.drain.summary()
+    assert f"at least {rate} connections/s" in summary and "e+" not in summary
