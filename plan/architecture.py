@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from components.markers import replace_marked
 from plan.graph import mermaid
 
 if TYPE_CHECKING:
@@ -171,24 +172,12 @@ def graph_section(plan: Plan) -> str:
     return f"```mermaid\n{mermaid(plan.document())}```"
 
 
-def marked(text: str, markers: tuple[str, str]) -> str:
-    """The text between a pair of markers (without the newlines next to them)."""
-    start, end = markers
-    return text.split(start, 1)[1].split(end, 1)[0].strip("\n")
-
-
-def replace_marked(text: str, markers: tuple[str, str], body: str) -> str:
-    start, end = markers
-    before, rest = text.split(start, 1)
-    return f"{before}{start}\n{body.strip(chr(10))}\n{end}{rest.split(end, 1)[1]}"
-
-
 def write_docs(plan: Plan) -> None:
     for path, markers, body in (
         (ARCHITECTURE_DOC, ARCHITECTURE_MARKERS, architecture_section(plan)),
         (DEVELOPMENT_DOC, GRAPH_MARKERS, graph_section(plan)),
     ):
-        path.write_text(replace_marked(path.read_text(), markers, body))
+        path.write_text(replace_marked(path.read_text(), *markers, body))
 
 
 if __name__ == "__main__":

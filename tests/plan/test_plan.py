@@ -178,11 +178,22 @@ def test_wire_server_never_waits_for_ses_or_dns(plans: dict[str, Plan]) -> None:
     assert len(critical_path(document)) - 1 <= 3
 
 
-def test_readme_shows_the_current_prod_graph(plans: dict[str, Plan]) -> None:
-    from plan.graph import mermaid
+def test_the_docs_show_the_current_prod_pictures(plans: dict[str, Plan]) -> None:
+    """docs/architecture.md (resource -> service -> helm key) and docs/development.md (creation order)."""
+    from components.markers import marked
+    from plan.architecture import (
+        ARCHITECTURE_DOC,
+        ARCHITECTURE_MARKERS,
+        DEVELOPMENT_DOC,
+        GRAPH_MARKERS,
+        architecture_section,
+        graph_section,
+    )
 
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    shown = readme.split("<!-- prod-graph:start -->\n```mermaid\n", 1)[1].split("\n```\n<!-- prod-graph:end -->", 1)[0]
-    assert shown == mermaid(plans["prod"].document()).rstrip("\n"), (
-        "README's prod graph is stale: make plan STACK=prod, then paste build/plan/prod/graph.mmd into README.md"
+    stale = "is stale: run .venv/bin/python -m plan.architecture --write"
+    shown = marked(ARCHITECTURE_DOC.read_text(), *ARCHITECTURE_MARKERS)
+    assert shown == architecture_section(plans["prod"]).strip("\n"), f"{ARCHITECTURE_DOC} {stale}"
+    assert "| Queue prod-gundeck-events | gundeck | `gundeck.config.aws.queueName` |" in shown
+    assert marked(DEVELOPMENT_DOC.read_text(), *GRAPH_MARKERS) == graph_section(plans["prod"]), (
+        f"{DEVELOPMENT_DOC} {stale}"
     )
