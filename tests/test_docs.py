@@ -1,0 +1,54 @@
+"""The operator docs hold together: every relative link in the README and docs/ reaches a file and heading."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.MULTILINE)
+FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+
+
+def anchor(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    return {anchor(heading) for heading in HEADING.findall(FENCE.sub("", path.read_text()))}
+
+
+def links(path: Path) -> list[str]:
+    return [target for target in LINK.findall(FENCE.sub("", path.read_text())) if "://" not in target]
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda path: path.name)
+def test_relative_links_reach_a_file_and_heading(doc: Path) -> None:
+    broken = []
+    for target in links(doc):
+        if target.startswith("mailto:"):
+            continue
+        file_part, _, fragment = target.partition("#")
+        linked = (doc.parent / file_part).resolve() if file_part else doc
+        if not linked.exists():
+            broken.append(f"{target}: no such file")
+        elif fragment and linked.suffix == ".md" and fragment not in anchors(linked):
+            broken.append(f"{target}: no heading #{fragment}")
+    assert not broken, f"{doc.relative_to(ROOT)}: {broken}"
+
+
+def test_the_readme_links_every_doc() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [path.name for path in (ROOT / "docs").glob("*.md") if f"(docs/{path.name}" not in readme]
+    assert not missing, f"README.md does not link {missing}"
+
+
+def test_the_anchor_rule() -> None:
+    assert anchor("Cluster add-ons for `ingress.controller: awsNlb`") == "cluster-add-ons-for-ingresscontroller-awsnlb"
+    assert anchor("Performance (benchmarks)") == "performance-benchmarks"
