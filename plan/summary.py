@@ -196,9 +196,11 @@ def summary(document: dict, values: Mapping[str, Any] | None = None, logged: lis
     created, providers, reads = counts(resources)
     components = sum(1 for r in resources if r["parent"] is None and not r["custom"])
     mode = " (as a first preview)" if document.get("mode") == "preview" else ""
+    besides = [f"{providers} providers" if providers else "", f"{reads} objects read from the cluster" if reads else ""]
+    besides_text = " and ".join(part for part in besides if part)
     lines = [
         f"Offline plan of stack '{document['stack']}'{mode}: {created} resources in {components} components"
-        f" (besides {providers} providers and {reads} objects read from the cluster)",
+        + (f" (besides {besides_text})" if besides_text else ""),
         *([f"Legend: {document['legend']}"] if document.get("legend") else []),
         "",
         "Resources:",
