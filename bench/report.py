@@ -34,7 +34,7 @@ def verdict(passed: bool | None) -> str:
 
 
 def table(figures: Sequence[Figure]) -> str:
-    """A Markdown table: readable in a terminal, pasteable into the README."""
+    """A Markdown table: readable in a terminal, pasteable into docs/development.md."""
     rows = [("Figure", "Value", "Target", "Result")] + [
         (f"{f.id} {f.name}", f.shown(), f.target or "-", verdict(f.passed)) for f in figures
     ]
