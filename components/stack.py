@@ -22,7 +22,9 @@ class Program:
 def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Program:
     """`stack_aws`: the stack's `aws:` provider settings (endpoints, credentials, flags), keys without prefix."""
     # Imported here so that a bad configuration fails before the SDK modules are even loaded.
+    from components.aws.addons import addon_identities
     from components.aws.infrastructure import create_aws, create_dns
+    from components.k8s.addons import ClusterAddons
     from components.k8s.provider import kubernetes_provider
     from components.k8s.releases import WireReleases
 
@@ -32,12 +34,20 @@ def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Progr
 
     infra = create_aws(cfg, stack_aws)
     provider = kubernetes_provider(cfg)
+    # Only when one is installed: a stack without add-ons registers nothing for them.
+    addons = (
+        ClusterAddons("addons", cfg, addon_identities(cfg, infra.provider), provider=provider)
+        if cfg.addons.any_installed
+        else None
+    )
     releases = WireReleases(
         "wire",
         cfg,
         aws=infra.record,
         depends_on=infra.release_dependencies,
         provider=provider,
+        certificates=addons.certificates if addons else [],
+        load_balancers=addons.load_balancers if addons else [],
     )
     if cfg.verify.in_cluster:
         from components.k8s.values import WIRE_SERVER
@@ -53,4 +63,4 @@ def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Progr
     if dns is not None:
         pulumi.export("dnsRecords", dns.fqdns)
     pulumi.export("releases", sorted(releases.releases))
-    return Program(config=cfg, value_trees=releases.value_trees)
+    return Program(config=cfg, value_trees={**(addons.value_trees if addons else {}), **releases.value_trees})

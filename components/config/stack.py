@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from components.config.addons import Addons, addon_warnings
 from components.config.alarms import Alarms
 from components.config.assets import Assets
 from components.config.base import DomainName, Model
@@ -112,6 +113,8 @@ class StackConfig(Model):
     """CloudWatch alarms on what breaks silently (dead letters, backlogs, SES reputation, push failures)."""
     verify: Verify = Field(default_factory=Verify)
     """In-cluster verify after the release (opt-in)."""
+    addons: Addons = Field(default_factory=Addons)
+    """Cluster add-ons: cert-manager and the AWS Load Balancer Controller, installed or checked (docs/addons.md)."""
     extra_values: dict[str, dict[str, Any]] = {}
     """Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages)."""
     sms: Any = None
@@ -166,7 +169,7 @@ class StackConfig(Model):
         return ignored
 
     def warnings(self) -> list[str]:
-        found = self.cannon.drain.warnings() + self.teams.warnings()
+        found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self)
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         if previews.enabled and not any(keys):

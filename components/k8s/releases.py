@@ -93,7 +93,11 @@ class WireReleases(pulumi.ComponentResource):
         depends_on: Sequence[pulumi.Resource],
         provider: k8s.Provider | None,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        certificates: Sequence[pulumi.Resource] = (),
+        load_balancers: Sequence[pulumi.Resource] = (),
     ) -> None:
+        """`certificates` / `load_balancers`: the cluster add-ons installed by this stack (ClusterAddons)."""
         super().__init__("wire:k8s:WireReleases", name, None, opts)
         self._cfg = cfg
         self._provider = provider
@@ -131,14 +135,20 @@ class WireReleases(pulumi.ComponentResource):
             ]
             entry = [metallb, *pool]
         if v.INGRESS_NGINX in names:
-            ingress = self._release(v.INGRESS_NGINX, charts.ingress_nginx, v.INGRESS_NAMESPACE, entry)
+            # Its NLB is provisioned by the AWS Load Balancer Controller.
+            ingress = self._release(
+                v.INGRESS_NGINX, charts.ingress_nginx, v.INGRESS_NAMESPACE, [*entry, *load_balancers]
+            )
             entry = [ingress]
 
         # Only what the caller names (IAM roles, queues, table, bucket): never DNS or SES verification,
         # which may take long or depend on the load balancers created here.
-        wire_server = self._release(v.WIRE_SERVER, charts.wire_server, ns, list(depends_on))
-        # Ingress objects go through the controller's admission webhook: install it first.
-        self._release(v.NGINX_INGRESS_SERVICES, charts.nginx_ingress_services, ns, entry)
+        wslb = cfg.cannon.websocket_load_balancer
+        # cannon's own load balancer (and its certificate) need the add-ons before the release.
+        cannon_addons = [*load_balancers, *(certificates if wslb.cert_manager.enabled else [])] if wslb.enabled else []
+        wire_server = self._release(v.WIRE_SERVER, charts.wire_server, ns, [*depends_on, *cannon_addons])
+        # Ingress objects go through the controller's admission webhook, Certificates through cert-manager's.
+        self._release(v.NGINX_INGRESS_SERVICES, charts.nginx_ingress_services, ns, [*entry, *certificates])
         if v.TEAM_SETTINGS in names:
             self._release(v.TEAM_SETTINGS, charts.team_settings, ns, [])
         if v.ACCOUNT_PAGES in names:

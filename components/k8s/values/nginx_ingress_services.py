@@ -23,12 +23,17 @@ def nginx_ingress_services_values(cfg: StackConfig) -> dict[str, Any]:
         dns["federator"] = host_name(cfg, WireHost.FEDERATOR)
 
     cert_manager = cfg.cannon.websocket_load_balancer.cert_manager
+    addon = cfg.addons.cert_manager
     tls: dict[str, Any] = {"enabled": True, "useCertManager": True}
     issuer_settings: dict[str, Any] = {}
     if cert_manager.enabled:
         # Reuse the issuer the cluster already has for cannon's certificate.
         tls["createIssuer"] = False
         tls["issuer"] = {"name": cert_manager.issuer_name, "kind": cert_manager.issuer_kind}
+    elif addon.install:
+        # The ClusterIssuer this stack creates with cert-manager (components/k8s/addons.py).
+        tls["createIssuer"] = False
+        tls["issuer"] = {"name": addon.issuer_name, "kind": "ClusterIssuer"}
     else:
         # The chart's own Let's Encrypt HTTP-01 Issuer; staging outside production (untrusted
         # certificates, but no rate limits while a test stack is rebuilt).

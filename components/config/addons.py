@@ -1,0 +1,163 @@
+"""Cluster add-ons the Wire releases rely on: cert-manager (with a Let's Encrypt ClusterIssuer) and the
+AWS Load Balancer Controller, each installed by this program or expected to exist already.
+
+nginx-ingress-services always asks cert-manager for its certificates (Issuer/Certificate objects need
+cert-manager's CRDs), and the `aws-load-balancer-type: external` annotation of an `awsNlb` entry point
+(and of cannon's own load balancer) is only acted on by the AWS Load Balancer Controller: without it the
+Service stays pending, helm times out and no DNS record is ever created. See docs/addons.md.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from pydantic import model_validator
+
+from components.config.base import EmailAddress, Model
+from components.config.ingress import IngressMode
+from components.config.rules import rule
+
+if TYPE_CHECKING:
+    from components.config.stack import StackConfig
+
+# Where each add-on runs, and the service account its IRSA role trusts (the releases set these names).
+CERT_MANAGER_NAMESPACE = "cert-manager"
+CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager"
+LB_CONTROLLER_NAMESPACE = "kube-system"
+LB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller"
+
+# What the AWS Load Balancer Controller needs to act on a Service: `external` (NLB through the controller).
+LB_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-type"
+_CLUSTER_NAME_RE = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+_VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8,17}$")
+
+
+class AcmeChallenge(StrEnum):
+    HTTP01 = "http01"
+    DNS01 = "dns01"
+
+
+class CertManagerAddon(Model):
+    """cert-manager and a Let's Encrypt ClusterIssuer."""
+
+    install: bool = False
+    """Install cert-manager (jetstack chart, with its CRDs) and a Let's Encrypt ClusterIssuer."""
+    issuer: AcmeChallenge = AcmeChallenge.HTTP01
+    """`http01`: answered through the ingress class; `dns01`: TXT records in wire:dns.zoneId (own IRSA role)."""
+    issuer_name: str = "letsencrypt"
+    """Name of the ClusterIssuer (nginx-ingress-services and cannon's certificate use it)."""
+    email: EmailAddress | None = None
+    """ACME account address: Let's Encrypt mails expiry and account notices here (required with install)."""
+    staging: bool | None = None
+    """Let's Encrypt's staging server (untrusted certificates, no rate limits); defaults to not production."""
+
+    @model_validator(mode="after")
+    def _check(self) -> CertManagerAddon:
+        if self.install and self.email is None:
+            raise ValueError("certManager.install needs email: the ACME account address (e.g. ops@<domain>)")
+        return self
+
+
+class AwsLoadBalancerControllerAddon(Model):
+    """The AWS Load Balancer Controller (eks-charts), with its IRSA role and AWS's published policy."""
+
+    install: bool = False
+    """Install the AWS Load Balancer Controller in kube-system, with an IRSA role holding AWS's IAM policy."""
+    cluster_name: str | None = None
+    """Name of the EKS cluster (required with install): the controller tags and finds its load balancers by it."""
+    vpc_id: str | None = None
+    """VPC of the cluster; read from the instance metadata when unset (set it where IMDS is blocked)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> AwsLoadBalancerControllerAddon:
+        if self.install and not self.cluster_name:
+            raise ValueError(
+                "awsLoadBalancerController.install needs clusterName (aws eks list-clusters), e.g. wire-prod"
+            )
+        if self.cluster_name is not None and not _CLUSTER_NAME_RE.match(self.cluster_name):
+            raise ValueError(f"awsLoadBalancerController.clusterName '{self.cluster_name}' is not an EKS cluster name")
+        if self.vpc_id is not None and not _VPC_ID_RE.match(self.vpc_id):
+            raise ValueError(f"awsLoadBalancerController.vpcId '{self.vpc_id}' is not a VPC id (vpc-...)")
+        return self
+
+
+class Addons(Model):
+    """Cluster add-ons the releases depend on; off by default (then they must already exist, docs/addons.md)."""
+
+    cert_manager: CertManagerAddon = CertManagerAddon()
+    """cert-manager and its ClusterIssuer (nginx-ingress-services always requests certificates from it)."""
+    aws_load_balancer_controller: AwsLoadBalancerControllerAddon = AwsLoadBalancerControllerAddon()
+    """AWS Load Balancer Controller (acts on the NLB annotations of ingress awsNlb and cannon's load balancer)."""
+
+    @property
+    def any_installed(self) -> bool:
+        return self.cert_manager.install or self.aws_load_balancer_controller.install
+
+
+def uses_lb_controller(cfg: StackConfig) -> bool:
+    """Whether a Service of this stack asks for a load balancer only the AWS Load Balancer Controller provides."""
+    wslb = cfg.cannon.websocket_load_balancer
+    cannon = wslb.enabled and wslb.annotations.get(LB_TYPE_ANNOTATION) == "external"
+    return cfg.ingress.controller == IngressMode.AWS_NLB or cannon
+
+
+@rule("addons", "dns", "service_credentials", "cannon")
+def addon_problems(cfg: StackConfig) -> list[str]:
+    """Rules relating the add-ons to other sections (DNS zone, IRSA, cannon's certificate)."""
+    errors: list[str] = []
+    cert_manager = cfg.addons.cert_manager
+    controller = cfg.addons.aws_load_balancer_controller
+    has_oidc = cfg.service_credentials.oidc_provider_arn is not None
+    if cert_manager.install and cert_manager.issuer == AcmeChallenge.DNS01:
+        if cfg.dns is None:
+            errors.append(
+                "wire:addons.certManager.issuer: 'dns01' needs wire:dns (its zoneId holds the challenge TXT records); "
+                "set dns.zoneId, or use issuer 'http01'"
+            )
+        if not has_oidc:
+            errors.append(
+                "wire:addons.certManager.issuer: 'dns01' needs wire:serviceCredentials.oidcProviderArn: cert-manager reaches "
+                "Route53 with an IRSA role of its own"
+            )
+    if controller.install and not has_oidc:
+        errors.append(
+            "wire:addons.awsLoadBalancerController.install: needs wire:serviceCredentials.oidcProviderArn: the controller "
+            "calls EC2 and ELB with an IRSA role of its own"
+        )
+    wslb = cfg.cannon.websocket_load_balancer
+    if wslb.enabled and wslb.cert_manager.enabled and cert_manager.install:
+        if cert_manager.issuer != AcmeChallenge.DNS01:
+            errors.append(
+                "wire:addons.certManager.issuer: cannon.websocketLoadBalancer has a cert-manager certificate, but its load balancer listens only on "
+                "443, where an HTTP-01 challenge cannot be answered: set wire:addons.certManager.issuer to 'dns01'"
+            )
+        issuer = wslb.cert_manager
+        if issuer.issuer_name != cert_manager.issuer_name or issuer.issuer_kind != "ClusterIssuer":
+            errors.append(
+                f"wire:cannon.websocketLoadBalancer.certManager.issuerName: asks for {issuer.issuer_kind} '{issuer.issuer_name}', but "
+                f"the ClusterIssuer created is '{cert_manager.issuer_name}': set issuerName "
+                f"'{cert_manager.issuer_name}' and issuerKind 'ClusterIssuer'"
+            )
+    return errors
+
+
+def addon_warnings(cfg: StackConfig) -> list[str]:
+    """What must exist in the cluster when the program does not install it."""
+    found: list[str] = []
+    if uses_lb_controller(cfg) and not cfg.addons.aws_load_balancer_controller.install:
+        found.append(
+            "a load balancer of this stack (ingress.controller awsNlb or cannon's own) needs the AWS Load Balancer "
+            "Controller, which this stack does not install: without it the Service stays pending and helm times out. "
+            "Check: kubectl -n kube-system get deploy aws-load-balancer-controller; or set "
+            "addons.awsLoadBalancerController.install (docs/addons.md)"
+        )
+    wslb = cfg.cannon.websocket_load_balancer
+    if wslb.enabled and wslb.cert_manager.enabled and not cfg.addons.cert_manager.install:
+        found.append(
+            f"cannon's certificate comes from the existing {wslb.cert_manager.issuer_kind} "
+            f"'{wslb.cert_manager.issuer_name}': it must solve DNS-01 (cannon's load balancer listens only on 443, "
+            "so HTTP-01 cannot be answered there) (docs/addons.md)"
+        )
+    return found

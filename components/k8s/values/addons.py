@@ -1,0 +1,77 @@
+"""Values of the cluster add-on releases (cert-manager, AWS Load Balancer Controller) and the ClusterIssuer.
+
+Pure: the IRSA role ARNs come in as plain strings (None without a role).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.config import StackConfig
+from components.config.addons import CERT_MANAGER_SERVICE_ACCOUNT, LB_CONTROLLER_SERVICE_ACCOUNT, AcmeChallenge
+
+CERT_MANAGER = "cert-manager"
+AWS_LOAD_BALANCER_CONTROLLER = "aws-load-balancer-controller"
+
+LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory"
+LETS_ENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory"
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+def _service_account(name: str, role_arn: str | None) -> dict[str, Any]:
+    account: dict[str, Any] = {"create": True, "name": name}
+    if role_arn is not None:
+        account["annotations"] = {IRSA_ANNOTATION: role_arn}
+    return account
+
+
+def cert_manager_values(role_arn: str | None = None) -> dict[str, Any]:
+    """cert-manager with its CRDs; with DNS-01 its service account carries the Route53 role."""
+    return {
+        # `crds.enabled` replaces the deprecated `installCRDs`; `keep` leaves the CRDs (and so every
+        # Certificate and its Secret) in place when the release is uninstalled.
+        "crds": {"enabled": True, "keep": True},
+        "serviceAccount": _service_account(CERT_MANAGER_SERVICE_ACCOUNT, role_arn),
+    }
+
+
+def cluster_issuer_manifest(cfg: StackConfig) -> dict[str, Any]:
+    """The Let's Encrypt ClusterIssuer: HTTP-01 through the ingress class, or DNS-01 in the stack's Route53 zone."""
+    addon = cfg.addons.cert_manager
+    staging = addon.staging if addon.staging is not None else not cfg.is_production
+    if addon.issuer == AcmeChallenge.DNS01:
+        assert cfg.dns is not None
+        # hostedZoneID spares the zone lookup (and its IAM permission); ambient credentials are the IRSA role.
+        solver: dict[str, Any] = {
+            "selector": {"dnsZones": [cfg.domain]},
+            "dns01": {"route53": {"region": cfg.region, "hostedZoneID": cfg.dns.zone_id}},
+        }
+    else:
+        solver = {"http01": {"ingress": {"ingressClassName": cfg.ingress.ingress_class}}}
+    return {
+        "apiVersion": "cert-manager.io/v1",
+        "kind": "ClusterIssuer",
+        "metadata": {"name": addon.issuer_name},
+        "spec": {
+            "acme": {
+                "server": LETS_ENCRYPT_STAGING if staging else LETS_ENCRYPT,
+                "email": addon.email,
+                "privateKeySecretRef": {"name": f"{addon.issuer_name}-account-key"},
+                "solvers": [solver],
+            }
+        },
+    }
+
+
+def aws_load_balancer_controller_values(cfg: StackConfig, role_arn: str | None = None) -> dict[str, Any]:
+    """The controller for the stack's EKS cluster, its service account carrying the controller's role."""
+    addon = cfg.addons.aws_load_balancer_controller
+    values: dict[str, Any] = {
+        "clusterName": addon.cluster_name,
+        "region": cfg.region,
+        "replicaCount": 2,
+        "serviceAccount": _service_account(LB_CONTROLLER_SERVICE_ACCOUNT, role_arn),
+    }
+    if addon.vpc_id is not None:
+        values["vpcId"] = addon.vpc_id
+    return values
