@@ -72,14 +72,15 @@ class AwsLoadBalancerControllerAddon(Model):
 
     @model_validator(mode="after")
     def _check(self) -> AwsLoadBalancerControllerAddon:
+        errors = []
         if self.install and not self.cluster_name:
-            raise ValueError(
-                "awsLoadBalancerController.install needs clusterName (aws eks list-clusters), e.g. wire-prod"
-            )
+            errors.append("awsLoadBalancerController.install needs clusterName (aws eks list-clusters), e.g. wire-prod")
         if self.cluster_name is not None and not _CLUSTER_NAME_RE.match(self.cluster_name):
-            raise ValueError(f"awsLoadBalancerController.clusterName '{self.cluster_name}' is not an EKS cluster name")
+            errors.append(f"awsLoadBalancerController.clusterName '{self.cluster_name}' is not an EKS cluster name")
         if self.vpc_id is not None and not _VPC_ID_RE.match(self.vpc_id):
-            raise ValueError(f"awsLoadBalancerController.vpcId '{self.vpc_id}' is not a VPC id (vpc-...)")
+            errors.append(f"awsLoadBalancerController.vpcId '{self.vpc_id}' is not a VPC id (vpc-...)")
+        if errors:
+            raise ValueError("\n".join(errors))
         return self
 
 
