@@ -119,27 +119,29 @@ def addon_problems(cfg: StackConfig) -> list[str]:
             )
         if not has_oidc:
             errors.append(
-                "wire:addons.certManager.issuer: 'dns01' needs wire:serviceCredentials.oidcProviderArn: cert-manager reaches "
-                "Route53 with an IRSA role of its own"
+                "wire:addons.certManager.issuer: 'dns01' needs wire:serviceCredentials.oidcProviderArn: "
+                "cert-manager reaches Route53 with an IRSA role of its own"
             )
     if controller.install and not has_oidc:
         errors.append(
-            "wire:addons.awsLoadBalancerController.install: needs wire:serviceCredentials.oidcProviderArn: the controller "
-            "calls EC2 and ELB with an IRSA role of its own"
+            "wire:addons.awsLoadBalancerController.install: needs wire:serviceCredentials.oidcProviderArn: "
+            "the controller calls EC2 and ELB with an IRSA role of its own"
         )
     wslb = cfg.cannon.websocket_load_balancer
     if wslb.enabled and wslb.cert_manager.enabled and cert_manager.install:
         if cert_manager.issuer != AcmeChallenge.DNS01:
             errors.append(
-                "wire:addons.certManager.issuer: cannon.websocketLoadBalancer has a cert-manager certificate, but its load balancer listens only on "
-                "443, where an HTTP-01 challenge cannot be answered: set wire:addons.certManager.issuer to 'dns01'"
+                "wire:addons.certManager.issuer: wire:cannon.websocketLoadBalancer has a cert-manager certificate, "
+                "but its load balancer listens only on 443, where an HTTP-01 challenge cannot be answered: "
+                "set wire:addons.certManager.issuer to 'dns01'"
             )
         issuer = wslb.cert_manager
         if issuer.issuer_name != cert_manager.issuer_name or issuer.issuer_kind != "ClusterIssuer":
             errors.append(
-                f"wire:cannon.websocketLoadBalancer.certManager.issuerName: asks for {issuer.issuer_kind} '{issuer.issuer_name}', but "
-                f"the ClusterIssuer created is '{cert_manager.issuer_name}': set issuerName "
-                f"'{cert_manager.issuer_name}' and issuerKind 'ClusterIssuer'"
+                "wire:cannon.websocketLoadBalancer.certManager.issuerName: asks for "
+                f"{issuer.issuer_kind} '{issuer.issuer_name}', but the ClusterIssuer created is "
+                f"'{cert_manager.issuer_name}': set issuerName '{cert_manager.issuer_name}' "
+                "and issuerKind 'ClusterIssuer'"
             )
     return errors
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from tests.components.config.config_support import base, load, problems
 
-ZONE = {"zoneId": "Z0123456789EXAMPLE", "target": {"fromIngressController": True}, "hosts": ["nginz-https", "webapp"]}
+ZONE = {"zoneId": "Z0123456789EXAMPLE", "target": {"hostname": "lb.example.net"}, "hosts": ["nginz-https", "webapp"]}
 CERT_MANAGER = {"install": True, "email": "ops@example.com"}
 LB_CONTROLLER = {"install": True, "clusterName": "wire-prod"}
 WSLB: dict[str, Any] = {
@@ -45,8 +45,8 @@ def test_dns01_needs_the_zone_and_an_oidc_provider() -> None:
         serviceCredentials={"mode": "staticKeys"},
     )
     found = problems(values)
-    assert any("issuer 'dns01' needs wire:dns" in p for p in found)
-    assert any("'dns01' needs serviceCredentials.oidcProviderArn" in p for p in found)
+    assert any("issuer: 'dns01' needs wire:dns" in p for p in found)
+    assert any("'dns01' needs wire:serviceCredentials.oidcProviderArn" in p for p in found)
     cfg = load(base(addons={"certManager": {**CERT_MANAGER, "issuer": "dns01"}}, dns=ZONE))
     assert cfg.addons.cert_manager.issuer == "dns01"
 
@@ -60,7 +60,7 @@ def test_lb_controller_needs_an_oidc_provider() -> None:
     found = problems(
         base(addons={"awsLoadBalancerController": LB_CONTROLLER}, serviceCredentials={"mode": "staticKeys"})
     )
-    assert any("awsLoadBalancerController.install needs serviceCredentials.oidcProviderArn" in p for p in found)
+    assert any("awsLoadBalancerController.install: needs wire:serviceCredentials.oidcProviderArn" in p for p in found)
 
 
 def test_cannons_443_only_load_balancer_needs_dns01() -> None:

@@ -7,7 +7,7 @@ from components.k8s.values.nginx_ingress_services import nginx_ingress_services_
 from tests.components.k8s.k8s_support import make_cfg
 
 ROLE = "arn:aws:iam::012345678901:role/staging-cert-manager"
-ZONE = {"zoneId": "Z0123456789EXAMPLE", "target": {"fromIngressController": True}}
+ZONE = {"zoneId": "Z0123456789EXAMPLE", "target": {"hostname": "lb.example.net"}}
 CERT_MANAGER = {"install": True, "email": "ops@example.org"}
 
 
