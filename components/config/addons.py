@@ -13,7 +13,7 @@ import re
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from components.config.base import EmailAddress, Model
 from components.config.ingress import IngressMode
@@ -87,9 +87,9 @@ class AwsLoadBalancerControllerAddon(Model):
 class Addons(Model):
     """Cluster add-ons the releases depend on; off by default (then they must already exist, docs/addons.md)."""
 
-    cert_manager: CertManagerAddon = CertManagerAddon()
+    cert_manager: CertManagerAddon = Field(default_factory=CertManagerAddon)
     """cert-manager and its ClusterIssuer (nginx-ingress-services always requests certificates from it)."""
-    aws_load_balancer_controller: AwsLoadBalancerControllerAddon = AwsLoadBalancerControllerAddon()
+    aws_load_balancer_controller: AwsLoadBalancerControllerAddon = Field(default_factory=AwsLoadBalancerControllerAddon)
     """AWS Load Balancer Controller (acts on the NLB annotations of ingress awsNlb and cannon's load balancer)."""
 
     @property

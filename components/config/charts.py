@@ -59,11 +59,15 @@ class Charts(Model):
         default_factory=lambda: ChartSource(chart="metallb", repo="https://metallb.github.io/metallb", version="0.14.9")
     )
     """metallb chart (ingress.controller metallb)."""
-    cert_manager: ChartSource = ChartSource(chart="cert-manager", repo="https://charts.jetstack.io", version="v1.16.3")
+    cert_manager: ChartSource = Field(
+        default_factory=lambda: ChartSource(chart="cert-manager", repo="https://charts.jetstack.io", version="v1.16.3")
+    )
     """cert-manager chart (addons.certManager.install)."""
     # The controller's IAM policy (components/aws/data/) is the one AWS publishes for this controller
     # version (chart 1.7.2 = controller v2.7.2): update both together.
-    aws_load_balancer_controller: ChartSource = ChartSource(
-        chart="aws-load-balancer-controller", repo="https://aws.github.io/eks-charts", version="1.7.2"
+    aws_load_balancer_controller: ChartSource = Field(
+        default_factory=lambda: ChartSource(
+            chart="aws-load-balancer-controller", repo="https://aws.github.io/eks-charts", version="1.7.2"
+        )
     )
     """AWS Load Balancer Controller chart (addons.awsLoadBalancerController.install); its IAM policy matches 1.7.2."""

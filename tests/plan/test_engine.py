@@ -94,14 +94,16 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "push-external": {"push": EXTERNAL_PUSH},
     "push-disabled": {"push": {"mode": "disabled"}},
     "email-smtp": {"email": SMTP},
-    "static-keys": {"serviceCredentials": {"mode": "staticKeys"}},
+    # The add-ons' IRSA roles need the OIDC provider that static keys do without.
+    "static-keys": {"serviceCredentials": {"mode": "staticKeys"}, "addons": None},
     "cmk": {
+        "addons": None,
         "serviceCredentials": {
             "mode": "staticKeys",
             "kmsKeyArn": "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        }
+        },
     },
-    "no-dns": {"dns": None},
+    "no-dns": {"dns": None, "addons": None},
     "dns-hostname": {"dns": {"zoneId": ZONE, "target": {"hostname": "lb.example.net"}, "hosts": HOSTS}},
     "dns-alias": {
         "dns": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -153,10 +154,13 @@ def test_docs_give_the_reason_for_every_resource_star(plans: dict[str, dict[str,
     docs = (ROOT / "docs" / "security.md").read_text()
     starred = set()
     for plan in plans.values():
-        for _, _, text in iam_lint.policy_documents(plan):
+        for document_owner, _, text in iam_lint.policy_documents(plan):
+            if re.search(iam_lint.LOAD_BALANCER_CONTROLLER_POLICY, document_owner["urn"]):
+                continue  # AWS's published document, explained as a whole in docs/security.md
             for statement in json.loads(text)["Statement"]:
                 resources = statement.get("Resource", [])
                 if "*" in (resources if isinstance(resources, list) else [resources]):
                     starred.add(statement["Sid"])
     assert {"ManageEndpoints", "AccountAdministers", "SesPublishes"} <= starred
     assert [sid for sid in sorted(starred) if f"`{sid}`" not in docs] == []
+    assert "AWS Load Balancer Controller" in docs
