@@ -4,6 +4,7 @@ The only place that reads the stack configuration. A bad configuration stops the
 with every problem listed and no traceback, before any resource is registered.
 """
 
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -25,7 +26,8 @@ def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
     secret_keys |= {key for key in values if pulumi.runtime.is_config_secret(key)}
     config = {key: parse_value(value) for key, value in values.items()}
     try:
-        cfg = load_stack(config, secret_keys=secret_keys).config
+        # Layered values files are named relative to the project, wherever the program is started from.
+        cfg = load_stack(config, secret_keys=secret_keys, base_dir=Path(__file__).resolve().parent).config
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
     aws = {

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 
 from components.config import StackConfig
+from components.outputs import AwsOutputs
 
 
 @dataclass
@@ -22,17 +23,37 @@ class Program:
 def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Program:
     """`stack_aws`: the stack's `aws:` provider settings (endpoints, credentials, flags), keys without prefix."""
     # Imported here so that a bad configuration fails before the SDK modules are even loaded.
-    from components.aws.addons import addon_identities
     from components.aws.infrastructure import create_aws, create_dns
-    from components.k8s.addons import ClusterAddons
-    from components.k8s.provider import kubernetes_provider
-    from components.k8s.releases import WireReleases
 
     for warning in cfg.warnings():
         pulumi.log.warn(warning)
     pulumi.log.info(cfg.cannon.drain.summary())
 
     infra = create_aws(cfg, stack_aws)
+    if cfg.kubernetes.releases:
+        value_trees, deployed, dns = _deploy_releases(cfg, infra)
+    else:
+        # AWS only: nothing touches the cluster; the values are still computed, for the plan and its review.
+        dns = create_dns(cfg, infra, None, None)
+        value_trees, deployed = computed_values(cfg, infra.record), []
+
+    _warn_about_layering(cfg, value_trees)
+    for name, value in infra.exports.items():
+        pulumi.export(name, value)
+    if dns is not None:
+        pulumi.export("dnsRecords", dns.fqdns)
+    pulumi.export("releases", deployed)
+    return Program(config=cfg, value_trees=value_trees)
+
+
+def _deploy_releases(cfg: StackConfig, infra: Any) -> tuple[dict[str, pulumi.Output[Any]], list[str], Any]:
+    """The add-ons, the Wire releases, opt-in verify Jobs and the DNS records that point at the releases."""
+    from components.aws.addons import addon_identities
+    from components.aws.infrastructure import create_dns
+    from components.k8s.addons import ClusterAddons
+    from components.k8s.provider import kubernetes_provider
+    from components.k8s.releases import WireReleases
+
     provider = kubernetes_provider(cfg)
     # Only when one is installed: a stack without add-ons registers nothing for them.
     addons = (
@@ -57,10 +78,27 @@ def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Progr
         wire_server = releases.releases[WIRE_SERVER]
         VerifyJobs("verify", cfg, aws=infra.record, depends_on=[wire_server], provider=provider)
     dns = create_dns(cfg, infra, releases.ingress_hostname, releases.websocket_hostname)
+    value_trees = {**(addons.value_trees if addons else {}), **releases.value_trees}
+    return value_trees, sorted(releases.releases), dns
 
-    for name, value in infra.exports.items():
-        pulumi.export(name, value)
-    if dns is not None:
-        pulumi.export("dnsRecords", dns.fqdns)
-    pulumi.export("releases", sorted(releases.releases))
-    return Program(config=cfg, value_trees={**(addons.value_trees if addons else {}), **releases.value_trees})
+
+def _warn_about_layering(cfg: StackConfig, value_trees: dict[str, pulumi.Output[Any]]) -> None:
+    from components.k8s.values.common import layering_warning
+
+    def warn(release: str, tree: Any) -> None:
+        message = layering_warning(cfg, release, tree)
+        if message:
+            pulumi.log.warn(message)
+
+    if not cfg.layered_values.releases():
+        return
+    for release, tree in value_trees.items():
+        tree.apply(lambda resolved, release=release: warn(release, resolved))
+
+
+def computed_values(cfg: StackConfig, record: pulumi.Output[AwsOutputs]) -> dict[str, pulumi.Output[Any]]:
+    """Every release's values from the AWS record, without deploying anything (`kubernetes.releases: false`)."""
+    from components.k8s.values import release_names, release_values
+
+    trees = record.apply(lambda resolved: release_values(cfg, resolved))
+    return {name: trees.apply(lambda all_trees, name=name: all_trees[name]) for name in release_names(cfg)}

@@ -19,6 +19,7 @@ top-level key is reported as secret (as the Pulumi runtime marks it) and its ful
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import difflib
 import inspect
 import json
@@ -62,6 +63,8 @@ class StackFile:
     secure_paths: frozenset[str] = frozenset()
     # Problems of the file itself (duplicate or misplaced keys) reported together with the config's.
     problems: tuple[str, ...] = ()
+    # The project folder: layered values files are read relative to it.
+    root: Path = PROJECT_ROOT
 
     def namespace(self, namespace: str = NAMESPACE) -> dict[str, Any]:
         prefix = f"{namespace}:"
@@ -89,6 +92,7 @@ class StackFile:
             problems=self.problems,
             region=region,
             allow_missing_secrets=allow_missing_secrets,
+            base_dir=self.root,
         )
 
     def as_pulumi_config(self) -> dict[str, str]:
@@ -108,6 +112,7 @@ def load_stack(
     problems: Iterable[str] = (),
     region: str | None = None,
     allow_missing_secrets: bool = False,
+    base_dir: Path | None = None,
 ) -> LoadedConfig:
     """Validate a whole stack config (namespaced keys, as the CLI or the runtime hands it over).
 
@@ -129,6 +134,7 @@ def load_stack(
             if secure_paths is None
             else {p.removeprefix(prefix) for p in secure_paths if p.startswith(prefix)},
             allow_missing_secrets=allow_missing_secrets,
+            base_dir=base_dir,
         )
     except ConfigError as error:
         raise ConfigError(found + error.problems) from None
@@ -189,7 +195,8 @@ def read_stack_file(stack: str, root: Path = PROJECT_ROOT) -> StackFile:
     if not path.exists():
         known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
         raise FileNotFoundError(f"no stack file {path.name}; known stacks: {', '.join(known) or 'none'}")
-    return parse_stack_file(path.read_bytes(), name=stack, source=path.name, project=project_name(root))
+    parsed = parse_stack_file(path.read_bytes(), name=stack, source=path.name, project=project_name(root))
+    return dataclasses.replace(parsed, root=root)
 
 
 def parse_stack_file(data: bytes, *, name: str, source: str, project: str = NAMESPACE) -> StackFile:

@@ -2,5 +2,7 @@
 
 `python -m migrate assets ...` copies every object of the fake-aws-s3 (minio) bucket into the stack's
 assets bucket: streamed, parallel, verified object by object, resumable and idempotent.
+`python -m migrate values ...` writes every release's helm values from the live stack outputs, for
+operators who deploy the releases themselves (helmfile, Argo CD, Flux).
 Nothing in `components` or `plan` imports this package.
 """

@@ -1,4 +1,5 @@
-"""Command line: `python -m migrate assets --from <endpoint>/<bucket> --stack <stack> [...]`."""
+"""Command line: `python -m migrate assets --from <endpoint>/<bucket> --stack <stack> [...]` and
+`python -m migrate values --stack <stack> --outputs <file> --out <dir> [...]` (migrate/values.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from types import FrameType
 
 from components.stackfile import PROJECT_ROOT
+from migrate import values
 from migrate.endpoints import (
     SOURCE_KEY_ENV,
     SOURCE_SECRET_ENV,
@@ -90,6 +92,8 @@ def parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--json", action="store_true", help="print the final report as JSON")
     a.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    v = values.add_parser(commands)
+    v.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     return p
 
 
@@ -106,6 +110,8 @@ def _terminate(_signum: int, _frame: FrameType | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "values":
+        return values.run(args, args.stack_dir)
     try:
         source = source_endpoint(
             args.source, region=args.from_region, access_key=args.from_access_key, secret_key=args.from_secret_key

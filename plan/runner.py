@@ -21,13 +21,14 @@ import copy
 import json
 import re
 import runpy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig
 from components.config.loading import parse_value
 from components.k8s.values import values_yaml
+from components.k8s.values.common import layering_warning
 from components.outputs import redact
 from components.stackfile import PROJECT_ROOT, StackFile, as_runtime_config, read_stack_file
 from plan.graph import mermaid
@@ -53,10 +54,12 @@ class Plan:
     secrets_to_set: list[str]
     # Evaluated like a stack's first `pulumi preview`: what only the apply knows is "(known after apply)".
     preview: bool = False
+    # Per release: where the computed values override the operator's layered values files.
+    layering: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
-        return self.config.warnings()
+        return self.config.warnings() + self.layering
 
     def document(self) -> dict[str, Any]:
         stack_urn = next(
@@ -209,7 +212,17 @@ def evaluate_config(
     )
     trees = evaluation.result or {}
     values = {release: show_unknowns(redact(tree)) for release, tree in trees.items()}
-    return Plan(stack=stack, config=cfg, evaluation=evaluation, values=values, secrets_to_set=missing, preview=preview)
+    # Unknown values (a first preview) cannot be compared with the operator's files: `pulumi up` reports them.
+    layering = [] if preview else [w for r, t in sorted(trees.items()) if (w := layering_warning(cfg, r, t))]
+    return Plan(
+        stack=stack,
+        config=cfg,
+        evaluation=evaluation,
+        values=values,
+        secrets_to_set=missing,
+        preview=preview,
+        layering=layering,
+    )
 
 
 __all__ = ["ConfigError", "Plan", "dump_values", "evaluate", "set_path"]

@@ -16,11 +16,24 @@ class Kubernetes(Model):
     """Path of a kubeconfig file; the ambient one ($KUBECONFIG, ~/.kube/config) when unset."""
     cluster_stack: str | None = None
     """A cluster stack ("org/project/stack") exporting `kubeconfig` (and optionally `oidcProviderArn`)."""
+    releases: bool = True
+    """Deploy the helm releases. `false`: AWS (and DNS) only, for helmfile / Argo CD / Flux users, who write the
+    values files from the stack outputs with `python -m migrate values`."""
 
     @model_validator(mode="after")
     def _check(self) -> Kubernetes:
+        if not self.releases:
+            unused = [key for key, value in self._cluster_settings().items() if value]
+            if unused:
+                raise ValueError(
+                    f"{', '.join(unused)} only say where the releases go, and releases is false (AWS only): "
+                    "remove them, or set releases: true"
+                )
         if self.cluster_stack and (self.context or self.kubeconfig):
             raise ValueError("set either clusterStack or context/kubeconfig, not both")
         if self.cluster_stack and self.cluster_stack.count("/") != 2:
             raise ValueError("clusterStack must be a fully qualified stack name: <org>/<project>/<stack>")
         return self
+
+    def _cluster_settings(self) -> dict[str, str | None]:
+        return {"context": self.context, "kubeconfig": self.kubeconfig, "clusterStack": self.cluster_stack}

@@ -21,6 +21,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
@@ -28,6 +29,9 @@ from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 from components.config.base import INT32_MAX, WORD32_MAX, WORD64_MAX
 from components.config.errors import ConfigError
 from components.config.guide_keys import guide_pointers
+from components.config.identity import CredentialsMode
+from components.config.layered import LayeredValues, fake_aws_findings, read_layered_values
+from components.config.push import PushMode
 from components.config.rules import CROSS_SECTION_RULES
 from components.config.secrets import required_secrets, secrets_in
 from components.config.stack import StackConfig, with_defaults
@@ -59,12 +63,14 @@ def load_config(
     secret_keys: Iterable[str] = (),
     secure_paths: Iterable[str] | None = None,
     allow_missing_secrets: bool = False,
+    base_dir: Path | None = None,
 ) -> LoadedConfig:
     """Validate the `wire:` namespace of a stack.
 
     `values` maps keys without the `wire:` prefix to their values (strings holding JSON are parsed);
     `secret_keys` are the top-level keys whose value is (or contains) a secret, as the runtime marks them;
-    `secure_paths` (from a stack file) the exact paths of the encrypted values ("email.smtp.password").
+    `secure_paths` (from a stack file) the exact paths of the encrypted values ("email.smtp.password");
+    `base_dir` is where layered values files are read from (the project, by default).
     Raises ConfigError listing every problem at once.
     """
     problems: list[str] = []
@@ -101,6 +107,11 @@ def load_config(
         if all(name in valid for name in rule.needs):
             problems += rule.check(partial)
 
+    layered = valid.get("layered_values")
+    if layered is not None:
+        layered, layering_problems = _read_layered_values(layered, valid, base_dir)
+        problems += layering_problems
+
     present: dict[str, SecretStr] = {}
     for alias, name in FIELDS.items():
         if name in valid:
@@ -125,7 +136,34 @@ def load_config(
         cfg = StackConfig.model_validate(data)
     except ValidationError as error:  # every part passed above; kept so nothing can slip through unreported
         raise ConfigError(_describe(error, "", skip=set())) from None
+    if layered is not None:
+        cfg = cfg.model_copy(update={"layered_values": layered})
     return LoadedConfig(cfg, tuple(missing))
+
+
+def _read_layered_values(
+    section: LayeredValues, valid: Mapping[str, Any], base_dir: Path | None
+) -> tuple[LayeredValues, list[str]]:
+    """The layered files read, and every value in them (or in extraValues) that would bring fake-aws back."""
+    problems: list[str] = []
+    if section.releases():
+        section, problems = read_layered_values(section, base_dir)
+    if section.allow_fake_aws:
+        return section, problems
+    trees = {f"layeredValues.{key}": section.tree(key) or {} for key in section.releases()}
+    trees |= {f"extraValues.{key}": tree for key, tree in (valid.get("extra_values") or {}).items()}
+    irsa: set[str] = set()
+    credentials, push = valid.get("service_credentials"), valid.get("push")
+    if credentials is not None and credentials.mode == CredentialsMode.IRSA:
+        # Wire's push account is reached with the key Wire sent, whatever the rest uses.
+        external = push is not None and push.mode == PushMode.EXTERNAL
+        irsa = {"brig", "galley", "cargohold"} | (set() if external else {"gundeck"})
+    problems += [
+        f"wire:{finding}: fake-aws is gone with real AWS; remove it from the file or value (the computed "
+        "value takes its place), or set wire:layeredValues.allowFakeAws: true if you really mean it"
+        for finding in fake_aws_findings(trees, irsa_services=irsa)
+    ]
+    return section, problems
 
 
 def _top(path: str) -> str:

@@ -189,3 +189,21 @@ def _records_do_not_collide(cfg: StackConfig) -> list[str]:
                 "must be the only record of its name"
             )
     return errors
+
+
+@rule("kubernetes", "dns")
+def _aws_only_dns_target(cfg: StackConfig) -> list[str]:
+    if cfg.kubernetes.releases or not cfg.dns or not cfg.dns.target.from_ingress_controller:
+        return []
+    return [
+        "wire:dns.target.fromIngressController: reads the ingress controller's load balancer, but "
+        "wire:kubernetes.releases is false (AWS only): point dns.target at the load balancer's hostname or ips"
+    ]
+
+
+@rule("layered_values")
+def _layered_releases_known(cfg: StackConfig) -> list[str]:
+    unknown = sorted(set(cfg.layered_values.releases()) - set(RELEASES))
+    if not unknown:
+        return []
+    return [f"wire:layeredValues: names unknown releases {unknown}; allowed: {list(RELEASES)}"]

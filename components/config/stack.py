@@ -26,6 +26,7 @@ from components.config.features import Features
 from components.config.identity import CredentialsMode, ServiceCredentials
 from components.config.ingress import Ingress
 from components.config.kubernetes import Kubernetes
+from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
@@ -117,6 +118,8 @@ class StackConfig(Model):
     """Cluster add-ons: cert-manager and the AWS Load Balancer Controller, installed or checked (docs/addons.md)."""
     extra_values: dict[str, dict[str, Any]] = {}
     """Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages)."""
+    layered_values: LayeredValues = Field(default_factory=LayeredValues)
+    """The operator's existing values files per release, layered under the computed values (docs/migration.md)."""
     sms: Any = None
     """The guide's "Sign up with a phone number": rejected, see _no_sms."""
 

@@ -4,11 +4,11 @@ environment, a service's AWS identity and the database endpoints.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from components.config import CredentialsMode, PushMode, StackConfig, WireHost
 from components.outputs import AwsOutputs
+from components.trees import deep_merge
 
 # Release names (helm release = Pulumi resource name) and the `extraValues` key of each.
 WIRE_SERVER = "wire-server"
@@ -50,21 +50,30 @@ CLUSTER_SERVICES = (
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """`override` merged into a copy of `base`: maps merge recursively, anything else (lists too) replaces."""
-    merged = copy.copy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def with_extra_values(cfg: StackConfig, release: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The computed values over the operator's layered files, and the operator's extraValues over both."""
+    key = EXTRA_VALUES_KEY[release]
+    layered = cfg.layered_values.tree(key)
+    if layered:
+        values = deep_merge(layered, values)
     # The operator's raw values win over everything computed here (the escape hatch for unmodelled keys).
-    extra = cfg.extra_values.get(EXTRA_VALUES_KEY[release])
+    extra = cfg.extra_values.get(key)
     return deep_merge(values, extra) if extra else values
+
+
+def layering_warning(cfg: StackConfig, release: str, final: dict[str, Any]) -> str | None:
+    """Where the operator's layered files say something else than the release gets (computed or extraValues won)."""
+    from components.config.layered import conflicts
+
+    key = EXTRA_VALUES_KEY.get(release)
+    layered = cfg.layered_values.tree(key) if key else None
+    overridden = conflicts(layered, final) if layered else []
+    if not overridden:
+        return None
+    return (
+        f"{release}: the computed values replace these keys of your layered values files: {', '.join(overridden)} "
+        "(check each; set the value in wire:extraValues only if yours must win)"
+    )
 
 
 def set_if(target: dict[str, Any], key: str, value: Any) -> None:

@@ -1,0 +1,136 @@
+"""The operator's existing helm values files, layered under the computed values (moving off fake-aws).
+
+An installation from wire-server-deploy has values files tuned for years (branding, TURN, SFT, MLS,
+feature flags): they are read as they are, merged in the order given, and the computed values win
+over them (`extraValues` wins over both). Values from files listed as secret files stay Pulumi
+secrets. Values that would bring fake-aws back (its hosts, its dummy keys, static keys where IRSA is
+used) are refused unless `allowFakeAws` says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import PrivateAttr, SecretStr
+
+from components.config.base import Model
+from components.trees import deep_merge
+
+# Keys of fake-aws' example secrets (wire-server-deploy's prod-secrets.example.yaml) and the hosts of its charts.
+FAKE_AWS_HOST = "fake-aws"
+DUMMY_VALUES = ("dummykey", "dummysecret")
+STATIC_KEY_NAMES = ("awsKeyId", "awsSecretKey")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class LayeredValues(Model):
+    """Existing values files of each release (keys as in extraValues: wireServer, nginxIngressServices, ...)."""
+
+    files: dict[str, list[str]] = {}
+    """Per release: values files (paths relative to the project), layered under the computed values in this order."""
+    secret_files: dict[str, list[str]] = {}
+    """Per release: values files holding secrets (e.g. wire-server-deploy's secrets.yaml); their values stay secret."""
+    allow_fake_aws: bool = False
+    """Accept layered or extra values that point at fake-aws (its hosts, dummy keys) or set static keys with IRSA."""
+
+    # The files' contents by release key, read once by `read_layered_values` (never from the stack file).
+    _trees: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    def tree(self, release_key: str) -> dict[str, Any] | None:
+        return self._trees.get(release_key)
+
+    def releases(self) -> list[str]:
+        return sorted(set(self.files) | set(self.secret_files))
+
+
+def read_layered_values(section: LayeredValues, base_dir: Path | None = None) -> tuple[LayeredValues, list[str]]:
+    """The section with every file's contents attached, and the problems (each naming the key and the fix)."""
+    base = base_dir or PROJECT_ROOT
+    problems: list[str] = []
+    trees: dict[str, dict[str, Any]] = {}
+    for release in section.releases():
+        merged: dict[str, Any] = {}
+        sources = [(path, False) for path in section.files.get(release, [])]
+        sources += [(path, True) for path in section.secret_files.get(release, [])]
+        for path, secret in sources:
+            key = f"wire:layeredValues.{'secretFiles' if secret else 'files'}.{release}"
+            tree, problem = _read(base / path, f"{key} ({path})")
+            if problem:
+                problems.append(problem)
+                continue
+            merged = deep_merge(merged, _as_secret(tree) if secret else tree)
+        trees[release] = merged
+    loaded = section.model_copy()
+    loaded._trees = trees
+    return loaded, problems
+
+
+def fake_aws_findings(trees: Mapping[str, Any], *, irsa_services: set[str]) -> list[str]:
+    """Every place in the given values that would bring fake-aws back, as `<release>: <path> (<why>)`."""
+    found = []
+    for release, tree in sorted(trees.items()):
+        for path, value in _leaves(tree):
+            text = value.get_secret_value() if isinstance(value, SecretStr) else value
+            name = path.rsplit(".", 1)[-1]
+            if isinstance(text, str) and FAKE_AWS_HOST in text:
+                shown = "a secret value" if isinstance(value, SecretStr) else f"'{text}'"
+                found.append(f"{release}: {path} is {shown}, a fake-aws host")
+            elif isinstance(text, str) and text.lower() in DUMMY_VALUES:
+                found.append(f"{release}: {path} is fake-aws' dummy credential")
+            elif name in STATIC_KEY_NAMES and path.split(".", 1)[0] in irsa_services:
+                found.append(f"{release}: {path} sets a static AWS key, but the services use IRSA")
+    return found
+
+
+def conflicts(layered: Any, final: Any, path: str = "") -> list[str]:
+    """Paths where the operator's layered value differs from what the release finally gets (computed wins)."""
+    if isinstance(layered, dict):
+        if not isinstance(final, dict):
+            return [path] if path else []
+        found = []
+        for key, value in layered.items():
+            child = f"{path}.{key}" if path else str(key)
+            found += conflicts(value, final.get(key), child) if key in final else []
+        return found
+    return [path] if layered != final else []
+
+
+def _read(path: Path, label: str) -> tuple[dict[str, Any], str | None]:
+    if not path.is_file():
+        return {}, f"{label} does not exist: give the path of the release's values file, relative to the project"
+    try:
+        tree = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        return {}, f"{label} is not valid YAML{where}: fix the file (helm would refuse it too)"
+    except (OSError, UnicodeDecodeError) as error:
+        return {}, f"{label} cannot be read ({error}): check the path and that it is UTF-8 text"
+    if tree is None:
+        return {}, None
+    if not isinstance(tree, dict):
+        return {}, f"{label} holds a YAML {type(tree).__name__}, not the mapping of a helm values file"
+    return tree, None
+
+
+def _as_secret(tree: Any) -> Any:
+    if isinstance(tree, dict):
+        return {key: _as_secret(value) for key, value in tree.items()}
+    if isinstance(tree, list):
+        return [_as_secret(value) for value in tree]
+    # Only text is secret: a number or flag in a secrets file keeps its type, or the chart would get a string.
+    return SecretStr(tree) if isinstance(tree, str) else tree
+
+
+def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _leaves(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from _leaves(value, f"{path}[{index}]")
+    else:
+        yield path, tree
