@@ -10,7 +10,7 @@ from components import naming
 from components.config import CredentialsMode, PushMode, StackConfig
 from components.k8s.values import deep_merge
 from components.outputs import AccessKey, AwsOutputs, PushOutputs
-from components.stackfile import read_stack_file
+from components.stackfile import StackFile, read_stack_file
 
 ACCOUNT = "012345678901"  # a leading zero: YAML would read it as a number if it were not a string
 REGION = "eu-central-1"
@@ -110,7 +110,11 @@ def _set_path(model: BaseModel, path: str, value: Any) -> BaseModel:
 
 def stack_cfg(stack: str) -> StackConfig:
     """The real Pulumi.<stack>.yaml, with every secret still to set filled by a `[secret]` placeholder."""
-    stack_file = read_stack_file(stack)
+    return stack_file_cfg(read_stack_file(stack))
+
+
+def stack_file_cfg(stack_file: StackFile) -> StackConfig:
+    """A stack file's config, with every secret still to set filled by a `[secret]` placeholder."""
     loaded = stack_file.load()
     cfg = loaded.config
     for path in loaded.missing_secrets:

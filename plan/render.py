@@ -1,0 +1,174 @@
+"""Render a stack's helm values with the real charts (`helm template`) and check the manifests.
+
+Where the tools come from:
+- helm: `$HELM`, else `helm` on PATH.
+- charts: `$WIRE_CHARTS_DIR` (a folder of packaged charts, `<chart>-<version>.tgz`), else the cache
+  (`$XDG_CACHE_HOME/wire-infra/charts`, filled by `python -m plan.render --pull`), else a stack's local
+  chart `path`. Nothing here reaches the network except `--pull`, which runs `helm pull` of the pinned
+  versions from the stack's `wire:charts` repositories.
+
+`python -m plan.render --stack <stack>` renders every release of the stack's offline plan against its
+pinned chart and validates the objects against the Kubernetes schemas of `wire:kubernetes.version`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components.config import ChartSource, StackConfig
+from components.k8s import values as v
+
+CHARTS_DIR_ENV = "WIRE_CHARTS_DIR"
+HELM_ENV = "HELM"
+
+# API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them.
+CUSTOM_RESOURCE_GROUPS = ("cert-manager.io", "monitoring.coreos.com", "metallb.io")
+
+ENABLE_HINT = (
+    f"set {CHARTS_DIR_ENV}=<folder of packaged charts> (or run `python -m plan.render --pull --stack <stack>`) "
+    f"and {HELM_ENV}=<helm binary> (or put helm on PATH)"
+)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "wire-infra" / "charts"
+
+
+def find_helm() -> str | None:
+    """The helm binary: `$HELM`, else `helm` on PATH."""
+    configured = os.environ.get(HELM_ENV)
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return shutil.which("helm")
+
+
+def chart_dirs() -> list[Path]:
+    """Folders searched for packaged charts, in order: `$WIRE_CHARTS_DIR`, then the cache."""
+    dirs = []
+    configured = os.environ.get(CHARTS_DIR_ENV)
+    if configured:
+        dirs.append(Path(configured))
+    dirs.append(cache_dir())
+    return dirs
+
+
+def chart_file(source: ChartSource) -> str:
+    return f"{source.chart}-{source.version}.tgz"
+
+
+def locate_chart(source: ChartSource, dirs: list[Path] | None = None) -> Path | None:
+    """The packaged chart of a pinned source, or its local path; None when it is not on this machine."""
+    if source.path is not None:
+        path = Path(source.path)
+        return path if path.exists() else None
+    for folder in chart_dirs() if dirs is None else dirs:
+        candidate = folder / chart_file(source)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def pull_chart(source: ChartSource, helm: str, into: Path | None = None) -> Path:
+    """`helm pull` a pinned chart into the cache (needs network access to its repository)."""
+    target = into or cache_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    if source.path is not None or not source.repo or not source.version:
+        raise ValueError(f"chart '{source.chart}' has no repository and version to pull")
+    subprocess.run(
+        [helm, "pull", source.chart, "--repo", source.repo, "--version", source.version, "--destination", str(target)],
+        check=True,
+    )
+    return target / chart_file(source)
+
+
+# --- which chart and namespace each release uses -------------------------------------------------------
+
+
+def release_chart(cfg: StackConfig, release: str) -> ChartSource:
+    """The chart source of a release: `wire:charts.<extraValues key of the release>`."""
+    attribute = re.sub(r"(?<!^)([A-Z])", r"_\1", v.EXTRA_VALUES_KEY[release]).lower()
+    return getattr(cfg.charts, attribute)
+
+
+def release_namespace(cfg: StackConfig, release: str) -> str:
+    own = {v.INGRESS_NGINX: v.INGRESS_NAMESPACE, v.METALLB: v.METALLB_NAMESPACE}
+    return own.get(release, cfg.kubernetes.namespace)
+
+
+# --- rendering ----------------------------------------------------------------------------------------
+
+
+class RenderError(Exception):
+    """helm template failed; the message is helm's error."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    release: str
+    objects: list[dict[str, Any]]
+
+
+def render(
+    helm: str,
+    chart: Path,
+    release: str,
+    namespace: str,
+    values: dict[str, Any],
+    kube_version: str,
+) -> Rendered:
+    """`helm template` of one release, as install would create it (no test hooks), parsed into objects."""
+    with tempfile.TemporaryDirectory(prefix="wire-render-") as tmp:
+        values_file = Path(tmp) / "values.yaml"
+        values_file.write_text(v.values_yaml(values))
+        result = subprocess.run(
+            [
+                helm,
+                "template",
+                release,
+                str(chart),
+                "--namespace",
+                namespace,
+                "--values",
+                str(values_file),
+                "--skip-tests",
+                "--kube-version",
+                kube_version,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if result.returncode != 0:
+        raise RenderError(f"{release} ({chart.name}): {result.stderr.strip()}")
+    objects = [doc for doc in yaml.safe_load_all(result.stdout) if isinstance(doc, dict)]
+    return Rendered(release=release, objects=objects)
+
+
+def schema_problems(objects: list[dict[str, Any]], kube_version: str) -> list[str]:
+    """Objects that Kubernetes' own schemas (strict: no unknown fields) reject, one line each."""
+    import kubernetes_validate
+
+    problems = []
+    for obj in objects:
+        api_version = str(obj.get("apiVersion", ""))
+        name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
+        if api_version.split("/")[0] in CUSTOM_RESOURCE_GROUPS:
+            continue
+        try:
+            kubernetes_validate.validate(obj, kube_version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            path = ".".join(str(step) for step in error.caught.absolute_path)
+            problems.append(f"{name}: {path}: {error.caught.message}")
+        except kubernetes_validate.SchemaNotFoundError:
+            problems.append(f"{name}: no schema for {api_version} in Kubernetes {kube_version}")
+    return problems

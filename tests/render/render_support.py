@@ -1,0 +1,178 @@
+"""Rendering the stacks of tests/render/variants.py with the real charts, and reading the objects back."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from components.config import StackConfig
+from components.k8s.values import release_values
+from components.outputs import redact
+from plan.render import (
+    ENABLE_HINT,
+    RenderError,
+    find_helm,
+    locate_chart,
+    release_chart,
+    release_namespace,
+    render,
+)
+from tests.components.k8s.k8s_support import aws_outputs, stack_file_cfg
+from tests.render.variants import stack_files
+
+IN_CI = os.environ.get("CI") == "true"
+# Charts that are not among the pinned ones shipped for offline rendering: rendered when present, else skipped.
+OPTIONAL_CHARTS = ("webapp",)
+
+STACKS = stack_files()
+STACK_IDS = sorted(STACKS)
+
+# Why render tests did not run (reported once, see conftest.py).
+SKIPPED: set[str] = set()
+
+POD_KINDS = {"Deployment": "spec", "StatefulSet": "spec", "DaemonSet": "spec", "Job": "spec", "Pod": None}
+
+
+@functools.cache
+def stack_cfg(stack_id: str) -> StackConfig:
+    return stack_file_cfg(STACKS[stack_id])
+
+
+def kube_version(cfg: StackConfig) -> str:
+    return getattr(cfg.kubernetes, "version", "1.31")
+
+
+def unavailable(reason: str) -> None:
+    """Skip (with the hint how to enable the render tests), or fail in CI where the charts must be there."""
+    if IN_CI:
+        pytest.fail(f"render tests need helm and the pinned charts in CI: {reason}; {ENABLE_HINT}")
+    SKIPPED.add(reason)
+    pytest.skip(f"render tests: {reason}; {ENABLE_HINT}")
+
+
+def helm_or_skip() -> str:
+    helm = find_helm()
+    if helm is None:
+        unavailable("no helm binary")
+    assert helm is not None
+    return helm
+
+
+def chart_or_skip(cfg: StackConfig, release: str) -> Path:
+    source = release_chart(cfg, release)
+    chart = locate_chart(source)
+    if chart is None:
+        if source.chart in OPTIONAL_CHARTS:
+            pytest.skip(f"chart {source.chart} {source.version} not available (optional)")
+        unavailable(f"chart {source.chart} {source.version} not found")
+    assert chart is not None
+    return chart
+
+
+def values_of(cfg: StackConfig) -> dict[str, Any]:
+    """Every release's values for `cfg`, secrets as `[secret]` placeholders."""
+    return {release: redact(tree) for release, tree in release_values(cfg, aws_outputs(cfg)).items()}
+
+
+@dataclass
+class Manifests:
+    """The objects of every release of one stack."""
+
+    by_release: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def all(self) -> Iterator[dict[str, Any]]:
+        for objects in self.by_release.values():
+            yield from objects
+
+    def find(self, kind: str, name: str) -> dict[str, Any] | None:
+        for obj in self.all():
+            if obj.get("kind") == kind and obj["metadata"].get("name") == name:
+                return obj
+        return None
+
+    def get(self, kind: str, name: str) -> dict[str, Any]:
+        found = self.find(kind, name)
+        assert found is not None, f"no {kind}/{name} rendered"
+        return found
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        return [obj for obj in self.all() if obj.get("kind") == kind]
+
+    def service_config(self, configmap: str, key: str | None = None) -> dict[str, Any]:
+        """The YAML service configuration inside a ConfigMap (`<name>.yaml` unless `key` is given)."""
+        data = self.get("ConfigMap", configmap).get("data") or {}
+        return yaml.safe_load(data[key or f"{configmap}.yaml"])
+
+    def config_text(self, configmap: str, key: str) -> str:
+        return (self.get("ConfigMap", configmap).get("data") or {})[key]
+
+    def containers(self, kind: str, name: str) -> list[dict[str, Any]]:
+        spec = pod_spec(self.get(kind, name))
+        return list(spec.get("containers") or []) + list(spec.get("initContainers") or [])
+
+    def env(self, kind: str, name: str, container: str | None = None) -> dict[str, Any]:
+        """Environment of a workload's container (the first one unless named): name -> value or valueFrom."""
+        for candidate in self.containers(kind, name):
+            if container is None or candidate["name"] == container:
+                return {item["name"]: item.get("value", item.get("valueFrom")) for item in candidate.get("env") or []}
+        raise AssertionError(f"{kind}/{name} has no container {container}")
+
+    def secret_keys(self, name: str) -> set[str]:
+        secret = self.get("Secret", name)
+        return set(secret.get("data") or {}) | set(secret.get("stringData") or {})
+
+    def annotations(self, kind: str, name: str) -> dict[str, str]:
+        return self.get(kind, name)["metadata"].get("annotations") or {}
+
+
+def pod_spec(obj: dict[str, Any]) -> dict[str, Any]:
+    if obj["kind"] == "Pod":
+        return obj["spec"]
+    if obj["kind"] == "CronJob":
+        return obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return obj["spec"]["template"]["spec"]
+
+
+def workloads(manifests: Manifests) -> Iterator[dict[str, Any]]:
+    for obj in manifests.all():
+        if obj.get("kind") in ("Deployment", "StatefulSet", "DaemonSet", "Job", "Pod", "CronJob"):
+            yield obj
+
+
+@functools.cache
+def _render_stack(stack_id: str) -> Manifests | RenderError:
+    cfg = stack_cfg(stack_id)
+    helm = find_helm()
+    assert helm is not None
+    manifests = Manifests()
+    for release, tree in values_of(cfg).items():
+        chart = locate_chart(release_chart(cfg, release))
+        if chart is None:  # an optional chart (checked by the caller)
+            continue
+        try:
+            rendered = render(helm, chart, release, release_namespace(cfg, release), tree, kube_version(cfg))
+        except RenderError as error:
+            return error
+        manifests.by_release[release] = rendered.objects
+    return manifests
+
+
+def rendered(stack_id: str) -> Manifests:
+    """Every release of the stack rendered by its pinned chart (skip when helm or a chart is missing)."""
+    cfg = stack_cfg(stack_id)
+    helm_or_skip()
+    for release in values_of(cfg):
+        source = release_chart(cfg, release)
+        if source.chart not in OPTIONAL_CHARTS:
+            chart_or_skip(cfg, release)
+    result = _render_stack(stack_id)
+    if isinstance(result, RenderError):
+        pytest.fail(f"helm template failed: {result}")
+    return result

@@ -1,0 +1,142 @@
+"""Every stack (committed, corpus, variants) renders with Wire's real charts into valid, complete objects.
+
+`helm template` of each release against its pinned chart (see plan/render.py for where helm and the
+charts come from); then, over the rendered objects of all releases of the stack:
+- Kubernetes' own schemas (kubernetes-validate, strict) for `wire:kubernetes.version` accept them;
+- no value points at a `fake-aws` host, no `awsKeyId` is empty;
+- each of brig, galley, gundeck, cargohold has either the IRSA role annotation or static keys, never both;
+- every Secret key a pod reads (env secretKeyRef, volume items) exists in a rendered Secret.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.config import CredentialsMode, PushMode
+from plan.render import schema_problems
+from tests.render.render_support import STACK_IDS, Manifests, kube_version, pod_spec, rendered, stack_cfg, workloads
+
+AWS_SERVICES = ("brig", "galley", "gundeck", "cargohold")
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+@pytest.mark.parametrize("stack_id", STACK_IDS)
+def test_objects_pass_the_kubernetes_schemas(stack_id: str) -> None:
+    manifests = rendered(stack_id)
+    assert manifests.by_release, "nothing rendered"
+    assert schema_problems(list(manifests.all()), kube_version(stack_cfg(stack_id))) == []
+
+
+@pytest.mark.parametrize("stack_id", STACK_IDS)
+def test_no_fake_aws_and_no_empty_key_id(stack_id: str) -> None:
+    manifests = rendered(stack_id)
+    for obj in manifests.all():
+        text = json.dumps(obj)
+        # Only comments of the chart's own config templates may mention fake-aws; no value may point there.
+        for line in _value_lines(obj):
+            assert "fake-aws" not in line, f"{obj['kind']}/{obj['metadata']['name']} points at fake-aws: {line}"
+        assert '"awsKeyId": ""' not in text
+    for name in AWS_SERVICES:
+        secret = manifests.find("Secret", name) or manifests.find("Secret", f"{name}-aws")
+        data = (secret or {}).get("data") or {}
+        if "awsKeyId" in data:
+            assert data["awsKeyId"], f"{name}: empty awsKeyId"
+
+
+def _value_lines(obj: dict[str, Any]) -> list[str]:
+    """Every string in the object, config files split into lines without their comments."""
+    lines: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for item in node.values():
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, str):
+            lines.extend(line.split("#", 1)[0] for line in node.splitlines())
+
+    walk(obj)
+    return lines
+
+
+@pytest.mark.parametrize("stack_id", STACK_IDS)
+def test_irsa_annotation_xor_static_keys(stack_id: str) -> None:
+    cfg = stack_cfg(stack_id)
+    manifests = rendered(stack_id)
+    for service in AWS_SERVICES:
+        account = manifests.find("ServiceAccount", service)
+        annotated = IRSA_ANNOTATION in ((account or {}).get("metadata", {}).get("annotations") or {})
+        env = manifests.env("Deployment", service)
+        static = "AWS_ACCESS_KEY_ID" in env and "AWS_SECRET_ACCESS_KEY" in env
+        external_push = service == "gundeck" and cfg.push.mode == PushMode.EXTERNAL
+        expect_static = cfg.service_credentials.mode == CredentialsMode.STATIC_KEYS or external_push
+        assert annotated != static, f"{service}: IRSA annotation {annotated}, static keys {static}"
+        assert static == expect_static, f"{service}: static keys {static}, expected {expect_static}"
+        if annotated:
+            assert pod_spec(manifests.get("Deployment", service)).get("serviceAccountName") == service
+
+
+def _secret_references(obj: dict[str, Any]) -> list[tuple[str, str | None, bool]]:
+    """(secret, key or None for the whole secret, optional) read by a workload."""
+    spec = pod_spec(obj)
+    found: list[tuple[str, str | None, bool]] = []
+    for container in list(spec.get("containers") or []) + list(spec.get("initContainers") or []):
+        for item in container.get("env") or []:
+            ref = (item.get("valueFrom") or {}).get("secretKeyRef")
+            if ref:
+                found.append((ref["name"], ref["key"], bool(ref.get("optional"))))
+        for item in container.get("envFrom") or []:
+            ref = item.get("secretRef")
+            if ref:
+                found.append((ref["name"], None, bool(ref.get("optional"))))
+    for volume in spec.get("volumes") or []:
+        sources = [volume.get("secret")] + [
+            source.get("secret") for source in (volume.get("projected") or {}).get("sources") or []
+        ]
+        for source in sources:
+            if not source:
+                continue
+            name = source.get("secretName") or source.get("name")
+            optional = bool(source.get("optional"))
+            items = source.get("items") or []
+            found += [(name, item["key"], optional) for item in items] or [(name, None, optional)]
+    return found
+
+
+def _created_at_runtime(manifests: Manifests) -> set[str]:
+    """Secrets no chart renders because something rendered creates them once it runs."""
+    # cert-manager writes a Certificate's Secret once the certificate is issued.
+    names = {cert["spec"]["secretName"] for cert in manifests.of_kind("Certificate")}
+    for workload in workloads(manifests):
+        spec = pod_spec(workload)
+        for container in list(spec.get("containers") or []) + list(spec.get("initContainers") or []):
+            # e.g. ingress-nginx's admission Job (`--secret-name=`), metallb's controller (METALLB_ML_SECRET_NAME).
+            for arg in container.get("args") or []:
+                if str(arg).startswith("--secret-name="):
+                    names.add(str(arg).split("=", 1)[1])
+            for item in container.get("env") or []:
+                if item["name"].endswith("SECRET_NAME") and "value" in item:
+                    names.add(item["value"])
+    return names
+
+
+@pytest.mark.parametrize("stack_id", STACK_IDS)
+def test_every_referenced_secret_key_is_rendered(stack_id: str) -> None:
+    manifests = rendered(stack_id)
+    issued = _created_at_runtime(manifests)
+    missing = []
+    for workload in workloads(manifests):
+        for secret, key, optional in _secret_references(workload):
+            if optional or secret in issued:
+                continue
+            where = f"{workload['kind']}/{workload['metadata']['name']}"
+            if manifests.find("Secret", secret) is None:
+                missing.append(f"{where}: Secret {secret} is not rendered")
+            elif key is not None and key not in manifests.secret_keys(secret):
+                missing.append(f"{where}: Secret {secret} has no key {key}")
+    assert missing == []

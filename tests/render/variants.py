@@ -1,0 +1,162 @@
+"""Stack files the render tests run on: the committed stacks, the corpus of good stack files, and variants.
+
+A variant is a full stack file (the shape of `Pulumi.<stack>.yaml`): the production example with some
+`wire:` sections changed, one variant per option and per mode of Wire's guide. `None` removes a key.
+`variant_document(name)` gives the document, so a variant can be written out as a corpus file.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+
+from components.stackfile import PROJECT_ROOT, StackFile, parse_stack_file, read_stack_file
+from tests.corpus import good_stacks
+
+BASE_STACK = "prod"
+
+EXTERNAL_PUSH = {
+    "mode": "external",
+    "apps": None,
+    "external": {
+        "account": "098765432109",
+        "region": "eu-west-1",
+        "queueName": "wireprod-gundeck-events",
+        "arnEnv": "wireprod",
+        "snsEndpoint": "https://sns.eu-west-1.amazonaws.com",
+        "sqsEndpoint": "https://sqs.eu-west-1.amazonaws.com",
+        "awsKeyId": "AKIAWIREPUSHEXAMPLE",
+    },
+}
+SMTP = {"mode": "smtp", "ses": None, "smtp": {"host": "smtp.example.com", "port": 587, "connType": "tls"}}
+BARE_METAL = {
+    "wire:ingress": {"controller": "metallb", "metallbAddresses": ["203.0.113.10/32"]},
+    "wire:dns": {"target": {"fromIngressController": None, "ips": ["203.0.113.10"]}},
+}
+NO_WEBSOCKET_LB = {"websocketLoadBalancer": {"enabled": False, "hostname": None, "certManager": None, "annotations": None}}
+
+# variant name -> overrides of the base stack's config keys (merged into maps, None removes).
+VARIANTS: dict[str, dict[str, Any]] = {
+    # push notifications
+    "push-external": {"wire:push": EXTERNAL_PUSH},
+    "push-disabled": {"wire:push": {"mode": "disabled", "apps": None}},
+    # email
+    "smtp-auth": {"wire:email": {**SMTP, "smtp": {**SMTP["smtp"], "username": "wire"}}},
+    "smtp-relay": {"wire:email": {**SMTP, "smtp": {"host": "smtp-relay", "port": 25, "connType": "plain"}}},
+    # cannon draining
+    "drain-slow": {"wire:cannon": {"drain": {"gracePeriodSeconds": 600, "millisecondsBetweenBatches": 500}}},
+    "drain-fast": {"wire:cannon": {"drain": {"gracePeriodSeconds": 5, "minBatchSize": 200}}},
+    # nginz upstreams and namespaces
+    "upstreams": {
+        "wire:nginz": {
+            "ignoredUpstreams": ["spar"],
+            "extraUpstreams": ["ibis", "galeb", "calling-test"],
+            "upstreamNamespaces": {"ibis": "integrations", "galeb": "billing"},
+        }
+    },
+    "upstreams-none": {"wire:nginz": {"ignoredUpstreams": None, "extraUpstreams": None, "upstreamNamespaces": None}},
+    # websocket load balancer
+    "websocket-via-ingress": {
+        "wire:cannon": NO_WEBSOCKET_LB,
+        "wire:dns": {"hosts": ["nginz-https", "nginz-ssl", "webapp", "account", "teams"]},
+    },
+    "websocket-tls": {
+        "wire:cannon": {
+            "websocketLoadBalancer": {
+                "certManager": {"enabled": False},
+                "tls": {"crt": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"},
+            }
+        }
+    },
+    # entry point
+    "bare-metal": {**BARE_METAL, "wire:cannon": NO_WEBSOCKET_LB},
+    "no-ingress-controller": {
+        "wire:ingress": {"controller": "none"},
+        "wire:dns": {"target": {"fromIngressController": None, "hostname": "lb.example.net"}},
+    },
+    "dns-alias": {
+        "wire:dns": {"target": {"fromIngressController": None, "hostname": "lb.example.net", "aliasZoneId": "Z32O12XQLNTSW2"}}
+    },
+    "no-dns": {"wire:dns": None},
+    # service identity
+    "static-keys": {"wire:serviceCredentials": {"mode": "staticKeys", "oidcProviderArn": None}},
+    # assets
+    "s3-path-style": {
+        "wire:assets": {
+            "s3AddressingStyle": "path",
+            "downloadEndpoint": "https://assets.example.com",
+            "cloudFront": {"enabled": False, "keyPairId": None},
+        }
+    },
+    "s3-virtual-style": {"wire:assets": {"s3AddressingStyle": "virtual", "cloudFront": None, "bucketName": "wire-assets-x"}},
+    # teams
+    "team-size-large": {"wire:teams": {"maxTeamSize": 5000, "maxConversationSize": 2000}},
+    "team-size-default": {"wire:teams": None},
+    # web apps
+    "not-self-hosted": {"wire:webApps": {"selfHosted": False}},
+    "no-web-apps": {"wire:webApps": {"teamSettings": False, "accountPages": False}},
+    # link previews
+    "link-previews-off": {
+        "wire:linkPreviews": {"enabled": False},
+        "wire:nginz": {"extraUpstreams": ["ibis"]},
+        "wire:proxy": {"services": ["brig", "galley", "gundeck", "cargohold", "spar"]},
+    },
+    # outbound proxy
+    "http-proxy-off": {"wire:proxy": None},
+    "http-proxy-brig-only": {"wire:proxy": {"httpsProxy": None, "services": ["brig"]}},
+    # replicas and namespace
+    "replicas-one": {
+        "wire:replicas": {
+            key: 1 for key in ("brig", "galley", "gundeck", "cannon", "cargohold", "spar", "nginz", "proxy", "webapp")
+        }
+    },
+    "namespace": {"wire:kubernetes": {"namespace": "wire-prod"}, "wire:nginz": {"upstreamNamespaces": {"ibis": "wire-integrations"}}},
+    # optional queues and table
+    "no-features": {"wire:features": None},
+    # databases on non-default ports
+    "database-ports": {
+        "wire:databases": {
+            "elasticsearch": {"port": 9201},
+            "rabbitmq": {"port": 5673},
+            "redis": {"port": 6380},
+            "postgresql": {"port": 5433},
+        }
+    },
+}
+
+
+def merge(base: Any, override: Any) -> Any:
+    """`override` merged into a copy of `base`: maps recursively, None removes a key, anything else replaces."""
+    if not isinstance(base, dict) or not isinstance(override, dict):
+        return copy.deepcopy(override)
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if value is None:
+            merged.pop(key, None)
+        elif key in merged:
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def variant_document(name: str) -> dict[str, Any]:
+    """The variant as a stack file document ({"config": {...}}), secrets still to set left out."""
+    base = yaml.safe_load((PROJECT_ROOT / f"Pulumi.{BASE_STACK}.yaml").read_text())
+    return {"config": merge(base["config"], VARIANTS[name])}
+
+
+def stack_files() -> dict[str, StackFile]:
+    """Every stack file the render tests cover, by id: `stack:<name>`, `corpus:<file>`, `variant:<name>`."""
+    found: dict[str, StackFile] = {}
+    for path in sorted(PROJECT_ROOT.glob("Pulumi.*.yaml")):
+        name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        found[f"stack:{name}"] = read_stack_file(name)
+    for name, path in good_stacks().items():
+        found[f"corpus:{name}"] = parse_stack_file(path.read_bytes(), name=name, source=path.name)
+    for name in VARIANTS:
+        document = yaml.safe_dump(variant_document(name), sort_keys=False).encode()
+        found[f"variant:{name}"] = parse_stack_file(document, name=name, source=f"variant {name}")
+    return found
