@@ -14,7 +14,6 @@ pinned chart and validates the objects against the Kubernetes schemas of `wire:k
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -24,10 +23,12 @@ from typing import Any
 
 import yaml
 
-from components.config import ChartSource, StackConfig
-from components.k8s import values as v
+from components.config import PLACEHOLDER, ChartSource
+from components.k8s.values.dump import values_yaml
 
 CHARTS_DIR_ENV = "WIRE_CHARTS_DIR"
+# base64 of "placeholder": stands for every secret not known offline.
+RENDER_PLACEHOLDER = "cGxhY2Vob2xkZXI="
 HELM_ENV = "HELM"
 
 # API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them.
@@ -91,20 +92,6 @@ def pull_chart(source: ChartSource, helm: str, into: Path | None = None) -> Path
     return target / chart_file(source)
 
 
-# --- which chart and namespace each release uses -------------------------------------------------------
-
-
-def release_chart(cfg: StackConfig, release: str) -> ChartSource:
-    """The chart source of a release: `wire:charts.<extraValues key of the release>`."""
-    attribute = re.sub(r"(?<!^)([A-Z])", r"_\1", v.EXTRA_VALUES_KEY[release]).lower()
-    return getattr(cfg.charts, attribute)
-
-
-def release_namespace(cfg: StackConfig, release: str) -> str:
-    own = {v.INGRESS_NGINX: v.INGRESS_NAMESPACE, v.METALLB: v.METALLB_NAMESPACE}
-    return own.get(release, cfg.kubernetes.namespace)
-
-
 # --- rendering ----------------------------------------------------------------------------------------
 
 
@@ -129,7 +116,7 @@ def render(
     """`helm template` of one release, as install would create it (no test hooks), parsed into objects."""
     with tempfile.TemporaryDirectory(prefix="wire-render-") as tmp:
         values_file = Path(tmp) / "values.yaml"
-        values_file.write_text(v.values_yaml(values))
+        values_file.write_text(values_yaml(_fill_placeholders(values)))
         result = subprocess.run(
             [
                 helm,
@@ -154,6 +141,15 @@ def render(
     return Rendered(release=release, objects=objects)
 
 
+def _fill_placeholders(tree: Any) -> Any:
+    """Secret placeholders as a value valid wherever a chart puts a secret, also raw into a base64 field."""
+    if isinstance(tree, dict):
+        return {key: _fill_placeholders(item) for key, item in tree.items()}
+    if isinstance(tree, list):
+        return [_fill_placeholders(item) for item in tree]
+    return RENDER_PLACEHOLDER if tree == PLACEHOLDER else tree
+
+
 def schema_problems(objects: list[dict[str, Any]], kube_version: str) -> list[str]:
     """Objects that Kubernetes' own schemas (strict: no unknown fields) reject, one line each."""
     import kubernetes_validate
@@ -167,8 +163,8 @@ def schema_problems(objects: list[dict[str, Any]], kube_version: str) -> list[st
         try:
             kubernetes_validate.validate(obj, kube_version, strict=True)
         except kubernetes_validate.ValidationError as error:
-            path = ".".join(str(step) for step in error.caught.absolute_path)
-            problems.append(f"{name}: {path}: {error.caught.message}")
+            path = ".".join(str(step) for step in error.absolute_path)
+            problems.append(f"{name}: {path}: {error.message}")
         except kubernetes_validate.SchemaNotFoundError:
             problems.append(f"{name}: no schema for {api_version} in Kubernetes {kube_version}")
     return problems

@@ -30,6 +30,8 @@ class ChartSource(Model):
 
 WIRE_CHARTS = "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts"
 WIRE_CHART_VERSION = "5.29.5"
+# The webapp chart is released from wireapp/wire-webapp with its own version line.
+WEBAPP_CHART_VERSION = "0.8.2"
 
 
 def _wire_chart(name: str) -> ChartSource:
@@ -71,3 +73,5 @@ class Charts(Model):
         )
     )
     """AWS Load Balancer Controller chart (addons.awsLoadBalancerController.install); its IAM policy matches 1.7.2."""
+    webapp: ChartSource = ChartSource(chart="webapp", repo=WIRE_CHARTS, version=WEBAPP_CHART_VERSION)
+    """Wire webapp chart (wireapp/wire-webapp, charts/webapp)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from components.config.base import Hostname, Model, Port
 
@@ -14,6 +14,24 @@ class Database(Model):
     """Hostname the services connect to."""
     port: Port | None = None
     """Port; the chart default when unset."""
+
+
+CASSANDRA_PORT = 9042
+
+
+class Cassandra(Database):
+    port: Port | None = None
+    """Port: only 9042, which the wire-server chart writes into every service's config (no other port is read)."""
+
+    @field_validator("port")
+    @classmethod
+    def _only_the_chart_port(cls, port: int | None) -> int | None:
+        if port is not None and port != CASSANDRA_PORT:
+            raise ValueError(
+                f"port {port}: the wire-server chart connects every service to Cassandra on {CASSANDRA_PORT} "
+                f"(not configurable); remove databases.cassandra.port or serve Cassandra on {CASSANDRA_PORT}"
+            )
+        return port
 
 
 class CredentialedDatabase(Database):
@@ -43,7 +61,7 @@ DEFAULT_HOSTS = {
 
 
 class Databases(Model):
-    cassandra: Database = Field(default_factory=lambda: Database(host=DEFAULT_HOSTS["cassandra"]))
+    cassandra: Cassandra = Field(default_factory=lambda: Cassandra(host=DEFAULT_HOSTS["cassandra"]))
     """Cassandra."""
     elasticsearch: Database = Field(default_factory=lambda: Database(host=DEFAULT_HOSTS["elasticsearch"]))
     """Elasticsearch."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from typing import Annotated
+
+from pydantic import Field, model_validator
 
 from components.config.base import Hostname, Model
 
@@ -19,6 +21,8 @@ class Kubernetes(Model):
     releases: bool = True
     """Deploy the helm releases. `false`: AWS (and DNS) only, for helmfile / Argo CD / Flux users, who write the
     values files from the stack outputs with `python -m migrate values`."""
+    version: Annotated[str, Field(pattern=r"^1\.[0-9]{2}$")] = "1.33"
+    """Kubernetes version (major.minor) of the cluster: the rendered manifests are checked against its schemas."""
 
     @model_validator(mode="after")
     def _check(self) -> Kubernetes:

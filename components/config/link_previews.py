@@ -11,7 +11,7 @@ class LinkPreviews(Model):
     """The `proxy` service's third-party API keys (guide: "3rd-party proxying")."""
 
     enabled: bool = False
-    """Deploy the proxy service (tags.proxy)."""
+    """Run the proxy service and route it through nginz; off: the proxy (always part of wire-server) runs 0 replicas."""
     youtube: SecretStr | None = None
     """YouTube API key."""
     googlemaps: SecretStr | None = None

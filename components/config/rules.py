@@ -17,7 +17,7 @@ from components.config.ingress import IngressMode
 if TYPE_CHECKING:
     from components.config.stack import StackConfig
 
-RELEASES = ("wireServer", "nginxIngressServices", "teamSettings", "accountPages", "ingressNginx", "metallb")
+RELEASES = ("wireServer", "nginxIngressServices", "teamSettings", "accountPages", "ingressNginx", "metallb", "webapp")
 
 
 @dataclass(frozen=True)
@@ -207,3 +207,14 @@ def _layered_releases_known(cfg: StackConfig) -> list[str]:
     if not unknown:
         return []
     return [f"wire:layeredValues: names unknown releases {unknown}; allowed: {list(RELEASES)}"]
+
+
+@rule("ingress", "cannon")
+def _one_load_balancer_on_bare_metal(cfg: StackConfig) -> list[str]:
+    if cfg.ingress.controller != IngressMode.METALLB or not cfg.cannon.websocket_load_balancer.enabled:
+        return []
+    return [
+        "wire:cannon.websocketLoadBalancer.enabled: on bare metal (wire:ingress.controller metallb) there is one "
+        "load balancer address, the ingress controller's, and websockets go through it at nginz-ssl.<domain>; "
+        "set it to false"
+    ]

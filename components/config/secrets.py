@@ -68,4 +68,6 @@ def required_secrets(cfg: StackConfig, sections: Collection[str] | None = None) 
             needed.append("cannon.websocketLoadBalancer.tls.key")
     if has("assets") and cfg.assets.cloud_front.enabled:
         needed.append("assets.cloudFront.privateKey")
+    if cfg.web_apps.team_settings:
+        needed.append("webApps.teamSettingsPullSecret")
     return needed

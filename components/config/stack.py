@@ -35,6 +35,7 @@ from components.config.regions import AwsRegion
 from components.config.replicas import Replicas
 from components.config.rules import CROSS_SECTION_RULES
 from components.config.service_secrets import ServiceSecrets
+from components.config.sso import SamlContact, Sso
 from components.config.teams import Teams
 from components.config.verify import Verify
 from components.config.web_apps import WebApps
@@ -98,6 +99,8 @@ class StackConfig(Model):
     """team-settings, account-pages and IS_SELF_HOSTED."""
     link_previews: LinkPreviews = Field(default_factory=LinkPreviews)
     """Link previews through the proxy service."""
+    sso: Sso = Field(default_factory=Sso)
+    """SSO: spar's SAML service provider."""
     replicas: Replicas = Field(default_factory=Replicas)
     """Replica counts (3 for high availability)."""
     databases: Databases = Field(default_factory=Databases)
@@ -117,7 +120,7 @@ class StackConfig(Model):
     addons: Addons = Field(default_factory=Addons)
     """Cluster add-ons: cert-manager and the AWS Load Balancer Controller, installed or checked (docs/addons.md)."""
     extra_values: dict[str, dict[str, Any]] = {}
-    """Raw helm values merged last, per release (wireServer, nginxIngressServices, teamSettings, accountPages)."""
+    """Raw helm values merged last, per release (wireServer, nginxIngressServices, webapp, teamSettings, ...)."""
     layered_values: LayeredValues = Field(default_factory=LayeredValues)
     """The operator's existing values files per release, layered under the computed values (docs/migration.md)."""
     sms: Any = None
@@ -170,6 +173,20 @@ class StackConfig(Model):
         if self.cannon.websocket_load_balancer.enabled and "cannon" not in ignored:
             ignored.append("cannon")
         return ignored
+
+    @property
+    def saml_contacts(self) -> list[dict[str, str]]:
+        """spar's contacts: the configured ones, or the sender address as the technical contact."""
+        contacts = self.sso.contacts or [SamlContact(type="ContactTechnical", email=self.email.sender)]
+        return [contact.chart_value() for contact in contacts]
+
+    @property
+    def nginz_extra_upstreams(self) -> list[str]:
+        """Optional upstreams, with `proxy` added when link previews are on (the clients reach it through nginz)."""
+        extra = list(self.nginz.extra_upstreams)
+        if self.link_previews.enabled and "proxy" not in extra:
+            extra.append("proxy")
+        return extra
 
     def warnings(self) -> list[str]:
         found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self)

@@ -78,7 +78,7 @@ def _lb_hostname(status: Any) -> str | None:
 
 
 class WireReleases(pulumi.ComponentResource):
-    """wire-server, nginx-ingress-services, the optional web apps and the entry point (ingress/metallb)."""
+    """wire-server, nginx-ingress-services, the webapp, the optional web apps and the entry point (ingress/metallb)."""
 
     value_trees: dict[str, pulumi.Output[dict[str, Any]]]
     releases: dict[str, k8s.helm.v3.Release]
@@ -110,17 +110,17 @@ class WireReleases(pulumi.ComponentResource):
             v.NGINX_INGRESS_SERVICES: lambda: v.nginx_ingress_services_values(cfg),
             v.TEAM_SETTINGS: lambda: v.team_settings_values(cfg),
             v.ACCOUNT_PAGES: lambda: v.account_pages_values(cfg),
+            # The CSP names the asset download host (bucket or CloudFront): waits for the AWS outputs.
+            v.WEBAPP: lambda: aws.apply(lambda record: v.webapp_values(cfg, record)),
             v.INGRESS_NGINX: lambda: v.ingress_nginx_values(cfg),
             v.METALLB: lambda: v.metallb_values(cfg),
         }
         self.value_trees = {release: single_output(builders[release]()) for release in names}
         self.releases = {}
-        charts = cfg.charts
-        ns = cfg.kubernetes.namespace
 
         entry: list[pulumi.Resource] = []
         if v.METALLB in names:
-            metallb = self._release(v.METALLB, charts.metallb, v.METALLB_NAMESPACE, [])
+            metallb = self._release(v.METALLB, [])
             # metallb ≥ 0.13 takes its address pool as custom resources, whose CRDs the chart installs.
             pool = [
                 k8s.apiextensions.CustomResource(
@@ -136,9 +136,7 @@ class WireReleases(pulumi.ComponentResource):
             entry = [metallb, *pool]
         if v.INGRESS_NGINX in names:
             # Its NLB is provisioned by the AWS Load Balancer Controller.
-            ingress = self._release(
-                v.INGRESS_NGINX, charts.ingress_nginx, v.INGRESS_NAMESPACE, [*entry, *load_balancers]
-            )
+            ingress = self._release(v.INGRESS_NGINX, [*entry, *load_balancers])
             entry = [ingress]
 
         # Only what the caller names (IAM roles, queues, table, bucket): never DNS or SES verification,
@@ -146,13 +144,15 @@ class WireReleases(pulumi.ComponentResource):
         wslb = cfg.cannon.websocket_load_balancer
         # cannon's own load balancer (and its certificate) need the add-ons before the release.
         cannon_addons = [*load_balancers, *(certificates if wslb.cert_manager.enabled else [])] if wslb.enabled else []
-        wire_server = self._release(v.WIRE_SERVER, charts.wire_server, ns, [*depends_on, *cannon_addons])
+        wire_server = self._release(v.WIRE_SERVER, [*depends_on, *cannon_addons])
         # Ingress objects go through the controller's admission webhook, Certificates through cert-manager's.
-        self._release(v.NGINX_INGRESS_SERVICES, charts.nginx_ingress_services, ns, [*entry, *certificates])
+        self._release(v.NGINX_INGRESS_SERVICES, [*entry, *certificates])
+        if v.WEBAPP in names:
+            self._release(v.WEBAPP, [])
         if v.TEAM_SETTINGS in names:
-            self._release(v.TEAM_SETTINGS, charts.team_settings, ns, [])
+            self._release(v.TEAM_SETTINGS, [])
         if v.ACCOUNT_PAGES in names:
-            self._release(v.ACCOUNT_PAGES, charts.account_pages, ns, [])
+            self._release(v.ACCOUNT_PAGES, [])
 
         self.ingress_hostname = None
         if cfg.ingress.controller == IngressMode.AWS_NLB:
@@ -171,9 +171,9 @@ class WireReleases(pulumi.ComponentResource):
             }
         )
 
-    def _release(
-        self, release: str, source: ChartSource, namespace: str, depends_on: list[pulumi.Resource]
-    ) -> k8s.helm.v3.Release:
+    def _release(self, release: str, depends_on: list[pulumi.Resource]) -> k8s.helm.v3.Release:
+        source = v.release_chart(self._cfg, release)
+        namespace = v.release_namespace(self._cfg, release)
         created = k8s.helm.v3.Release(
             release,
             # A fixed release name: Service names (and the hostnames read below) derive from it.

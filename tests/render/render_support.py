@@ -13,15 +13,13 @@ import pytest
 import yaml
 
 from components.config import StackConfig
-from components.k8s.values import release_values
+from components.k8s.values import release_chart, release_namespace, release_values
 from components.outputs import redact
 from plan.render import (
     ENABLE_HINT,
     RenderError,
     find_helm,
     locate_chart,
-    release_chart,
-    release_namespace,
     render,
 )
 from tests.components.k8s.k8s_support import aws_outputs, stack_file_cfg

@@ -35,7 +35,9 @@ BARE_METAL = {
     "wire:ingress": {"controller": "metallb", "metallbAddresses": ["203.0.113.10/32"]},
     "wire:dns": {"target": {"fromIngressController": None, "ips": ["203.0.113.10"]}},
 }
-NO_WEBSOCKET_LB = {"websocketLoadBalancer": {"enabled": False, "hostname": None, "certManager": None, "annotations": None}}
+NO_WEBSOCKET_LB = {
+    "websocketLoadBalancer": {"enabled": False, "hostname": None, "certManager": None, "annotations": None}
+}
 
 # variant name -> overrides of the base stack's config keys (merged into maps, None removes).
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -77,7 +79,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "wire:dns": {"target": {"fromIngressController": None, "hostname": "lb.example.net"}},
     },
     "dns-alias": {
-        "wire:dns": {"target": {"fromIngressController": None, "hostname": "lb.example.net", "aliasZoneId": "Z32O12XQLNTSW2"}}
+        "wire:dns": {
+            "target": {"fromIngressController": None, "hostname": "lb.example.net", "aliasZoneId": "Z32O12XQLNTSW2"}
+        }
     },
     "no-dns": {"wire:dns": None},
     # service identity
@@ -90,7 +94,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
             "cloudFront": {"enabled": False, "keyPairId": None},
         }
     },
-    "s3-virtual-style": {"wire:assets": {"s3AddressingStyle": "virtual", "cloudFront": None, "bucketName": "wire-assets-x"}},
+    "s3-virtual-style": {
+        "wire:assets": {"s3AddressingStyle": "virtual", "cloudFront": None, "bucketName": "wire-assets-x"}
+    },
     # teams
     "team-size-large": {"wire:teams": {"maxTeamSize": 5000, "maxConversationSize": 2000}},
     "team-size-default": {"wire:teams": None},
@@ -112,7 +118,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
             key: 1 for key in ("brig", "galley", "gundeck", "cannon", "cargohold", "spar", "nginz", "proxy", "webapp")
         }
     },
-    "namespace": {"wire:kubernetes": {"namespace": "wire-prod"}, "wire:nginz": {"upstreamNamespaces": {"ibis": "wire-integrations"}}},
+    "namespace": {
+        "wire:kubernetes": {"namespace": "wire-prod"},
+        "wire:nginz": {"upstreamNamespaces": {"ibis": "wire-integrations"}},
+    },
     # optional queues and table
     "no-features": {"wire:features": None},
     # databases on non-default ports

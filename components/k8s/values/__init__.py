@@ -28,14 +28,18 @@ from components.k8s.values.common import (
     METALLB_NAMESPACE,
     NGINX_INGRESS_SERVICES,
     TEAM_SETTINGS,
+    WEBAPP,
     WIRE_SERVER,
     deep_merge,
     no_proxy_list,
+    release_chart,
+    release_namespace,
 )
 from components.k8s.values.dump import values_yaml
 from components.k8s.values.entry import ingress_nginx_values, metallb_manifests, metallb_values
 from components.k8s.values.nginx_ingress_services import nginx_ingress_services_values
 from components.k8s.values.web_apps import account_pages_values, team_settings_values
+from components.k8s.values.webapp import webapp_values
 from components.k8s.values.wire_server import wire_server_values
 from components.outputs import AwsOutputs
 
@@ -47,6 +51,7 @@ __all__ = [
     "METALLB_NAMESPACE",
     "NGINX_INGRESS_SERVICES",
     "TEAM_SETTINGS",
+    "WEBAPP",
     "WIRE_SERVER",
     "account_pages_values",
     "deep_merge",
@@ -55,10 +60,13 @@ __all__ = [
     "metallb_values",
     "nginx_ingress_services_values",
     "no_proxy_list",
+    "release_chart",
     "release_names",
+    "release_namespace",
     "release_values",
     "team_settings_values",
     "values_yaml",
+    "webapp_values",
     "wire_server_values",
 ]
 
@@ -71,6 +79,8 @@ def release_names(cfg: StackConfig) -> list[str]:
     if cfg.ingress.controller in (IngressMode.AWS_NLB, IngressMode.METALLB):
         names.append(INGRESS_NGINX)
     names += [WIRE_SERVER, NGINX_INGRESS_SERVICES]
+    if cfg.web_apps.webapp:
+        names.append(WEBAPP)
     if cfg.web_apps.team_settings:
         names.append(TEAM_SETTINGS)
     if cfg.web_apps.account_pages:
@@ -87,5 +97,6 @@ def release_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, dict[str, Any
         NGINX_INGRESS_SERVICES: lambda: nginx_ingress_services_values(cfg),
         TEAM_SETTINGS: lambda: team_settings_values(cfg),
         ACCOUNT_PAGES: lambda: account_pages_values(cfg),
+        WEBAPP: lambda: webapp_values(cfg, aws),
     }
     return {name: builders[name]() for name in release_names(cfg)}

@@ -94,9 +94,13 @@ def brig_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
         smtp = cfg.email.smtp
         config["smtp"] = {"host": smtp.host, "port": smtp.port, "connType": smtp.conn_type}
         if smtp.username:
-            # The chart renders smtpCredentials (and reads the password file) only with a username.
+            # The chart renders smtpCredentials (and brig reads the password file) only with a username.
             config["smtp"]["username"] = smtp.username
             set_if(secrets, "smtpPassword", smtp.password)
+        else:
+            # A relay without a user: the chart still writes smtp-password.txt whenever useSES is false,
+            # and fails without a value; brig never reads it.
+            secrets["smtpPassword"] = ""
     set_proxy_env(cfg, "brig", config)
 
     values: dict[str, Any] = {"replicaCount": cfg.replicas.brig, "config": config, "secrets": secrets}

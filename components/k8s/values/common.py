@@ -4,9 +4,11 @@ environment, a service's AWS identity and the database endpoints.
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
-from components.config import CredentialsMode, PushMode, StackConfig, WireHost
+from components.config import ChartSource, CredentialsMode, PushMode, StackConfig, WireHost
 from components.outputs import AwsOutputs
 from components.trees import deep_merge
 
@@ -17,6 +19,7 @@ TEAM_SETTINGS = "team-settings"
 ACCOUNT_PAGES = "account-pages"
 INGRESS_NGINX = "ingress-nginx"
 METALLB = "metallb"
+WEBAPP = "webapp"
 
 EXTRA_VALUES_KEY = {
     WIRE_SERVER: "wireServer",
@@ -25,10 +28,24 @@ EXTRA_VALUES_KEY = {
     ACCOUNT_PAGES: "accountPages",
     INGRESS_NGINX: "ingressNginx",
     METALLB: "metallb",
+    WEBAPP: "webapp",
 }
 
 INGRESS_NAMESPACE = "ingress-nginx"
 METALLB_NAMESPACE = "metallb-system"
+
+
+def release_namespace(cfg: StackConfig, release: str) -> str:
+    """The entry point has namespaces of its own; every Wire release goes to kubernetes.namespace."""
+    own = {INGRESS_NGINX: INGRESS_NAMESPACE, METALLB: METALLB_NAMESPACE}
+    return own.get(release, cfg.kubernetes.namespace)
+
+
+def release_chart(cfg: StackConfig, release: str) -> ChartSource:
+    """The chart of a release: `wire:charts.<its extraValues key>`."""
+    attribute = re.sub(r"(?<!^)([A-Z])", r"_\1", EXTRA_VALUES_KEY[release]).lower()
+    return getattr(cfg.charts, attribute)
+
 
 # Services inside the release that talk to each other over plain cluster DNS names: these must never
 # go through the outbound proxy. (cannon's pods are added per replica, see no_proxy_list.)

@@ -14,7 +14,8 @@ def nginx_ingress_services_values(cfg: StackConfig) -> dict[str, Any]:
     dns: dict[str, Any] = {"https": host_name(cfg, WireHost.NGINZ_HTTPS)}
     if websockets:
         dns["ssl"] = host_name(cfg, WireHost.NGINZ_SSL)
-    dns["webapp"] = host_name(cfg, WireHost.WEBAPP)
+    if cfg.web_apps.webapp:
+        dns["webapp"] = host_name(cfg, WireHost.WEBAPP)
     if cfg.web_apps.team_settings:
         dns["teamSettings"] = host_name(cfg, WireHost.TEAMS)
     if cfg.web_apps.account_pages:
@@ -47,7 +48,7 @@ def nginx_ingress_services_values(cfg: StackConfig) -> dict[str, Any]:
         "service": {"useFakeS3": False},
         # Off when cannon has its own load balancer: nginz-ssl then points there, not at the ingress.
         "websockets": {"enabled": websockets},
-        "webapp": {"enabled": True},
+        "webapp": {"enabled": cfg.web_apps.webapp},
         "teamSettings": {"enabled": cfg.web_apps.team_settings},
         "accountPages": {"enabled": cfg.web_apps.account_pages},
         # Federation is not deployed by this stack (tags.federation stays false); the federator

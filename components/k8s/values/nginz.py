@@ -26,7 +26,8 @@ def nginz_values(cfg: StackConfig) -> dict[str, Any]:
         },
         # Includes cannon when cannon has its own load balancer: no websocket route through the ingress.
         "ignored_upstreams": cfg.nginz_ignored_upstreams,
-        "enabled_extra_upstreams": list(cfg.nginz.extra_upstreams),
+        # Includes proxy when link previews are on.
+        "enabled_extra_upstreams": cfg.nginz_extra_upstreams,
         "upstream_namespace": dict(sorted(cfg.nginz.upstream_namespaces.items())),
     }
     values: dict[str, Any] = {
@@ -36,5 +37,10 @@ def nginz_values(cfg: StackConfig) -> dict[str, Any]:
         "nginx_conf": nginx_conf,
     }
     if cfg.secrets.zauth_public_keys is not None:
-        values["secrets"] = {"zAuth": {"publicKeys": cfg.secrets.zauth_public_keys}}
+        values["secrets"] = {
+            "zAuth": {"publicKeys": cfg.secrets.zauth_public_keys},
+            # The chart always writes basic_auth.txt, but only env `staging` locations read it: with env
+            # `prod` no location asks for basic auth, so the file stays empty.
+            "basicAuth": "",
+        }
     return values

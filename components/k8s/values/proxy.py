@@ -31,11 +31,14 @@ def proxy_config_secret(cfg: StackConfig) -> SecretStr:
 
 
 def proxy_values(cfg: StackConfig) -> dict[str, Any]:
-    values: dict[str, Any] = {"replicaCount": cfg.replicas.proxy}
+    # At chart 5.29.x the proxy is part of wire-server (no tags.proxy switch): without link previews it
+    # runs no pods, and nginz does not route to it.
+    enabled = cfg.link_previews.enabled
+    values: dict[str, Any] = {"replicaCount": cfg.replicas.proxy if enabled else 0}
     config: dict[str, Any] = {}
     set_proxy_env(cfg, "proxy", config)
     if config:
         values["config"] = config
-    if cfg.link_previews.enabled:
-        values["secrets"] = {"proxy_config": proxy_config_secret(cfg)}
+    # The chart writes the proxy Secret in any case and fails without proxy_config.
+    values["secrets"] = {"proxy_config": proxy_config_secret(cfg)}
     return values

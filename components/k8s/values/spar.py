@@ -1,4 +1,4 @@
-"""spar: SSO URIs."""
+"""spar: SSO URIs and SAML contacts."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ def spar_values(cfg: StackConfig) -> dict[str, Any]:
         "domain": cfg.domain,
         "appUri": https_url(cfg, WireHost.WEBAPP, "/"),
         "ssoUri": https_url(cfg, WireHost.NGINZ_HTTPS, "/sso"),
+        # Published in the SAML metadata; the chart requires at least one.
+        "contacts": cfg.saml_contacts,
     }
     set_proxy_env(cfg, "spar", config)
     return {"replicaCount": cfg.replicas.spar, "config": config}

@@ -9,23 +9,25 @@ from components.k8s.values.common import ACCOUNT_PAGES, TEAM_SETTINGS, host_name
 
 
 def _web_app_values(cfg: StackConfig, host: WireHost, replicas: int) -> dict[str, Any]:
+    external_urls = {"backendRest": host_name(cfg, WireHost.NGINZ_HTTPS), "appHost": host_name(cfg, host)}
+    if host == WireHost.TEAMS:
+        # Only team-settings opens a websocket; neither 4.14.0 chart reads backendDomain.
+        external_urls["backendWebsocket"] = websocket_host(cfg)
     return {
         "replicaCount": replicas,
-        "config": {
-            "externalUrls": {
-                "backendRest": host_name(cfg, WireHost.NGINZ_HTTPS),
-                "backendWebsocket": websocket_host(cfg),
-                "backendDomain": cfg.domain,
-                "appHost": host_name(cfg, host),
-            }
-        },
+        "config": {"externalUrls": external_urls},
         # Explicit either way: since chart 4.15.0 the apps default to self-hosted, so "false" must be said.
         "envVars": {"IS_SELF_HOSTED": "true" if cfg.web_apps.self_hosted else "false"},
     }
 
 
 def team_settings_values(cfg: StackConfig) -> dict[str, Any]:
-    return with_extra_values(cfg, TEAM_SETTINGS, _web_app_values(cfg, WireHost.TEAMS, cfg.replicas.webapp))
+    values = _web_app_values(cfg, WireHost.TEAMS, cfg.replicas.webapp)
+    pull_secret = cfg.web_apps.team_settings_pull_secret
+    if pull_secret is not None:
+        # The chart writes it unchanged as the .dockerconfigjson of the pod's image pull secret.
+        values["secrets"] = {"configJson": pull_secret}
+    return with_extra_values(cfg, TEAM_SETTINGS, values)
 
 
 def account_pages_values(cfg: StackConfig) -> dict[str, Any]:

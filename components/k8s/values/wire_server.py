@@ -22,8 +22,6 @@ def wire_server_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
     """Values of the wire-server umbrella chart (one release, every service)."""
     es = cfg.databases.elasticsearch
     values: dict[str, Any] = {
-        # proxy is an optional subchart: deployed only for link previews.
-        "tags": {"proxy": cfg.link_previews.enabled},
         "cassandra-migrations": {
             # A single ephemeral Cassandra node cannot hold 3 replicas; production runs 3 nodes.
             "cassandra": {**cassandra_endpoint(cfg), "replicationFactor": 3 if cfg.is_production else 1},
