@@ -15,7 +15,7 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV     := $(VENV)/.dev-installed
 PIP     := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: venv venv-dev plan test lint verify review bench migrate-assets clean
+.PHONY: venv venv-dev plan test lint verify review bench charts migrate-assets clean
 
 # Refuses an interpreter older than 3.11 (the code uses StrEnum) before anything is installed. The
 # interpreter only prints its version (it may be too old to run anything else); the shell compares it.
@@ -68,6 +68,10 @@ plan: $(RUNTIME)
 ## make test: the whole test suite (an empty run fails: pytest exits 5 when it collects nothing)
 test: $(DEV)
 	$(PY) -m pytest -q -p no:cacheprovider tests
+
+## make charts STACK=<stack>: helm pull the stack's pinned charts into the cache and render them (network)
+charts: $(DEV)
+	$(PY) -m plan.render --stack $(STACK) --pull
 
 ## make lint: ruff, formatting, types, workflow YAML
 lint: $(DEV)

@@ -35,8 +35,8 @@ HELM_ENV = "HELM"
 CUSTOM_RESOURCE_GROUPS = ("cert-manager.io", "monitoring.coreos.com", "metallb.io")
 
 ENABLE_HINT = (
-    f"set {CHARTS_DIR_ENV}=<folder of packaged charts> (or run `python -m plan.render --pull --stack <stack>`) "
-    f"and {HELM_ENV}=<helm binary> (or put helm on PATH)"
+    f"set {CHARTS_DIR_ENV}=<folder of packaged charts> (or `make charts` to pull them into the cache) "
+    f"and {HELM_ENV}=<helm binary> (or put helm on PATH); see docs/chart-upgrades.md"
 )
 
 
@@ -168,3 +168,54 @@ def schema_problems(objects: list[dict[str, Any]], kube_version: str) -> list[st
         except kubernetes_validate.SchemaNotFoundError:
             problems.append(f"{name}: no schema for {api_version} in Kubernetes {kube_version}")
     return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    from components.k8s.values import release_chart, release_namespace
+    from plan.runner import evaluate
+
+    parser = argparse.ArgumentParser(
+        prog="python -m plan.render",
+        description="Render every release of a stack's offline plan with its pinned chart (helm template) and "
+        "validate the objects against the Kubernetes schemas of wire:kubernetes.version.",
+    )
+    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--pull", action="store_true", help=f"helm pull the pinned charts into {cache_dir()} first")
+    args = parser.parse_args(argv)
+
+    helm = find_helm()
+    if helm is None:
+        print(f"error: no helm binary; set {HELM_ENV} or put helm on PATH", file=sys.stderr)
+        return 2
+    plan = evaluate(args.stack)
+    cfg = plan.config
+    failed = False
+    for release, values in plan.values.items():
+        source = release_chart(cfg, release)
+        chart = locate_chart(source)
+        if chart is None and args.pull:
+            chart = pull_chart(source, helm)
+        if chart is None:
+            print(f"{release}: chart {chart_file(source)} not found; {ENABLE_HINT}")
+            failed = True
+            continue
+        try:
+            rendered = render(helm, chart, release, release_namespace(cfg, release), values, cfg.kubernetes.version)
+        except RenderError as error:
+            print(f"✘ {error}")
+            failed = True
+            continue
+        problems = schema_problems(rendered.objects, cfg.kubernetes.version)
+        mark = "✘" if problems else "✔"
+        print(f"{mark} {release}: {len(rendered.objects)} objects from {chart.name}")
+        for problem in problems:
+            print(f"    {problem}")
+        failed = failed or bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

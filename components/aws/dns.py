@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pulumi
@@ -24,6 +25,14 @@ def _replacement_options(fqdn: str, record_type: str) -> dict[str, Any]:
     # Until 2026-11 address records were named `<type>-<fqdn>` too; the aliases adopt them in place.
     aliases = [pulumi.Alias(name=f"{kind.lower()}-{fqdn}") for kind in ADDRESS_TYPES]
     return {"delete_before_replace": True, "aliases": aliases}
+
+
+def record_type_for(address: str) -> str:
+    """A for an IPv4 address, AAAA for IPv6, CNAME for a hostname."""
+    try:
+        return "AAAA" if ipaddress.ip_address(address).version == 6 else "A"
+    except ValueError:
+        return "CNAME"
 
 
 class DnsRecords(pulumi.ComponentResource):
@@ -70,7 +79,7 @@ class DnsRecords(pulumi.ComponentResource):
         # With externalDns the cluster's external-dns owns that record; a second owner would fight it.
         if wslb.enabled and wslb.hostname and not wslb.external_dns:
             if websocket_hostname is not None:
-                self._record(wslb.hostname, "CNAME", records=[websocket_hostname])
+                self._address_record(wslb.hostname, websocket_hostname)
             else:
                 self._to_target(wslb.hostname, dns.target, ingress_hostname)
 
@@ -98,19 +107,30 @@ class DnsRecords(pulumi.ComponentResource):
             return self._record(fqdn, "A", records=list(target.ips))
         if ingress_hostname is None:
             raise ValueError("dns.target.fromIngressController needs the ingress controller's load balancer hostname")
-        return self._record(fqdn, "CNAME", records=[ingress_hostname])
+        return self._address_record(fqdn, ingress_hostname)
+
+    def _address_record(self, fqdn: str, address: pulumi.Output[str]) -> aws.route53.Record:
+        """A record at a load balancer's address read from its Service: A for an IP, CNAME for a hostname.
+
+        The type is known only once the address is; an address record's logical name is its host alone
+        (`record_resource_name`), whichever type the address gives.
+        """
+        return self._record(fqdn, address.apply(record_type_for), records=[address], name_type="CNAME")
 
     def _record(
         self,
         fqdn: str,
-        record_type: str,
+        record_type: pulumi.Input[str],
         *,
         records: list | None = None,
         aliases: list[aws.route53.RecordAliasArgs] | None = None,
         ttl: int | None = None,
+        name_type: str | None = None,
     ) -> aws.route53.Record:
+        logical_type = name_type or record_type
+        assert isinstance(logical_type, str)
         record = aws.route53.Record(
-            record_resource_name(fqdn, record_type),
+            record_resource_name(fqdn, logical_type),
             zone_id=self._dns.zone_id,
             name=fqdn,
             type=record_type,
@@ -118,7 +138,7 @@ class DnsRecords(pulumi.ComponentResource):
             records=records,
             aliases=aliases,
             allow_overwrite=False,
-            opts=child(self, **_replacement_options(fqdn, record_type)),
+            opts=child(self, **_replacement_options(fqdn, logical_type)),
         )
         self.records.append(record)
         if fqdn not in self.fqdns:

@@ -301,3 +301,25 @@ def test_urls_point_at_this_domain(stack_id: str) -> None:
     assert spar["spAppUri"] == f"https://{host(cfg, WireHost.WEBAPP)}/"
     assert spar["spSsoUri"] == f"https://{host(cfg, WireHost.NGINZ_HTTPS)}/sso"
     assert spar["contacts"] == cfg.saml_contacts
+
+
+@pytest.mark.parametrize("stack_id", STACK_IDS)
+def test_webapp(stack_id: str) -> None:
+    cfg, manifests = case(stack_id)
+    ingress_hosts = {rule["host"] for rule in manifests.get("Ingress", "nginx-ingress")["spec"]["rules"]}
+    assert (host(cfg, WireHost.WEBAPP) in ingress_hosts) == cfg.web_apps.webapp
+    assert (manifests.find("Service", "webapp-http") is not None) == cfg.web_apps.webapp
+    if not cfg.web_apps.webapp:
+        assert "webapp" not in manifests.by_release
+        return
+    if "webapp" not in manifests.by_release:
+        pytest.skip("chart webapp not available (it is not among the pinned charts shipped for offline rendering)")
+    env = manifests.env("Deployment", "webapp")
+    assert env["APP_BASE"].rstrip("/") == f"https://{host(cfg, WireHost.WEBAPP)}"
+    assert env["BACKEND_REST"] == f"https://{host(cfg, WireHost.NGINZ_HTTPS)}"
+    assert env["BACKEND_WS"] == f"wss://{v.websocket_host(cfg)}"
+    assert f"wss://{v.websocket_host(cfg)}" in env["CSP_EXTRA_CONNECT_SRC"]
+    # The Service nginx-ingress-services routes to selects the webapp's pods.
+    selector = manifests.get("Service", "webapp-http")["spec"]["selector"]
+    labels = manifests.get("Deployment", "webapp")["spec"]["template"]["metadata"]["labels"]
+    assert selector.items() <= labels.items()

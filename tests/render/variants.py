@@ -102,7 +102,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "team-size-default": {"wire:teams": None},
     # web apps
     "not-self-hosted": {"wire:webApps": {"selfHosted": False}},
-    "no-web-apps": {"wire:webApps": {"teamSettings": False, "accountPages": False}},
+    "no-web-apps": {"wire:webApps": {"webapp": False, "teamSettings": False, "accountPages": False}},
+    "kubernetes-version": {"wire:kubernetes": {"version": "1.30"}},
+    "sso-contacts": {"wire:sso": {"contacts": [{"type": "ContactSupport", "email": "help@example.com"}]}},
     # link previews
     "link-previews-off": {
         "wire:linkPreviews": {"enabled": False},

@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
+from components.aws.dns import record_type_for
 from components.aws.infrastructure import AwsInfrastructure, create_aws
 from components.config import ConfigError
 from tests.components.aws.aws_support import RECORD, config, evaluate, run
@@ -63,6 +64,25 @@ def test_ingress_controller_hostname_comes_from_the_k8s_layer() -> None:
         ingress=pulumi.Output.from_input("from-k8s.elb"),
     )
     assert host_records(evaluation)[("webapp.example.com", "CNAME")]["records"] == ["from-k8s.elb"]
+
+
+def test_load_balancer_addresses_that_are_ips_get_a_records() -> None:
+    # e.g. the ingress controller's Service on metallb, or a cloud load balancer that hands out IPs.
+    controller = evaluate(
+        config(dns=dns({"fromIngressController": True}, hosts=["webapp"])),
+        ingress=pulumi.Output.from_input("203.0.113.10"),
+    )
+    record = host_records(controller)[("webapp.example.com", "A")]
+    assert record["records"] == ["203.0.113.10"]
+    cfg = config(dns=dns({"hostname": "lb.example.net"}, hosts=["webapp"]), cannon={"websocketLoadBalancer": WSLB})
+    own = host_records(evaluate(cfg, websocket=pulumi.Output.from_input("2001:db8::7")))
+    assert own[("ws.example.com", "AAAA")]["records"] == ["2001:db8::7"]
+
+
+def test_record_type_for_an_address() -> None:
+    assert record_type_for("203.0.113.10") == "A"
+    assert record_type_for("2001:db8::1") == "AAAA"
+    assert record_type_for("k8s-ingress-abc.elb.eu-central-1.amazonaws.com") == "CNAME"
 
 
 def test_ingress_controller_target_needs_the_hostname() -> None:

@@ -45,7 +45,7 @@ def evaluate(cfg: StackConfig, *, preview: bool = False) -> tuple[Evaluation, di
 def test_default_releases_charts_and_namespace() -> None:
     evaluation, _ = evaluate(make_cfg(kubernetes={"namespace": "chat"}))
     names = sorted(r.name for r in evaluation.find(RELEASE))
-    assert names == ["nginx-ingress-services", "wire-server"]
+    assert names == ["nginx-ingress-services", "webapp", "wire-server"]
     wire = evaluation.one(RELEASE, "wire-server").inputs
     assert wire["chart"] == "wire-server"
     assert wire["version"] == "5.29.5"
@@ -54,6 +54,8 @@ def test_default_releases_charts_and_namespace() -> None:
     assert wire["name"] == "wire-server"
     assert wire["createNamespace"] is True
     assert evaluation.one(RELEASE, "nginx-ingress-services").inputs["namespace"] == "chat"
+    webapp = evaluation.one(RELEASE, "webapp").inputs
+    assert (webapp["chart"], webapp["namespace"]) == ("webapp", "chat")
     assert not evaluation.find("kubernetes:helm.sh/v4:Chart")
 
 
@@ -92,6 +94,14 @@ def test_config_only_releases_do_not_wait_for_aws() -> None:
     queue = evaluation.one("aws:sqs/queue:Queue", "brig-internal")
     for name in ("nginx-ingress-services", "team-settings", "account-pages"):
         assert queue.urn not in evaluation.one(RELEASE, name).dependencies
+
+
+def test_webapp_waits_for_the_asset_host_only() -> None:
+    # Its CSP names the CloudFront domain, an AWS output; nothing else of AWS.
+    evaluation, result = evaluate(make_cfg(assets={"cloudFront": {"enabled": True, "keyPairId": "K1"}}))
+    webapp = result["trees"]["webapp"]
+    assert "cloudfront.net" in webapp["envVars"]["CSP_EXTRA_CONNECT_SRC"]
+    assert not [urn for urn in evaluation.one(RELEASE, "webapp").dependencies if "route53" in urn or ":ses" in urn]
 
 
 def test_values_are_secret_exactly_when_a_leaf_is() -> None:
@@ -173,6 +183,7 @@ def test_preview_with_unknown_aws_outputs() -> None:
     assert sorted(r.name for r in evaluation.find(RELEASE)) == [
         "ingress-nginx",
         "nginx-ingress-services",
+        "webapp",
         "wire-server",
     ]
 

@@ -18,13 +18,14 @@ from tests.components.k8s.values.values_support import all_configs, walk
 @pytest.mark.parametrize(
     ("overrides", "names"),
     [
-        ({}, ["wire-server", "nginx-ingress-services"]),
-        ({"webApps": {"teamSettings": True}}, ["wire-server", "nginx-ingress-services", "team-settings"]),
-        ({"webApps": {"accountPages": True}}, ["wire-server", "nginx-ingress-services", "account-pages"]),
-        ({"ingress": {"controller": "awsNlb"}}, ["ingress-nginx", "wire-server", "nginx-ingress-services"]),
+        ({}, ["wire-server", "nginx-ingress-services", "webapp"]),
+        ({"webApps": {"webapp": False}}, ["wire-server", "nginx-ingress-services"]),
+        ({"webApps": {"teamSettings": True}}, ["wire-server", "nginx-ingress-services", "webapp", "team-settings"]),
+        ({"webApps": {"accountPages": True}}, ["wire-server", "nginx-ingress-services", "webapp", "account-pages"]),
+        ({"ingress": {"controller": "awsNlb"}}, ["ingress-nginx", "wire-server", "nginx-ingress-services", "webapp"]),
         (
             {"ingress": {"controller": "metallb", "metallbAddresses": ["203.0.113.0/30"]}},
-            ["metallb", "ingress-nginx", "wire-server", "nginx-ingress-services"],
+            ["metallb", "ingress-nginx", "wire-server", "nginx-ingress-services", "webapp"],
         ),
     ],
 )

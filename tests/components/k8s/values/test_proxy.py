@@ -12,7 +12,9 @@ from tests.components.k8s.values.values_support import ws
 def test_link_previews_proxy_config_is_a_hocon_secret() -> None:
     cfg = make_cfg(linkPreviews={"enabled": True, "youtube": "yt", "spotify": 'Basic "x"'})
     values = ws(cfg)
-    assert values["tags"]["proxy"] is True
+    assert "tags" not in values  # chart 5.29.x has no tags.proxy: the proxy is always part of wire-server
+    assert values["proxy"]["replicaCount"] == cfg.replicas.proxy
+    assert "proxy" in values["nginz"]["nginx_conf"]["enabled_extra_upstreams"]
     secret = values["proxy"]["secrets"]["proxy_config"]
     assert isinstance(secret, SecretStr)
     text = secret.get_secret_value()
@@ -25,5 +27,7 @@ def test_link_previews_proxy_config_is_a_hocon_secret() -> None:
 
 def test_link_previews_disabled() -> None:
     values = ws(make_cfg())
-    assert values["tags"]["proxy"] is False
-    assert "secrets" not in values["proxy"]
+    # No pods and no route; the chart still requires the (empty) proxy.config.
+    assert values["proxy"]["replicaCount"] == 0
+    assert "proxy" not in values["nginz"]["nginx_conf"]["enabled_extra_upstreams"]
+    assert 'giphy = ""' in values["proxy"]["secrets"]["proxy_config"].get_secret_value()

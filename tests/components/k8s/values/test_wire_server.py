@@ -9,12 +9,12 @@ from tests.components.k8s.values.values_support import ws
 
 def test_external_databases_and_replicas() -> None:
     cfg = make_cfg(
-        databases={"cassandra": {"host": "cass.db", "port": 9043}, "redis": {"host": "redis.db"}},
+        databases={"cassandra": {"host": "cass.db", "port": 9042}, "redis": {"host": "redis.db"}},
         replicas={"brig": 5, "cannon": 2, "nginz": 4, "backgroundWorker": 2},
         production=True,
     )
     values = ws(cfg)
-    assert values["cassandra-migrations"]["cassandra"] == {"host": "cass.db", "port": 9043, "replicationFactor": 3}
+    assert values["cassandra-migrations"]["cassandra"] == {"host": "cass.db", "port": 9042, "replicationFactor": 3}
     assert values["elasticsearch-index"]["elasticsearch"]["host"] == "elasticsearch-external"
     for service in ("brig", "galley", "gundeck", "cannon", "spar"):
         assert values[service]["config"]["cassandra"]["host"] == "cass.db"
