@@ -13,7 +13,9 @@ pinned chart and validates the objects against the Kubernetes schemas of `wire:k
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -152,22 +154,48 @@ def _fill_placeholders(tree: Any) -> Any:
 
 def schema_problems(objects: list[dict[str, Any]], kube_version: str) -> list[str]:
     """Objects that Kubernetes' own schemas (strict: no unknown fields) reject, one line each."""
-    import kubernetes_validate
-
     problems = []
     for obj in objects:
         api_version = str(obj.get("apiVersion", ""))
         name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
         if api_version.split("/")[0] in CUSTOM_RESOURCE_GROUPS:
             continue
-        try:
-            kubernetes_validate.validate(obj, kube_version, strict=True)
-        except kubernetes_validate.ValidationError as error:
+        validator = _schema_validator(kube_version, api_version, str(obj.get("kind")))
+        if validator is None:
+            problems.append(f"{name}: no schema for {api_version} in Kubernetes {kube_version}")
+            continue
+        for error in sorted(validator.iter_errors(obj), key=lambda error: list(error.absolute_path)):
             path = ".".join(str(step) for step in error.absolute_path)
             problems.append(f"{name}: {path}: {error.message}")
-        except kubernetes_validate.SchemaNotFoundError:
-            problems.append(f"{name}: no schema for {api_version} in Kubernetes {kube_version}")
     return problems
+
+
+@functools.cache
+def _schema_validator(kube_version: str, api_version: str, kind: str) -> Any:
+    """kubernetes-validate's strict schema of a kind, compiled once (its `validate` re-reads the schema
+    and every definition for each object, seconds per stack)."""
+    import jsonschema
+    from kubernetes_validate import utils
+    from referencing import Registry, Resource
+
+    wanted = utils.major_minor(kube_version)
+    # The newest schema set not newer than the cluster, as kubernetes_validate.validate picks it.
+    known = [version for version in utils.all_versions() if _minor(version) <= _minor(wanted)]
+    if not known:
+        return None
+    schema_dir = f"kubernetes-json-schema/v{known[-1]}-local-strict"
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    try:
+        schema = utils.schema_contents(f"{schema_dir}/{kind.lower()}-{group_version}.json", wanted)
+    except FileNotFoundError:
+        return None
+    definitions = utils.schema_contents(f"{schema_dir}/_definitions.json", wanted)
+    registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+def _minor(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".")[:2])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -145,7 +145,18 @@ def test_websocket_load_balancer(stack_id: str) -> None:
         assert dict(wslb.annotations).items() <= annotations.items()
         assert "cannon" not in nginz_upstreams(manifests)
         assert host(cfg, WireHost.NGINZ_SSL) not in ingress_hosts
-        assert wslb.hostname in manifests.config_text("cannon-nginz", "nginx.conf") or True
+        certificate = manifests.find("Certificate", "cannon-nginz")
+        if wslb.cert_manager.enabled:
+            assert certificate is not None and certificate["spec"]["dnsNames"] == [wslb.hostname]
+            assert certificate["spec"]["issuerRef"]["name"] == wslb.cert_manager.issuer_name
+        else:
+            # The configured certificate and key, in the Secret cannon's nginz mounts.
+            assert certificate is None
+            volumes = manifests.get("StatefulSet", "cannon")["spec"]["template"]["spec"]["volumes"]
+            tls_secret = next(volume["secret"]["secretName"] for volume in volumes if volume["name"] == "certificate")
+            assert {"tls.crt", "tls.key"} <= manifests.secret_keys(tls_secret)
+        external_dns = annotations.get("external-dns.alpha.kubernetes.io/hostname")
+        assert external_dns == (wslb.hostname if wslb.external_dns else None)
     else:
         assert service is None
         assert host(cfg, WireHost.NGINZ_SSL) in ingress_hosts

@@ -1,0 +1,74 @@
+"""plan/render.py without helm: where charts and helm are found, placeholders, schema validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from components.config import ChartSource
+from plan import render
+
+DEPLOYMENT = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "brig"},
+    "spec": {
+        "replicas": 3,
+        "selector": {"matchLabels": {"app": "brig"}},
+        "template": {"metadata": {"labels": {"app": "brig"}}, "spec": {"containers": [{"name": "brig"}]}},
+    },
+}
+
+
+def test_valid_objects_pass_and_custom_resources_are_left_alone() -> None:
+    certificate = {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": "x"}, "spec": {}}
+    assert render.schema_problems([DEPLOYMENT, certificate], "1.33") == []
+
+
+def test_schema_problems_name_the_object_and_field() -> None:
+    bad = {**DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "replicas": "three", "replica": 3}}
+    problems = render.schema_problems([bad], "1.33")
+    assert "Deployment/brig: spec.replicas: 'three' is not of type 'integer', 'null'" in problems
+    assert any("'replica' was unexpected" in problem for problem in problems)
+    assert render.schema_problems([{"apiVersion": "v1", "kind": "Nope", "metadata": {"name": "x"}}], "1.33") == [
+        "Nope/x: no schema for v1 in Kubernetes 1.33"
+    ]
+
+
+def test_charts_come_from_the_charts_dir_then_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = ChartSource(chart="wire-server", repo="https://charts.example.com", version="5.29.5")
+    shipped, cache = tmp_path / "shipped", tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv(render.CHARTS_DIR_ENV, str(shipped))
+    assert render.locate_chart(source) is None
+    cached = cache / "wire-infra" / "charts" / "wire-server-5.29.5.tgz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"")
+    assert render.locate_chart(source) == cached
+    shipped.mkdir()
+    (shipped / "wire-server-5.29.5.tgz").write_bytes(b"")
+    assert render.locate_chart(source) == shipped / "wire-server-5.29.5.tgz"
+    local = ChartSource(chart="wire-server", path=str(tmp_path))
+    assert render.locate_chart(local) == tmp_path
+
+
+def test_helm_from_the_environment_or_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    helm = tmp_path / "helm"
+    helm.write_text("")
+    monkeypatch.setenv(render.HELM_ENV, str(helm))
+    assert render.find_helm() == str(helm)
+    monkeypatch.setenv(render.HELM_ENV, str(tmp_path / "missing"))
+    assert render.find_helm() is None
+    monkeypatch.delenv(render.HELM_ENV)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    helm.chmod(0o755)
+    assert render.find_helm() == str(helm)
+
+
+def test_secret_placeholders_render_as_base64() -> None:
+    tree = {"secrets": {"configJson": "[secret]", "list": ["[secret]", "plain"]}}
+    filled = render._fill_placeholders(tree)
+    assert filled == {
+        "secrets": {"configJson": render.RENDER_PLACEHOLDER, "list": [render.RENDER_PLACEHOLDER, "plain"]}
+    }
