@@ -174,7 +174,7 @@ def schema_problems(objects: list[dict[str, Any]], kube_version: str) -> list[st
 def _schema_validator(kube_version: str, api_version: str, kind: str) -> Any:
     """kubernetes-validate's strict schema of a kind, compiled once (its `validate` re-reads the schema
     and every definition for each object, seconds per stack)."""
-    import jsonschema
+    from jsonschema import Draft202012Validator
     from kubernetes_validate import utils
     from referencing import Registry, Resource
 
@@ -191,7 +191,7 @@ def _schema_validator(kube_version: str, api_version: str, kind: str) -> Any:
         return None
     definitions = utils.schema_contents(f"{schema_dir}/_definitions.json", wanted)
     registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
-    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+    return Draft202012Validator(schema, registry=registry)
 
 
 def _minor(version: str) -> tuple[int, ...]:
