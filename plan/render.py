@@ -202,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
 
+    from components.config import ConfigError
     from components.k8s.values import release_chart, release_namespace
     from plan.runner import evaluate
 
@@ -218,7 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     if helm is None:
         print(f"error: no helm binary; set {HELM_ENV} or put helm on PATH", file=sys.stderr)
         return 2
-    plan = evaluate(args.stack)
+    try:
+        plan = evaluate(args.stack)
+    except (FileNotFoundError, ConfigError) as error:
+        print(f"error: stack '{args.stack}': {error}", file=sys.stderr)
+        return 2
     cfg = plan.config
     failed = False
     for release, values in plan.values.items():
