@@ -40,6 +40,8 @@ SECRET_HINTS: dict[str, str] = {
     "databases.postgresql.password": "the PostgreSQL password of the database user; wire-server-deploy: "
     "`kubectl get secret wire-postgresql-external-secret -o jsonpath='{.data.password}' | base64 -d`",
     "email.smtp.password": "the password of the SMTP user",
+    "webApps.teamSettingsPullSecret": "`< team-settings-pull-secret.b64`: the base64 Docker config.json Wire "
+    "gives with team-settings (its image is private)",
     "push.apps[].credential": "APNS: `< AuthKey_XXXX.p8` (token key) or `< apns-key.pem` (certificate key); "
     "GCM: `< fcm-service-account.json` from the Firebase console",
     "push.apps[].principal": "APNS certificate apps: `< apns-cert.pem` "

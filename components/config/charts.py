@@ -73,5 +73,7 @@ class Charts(Model):
         )
     )
     """AWS Load Balancer Controller chart (addons.awsLoadBalancerController.install); its IAM policy matches 1.7.2."""
-    webapp: ChartSource = ChartSource(chart="webapp", repo=WIRE_CHARTS, version=WEBAPP_CHART_VERSION)
+    webapp: ChartSource = Field(
+        default_factory=lambda: ChartSource(chart="webapp", repo=WIRE_CHARTS, version=WEBAPP_CHART_VERSION)
+    )
     """Wire webapp chart (wireapp/wire-webapp, charts/webapp)."""

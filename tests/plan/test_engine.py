@@ -114,7 +114,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     "metallb": {
         "ingress": {"controller": "metallb", "metallbAddresses": ["203.0.113.10/32"]},
-        "dns": {"zoneId": ZONE, "target": {"ips": ["203.0.113.10"]}, "hosts": HOSTS},
+        "dns": {"zoneId": ZONE, "target": {"ips": ["203.0.113.10"]}, "hosts": [*HOSTS, "nginz-ssl"]},
+        # one load balancer address on bare metal: websockets go through the ingress controller
+        "cannon": None,
     },
     "no-ingress": {"ingress": None, "dns": {"zoneId": ZONE, "target": {"hostname": "lb.example.net"}, "hosts": HOSTS}},
     "no-wslb": {"cannon": None},

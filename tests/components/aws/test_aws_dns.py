@@ -69,7 +69,7 @@ def test_ingress_controller_hostname_comes_from_the_k8s_layer() -> None:
 def test_load_balancer_addresses_that_are_ips_get_a_records() -> None:
     # e.g. the ingress controller's Service on metallb, or a cloud load balancer that hands out IPs.
     controller = evaluate(
-        config(dns=dns({"fromIngressController": True}, hosts=["webapp"])),
+        config(dns=dns({"fromIngressController": True}, hosts=["webapp"]), ingress={"controller": "awsNlb"}),
         ingress=pulumi.Output.from_input("203.0.113.10"),
     )
     record = host_records(controller)[("webapp.example.com", "A")]
