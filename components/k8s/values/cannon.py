@@ -8,6 +8,11 @@ from components.config import StackConfig
 from components.k8s.values.common import cassandra_endpoint, database_secrets, rabbitmq_endpoint, set_if
 
 
+# The chart writes `toYaml annotations | indent 4` below annotation keys of its own: an empty map renders as
+# a bare `{}` there, which is invalid YAML (helm: "did not find expected key"). One annotation of ours keeps it a map.
+EMPTY_ANNOTATIONS_STANDIN = {"wire-infra/annotations": "none-set"}
+
+
 def cannon_values(cfg: StackConfig) -> dict[str, Any]:
     drain = cfg.cannon.drain
     values: dict[str, Any] = {
@@ -32,7 +37,7 @@ def cannon_values(cfg: StackConfig) -> dict[str, Any]:
             "nginz": {
                 "enabled": True,
                 "hostname": wslb.hostname,
-                "annotations": dict(wslb.annotations),
+                "annotations": dict(wslb.annotations) or EMPTY_ANNOTATIONS_STANDIN,
                 "externalDNS": {"enabled": wslb.external_dns},
                 "certManager": {
                     "enabled": wslb.cert_manager.enabled,
