@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import yaml
 
 from components.config import StackConfig
 from components.k8s.values.common import (
@@ -14,6 +17,14 @@ from components.k8s.values.common import (
     set_proxy_env,
 )
 from components.outputs import AwsOutputs
+
+
+def plain_scalar(text: str) -> str:
+    """`text` as the chart may write it unquoted (`arnEnv: {{ .arnEnv }}`) so that it still reads back as this string.
+
+    A YAML 1.1 reader (gundeck's) takes `on`, `no`, `null` or `1e3` as a bool, null or number; those get quotes.
+    """
+    return text if yaml.safe_load(text) == text else json.dumps(text)
 
 
 def gundeck_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
@@ -28,7 +39,7 @@ def gundeck_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
             # A string: gundeck splices it into SNS ARNs, and YAML would read 012345678901 as a number.
             "account": str(push.account),
             "region": push.region,
-            "arnEnv": push.arn_env,
+            "arnEnv": plain_scalar(push.arn_env),
             "queueName": push.queue_name,
             "sqsEndpoint": push.sqs_endpoint,
             "snsEndpoint": push.sns_endpoint,
