@@ -8,6 +8,7 @@ A variant is a full stack file (the shape of `Pulumi.<stack>.yaml`): the product
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import yaml
@@ -168,6 +169,8 @@ def stack_files() -> dict[str, StackFile]:
     for name, path in good_stacks().items():
         found[f"corpus:{name}"] = parse_stack_file(path.read_bytes(), name=name, source=path.name)
     for name in VARIANTS:
-        document = yaml.safe_dump(variant_document(name), sort_keys=False).encode()
+        # JSON (a subset of YAML) quotes every string: yaml.safe_dump leaves 098765432109 bare, which the
+        # stack file reader (YAML 1.2) rightly reads as a number.
+        document = json.dumps(variant_document(name), indent=1).encode()
         found[f"variant:{name}"] = parse_stack_file(document, name=name, source=f"variant {name}")
     return found
