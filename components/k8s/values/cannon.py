@@ -7,7 +7,6 @@ from typing import Any
 from components.config import StackConfig
 from components.k8s.values.common import cassandra_endpoint, database_secrets, rabbitmq_endpoint, set_if
 
-
 # The chart writes `toYaml annotations | indent 4` below annotation keys of its own: an empty map renders as
 # a bare `{}` there, which is invalid YAML (helm: "did not find expected key"). One annotation of ours keeps it a map.
 EMPTY_ANNOTATIONS_STANDIN = {"wire-infra/annotations": "none-set"}
