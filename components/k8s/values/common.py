@@ -4,7 +4,6 @@ environment, a service's AWS identity and the database endpoints.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
