@@ -52,3 +52,16 @@ def test_the_readme_links_every_doc() -> None:
 def test_the_anchor_rule() -> None:
     assert anchor("Cluster add-ons for `ingress.controller: awsNlb`") == "cluster-add-ons-for-ingresscontroller-awsnlb"
     assert anchor("Performance (benchmarks)") == "performance-benchmarks"
+
+
+def test_readme_names_every_pinned_chart_version() -> None:
+    from components.config.charts import Charts
+
+    readme = (ROOT / "README.md").read_text()
+    charts = Charts()
+    missing = [
+        f"{source.chart} {source.version}"
+        for source in (getattr(charts, name) for name in type(charts).model_fields)
+        if f"| {source.chart} | {source.version} |" not in readme
+    ]
+    assert not missing, f"README's 'Tested chart versions' table lacks {missing}"
