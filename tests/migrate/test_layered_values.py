@@ -58,9 +58,11 @@ brig:
   secrets:
     turn:
       secret: old-turn-secret
-nginz:
+galley:
   secrets:
-    basicAuth: "user:pass"
+    mlsPrivateKeys:
+      removal:
+        ed25519: old-mls-removal-key
 """
 
 
@@ -92,9 +94,10 @@ def test_layered_values_reach_the_release_under_the_computed_ones(tmp_path: Path
     assert "brig.config.optSettings.setFederationDomain" in warning
     assert "brig.config.emailSMS.general.templateBranding" not in warning
     # From a secret file: a secret in the plan (redacted) and in what the chart receives.
-    assert values["nginz"]["secrets"]["basicAuth"] == "[secret]"
+    assert values["galley"]["secrets"]["mlsPrivateKeys"]["removal"]["ed25519"] == "[secret]"
     release = plan.evaluation.one("kubernetes:helm.sh/v3:Release", "wire-server")
     assert "old-turn-secret" not in yaml.safe_dump(plan.document())
+    assert "old-mls-removal-key" not in yaml.safe_dump(plan.document())
     assert release.inputs["values"].__class__.__name__ == "Secret"
 
 
