@@ -88,7 +88,7 @@ def test_files_layer_back_to_the_full_values_and_secrets_are_private(plans: dict
         write_values(cfg, aws, tmp_path, with_secrets=True)
 
     written = write_values(cfg, aws, tmp_path, with_secrets=False)
-    assert sorted(p.name for p in written.public) == ["nginx-ingress-services.yaml", "wire-server.yaml"]
+    assert sorted(p.name for p in written.public) == ["nginx-ingress-services.yaml", "webapp.yaml", "wire-server.yaml"]
     assert not written.secret and "wire-server: brig.secrets.turn.secret" in written.secrets_left_out
     text = (tmp_path / "wire-server.yaml").read_text()
     assert "[secret]" not in text and outputs["serviceSecretAccessKeys"]["brig"] not in text

@@ -84,9 +84,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
             "target": {"fromIngressController": None, "hostname": "lb.example.net", "aliasZoneId": "Z32O12XQLNTSW2"}
         }
     },
-    "no-dns": {"wire:dns": None},
+    # The add-ons need DNS (DNS-01) and the OIDC provider (their IRSA roles).
+    "no-dns": {"wire:dns": None, "wire:addons": None},
     # service identity
-    "static-keys": {"wire:serviceCredentials": {"mode": "staticKeys", "oidcProviderArn": None}},
+    "static-keys": {"wire:serviceCredentials": {"mode": "staticKeys", "oidcProviderArn": None}, "wire:addons": None},
     # assets
     "s3-path-style": {
         "wire:assets": {
