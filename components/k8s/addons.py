@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 from components.aws.addons import AddonIdentities
 from components.config import ChartSource, StackConfig
 from components.config.addons import CERT_MANAGER_NAMESPACE, LB_CONTROLLER_NAMESPACE
-from components.k8s.releases import DEFAULT_TIMEOUT, MAX_HISTORY, chart_args, single_output
+from components.k8s.releases import DEFAULT_TIMEOUT, helm_release, single_output
 from components.k8s.values import addons as v
 
 
@@ -90,15 +90,12 @@ class ClusterAddons(pulumi.ComponentResource):
     def _release(
         self, release: str, source: ChartSource, namespace: str, depends_on: list[pulumi.Resource]
     ) -> k8s.helm.v3.Release:
-        created = k8s.helm.v3.Release(
+        created = helm_release(
             release,
-            name=release,
-            namespace=namespace,
-            create_namespace=True,
-            values=self.value_trees[release],
+            source,
+            namespace,
+            self.value_trees[release],
             timeout=DEFAULT_TIMEOUT,
-            max_history=MAX_HISTORY,
-            **chart_args(source),
             opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=depends_on),
         )
         self.releases[release] = created

@@ -68,6 +68,38 @@ def chart_values(tree: pulumi.Input[dict[str, Any]]) -> pulumi.Output[dict[str, 
     return single_output(tree).apply(to_input)
 
 
+def helm_release(
+    release: str,
+    source: ChartSource,
+    namespace: str,
+    values: pulumi.Input[dict[str, Any]],
+    *,
+    timeout: int,
+    opts: pulumi.ResourceOptions,
+) -> k8s.helm.v3.Release:
+    """One helm release as every release of this program is installed: fixed name, atomic, cleaned up on a
+    failed upgrade, ready only when its Deployments and Jobs are."""
+    return k8s.helm.v3.Release(
+        release,
+        # A fixed release name: Service names (and the hostnames read from them) derive from it.
+        name=release,
+        namespace=namespace,
+        create_namespace=True,
+        values=chart_values(values),
+        timeout=timeout,
+        # A failed install is uninstalled and a failed upgrade rolled back, so no release is left in
+        # state `failed` (the next `pulumi up` would refuse to re-use its name) and running pods stay.
+        atomic=True,
+        # A failed upgrade also deletes the objects it had created.
+        cleanup_on_fail=True,
+        # Ready means ready: every Deployment available and every Job (e.g. migrations) complete.
+        wait_for_jobs=True,
+        max_history=MAX_HISTORY,
+        **chart_args(source),
+        opts=opts,
+    )
+
+
 def _lb_hostname(status: Any) -> str | None:
     # Helm waits for a LoadBalancer Service to get its address before the release counts as ready.
     balancer = getattr(status, "load_balancer", None) if status is not None else None
@@ -172,25 +204,12 @@ class WireReleases(pulumi.ComponentResource):
         )
 
     def _release(self, release: str, depends_on: list[pulumi.Resource]) -> k8s.helm.v3.Release:
-        source = v.release_chart(self._cfg, release)
-        namespace = v.release_namespace(self._cfg, release)
-        created = k8s.helm.v3.Release(
+        created = helm_release(
             release,
-            # A fixed release name: Service names (and the hostnames read below) derive from it.
-            name=release,
-            namespace=namespace,
-            create_namespace=True,
-            values=chart_values(self.value_trees[release]),
+            v.release_chart(self._cfg, release),
+            v.release_namespace(self._cfg, release),
+            self.value_trees[release],
             timeout=WIRE_SERVER_TIMEOUT if release == v.WIRE_SERVER else DEFAULT_TIMEOUT,
-            # A failed install is uninstalled and a failed upgrade rolled back, so no release is left in
-            # state `failed` (the next `pulumi up` would refuse to re-use its name) and running pods stay.
-            atomic=True,
-            # A failed upgrade also deletes the objects it had created.
-            cleanup_on_fail=True,
-            # Ready means ready: every Deployment available and every Job (e.g. migrations) complete.
-            wait_for_jobs=True,
-            max_history=MAX_HISTORY,
-            **chart_args(source),
             opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=depends_on),
         )
         self.releases[release] = created
