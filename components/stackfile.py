@@ -37,6 +37,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from components.adoption import adoption_problems
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, LoadedConfig, load_config
 from components.config.loading import FIELDS
 
@@ -138,6 +139,8 @@ def load_stack(
         )
     except ConfigError as error:
         raise ConfigError(found + error.problems) from None
+    # Only over a configuration that validated: the entries are matched with what the program creates.
+    found += adoption_problems(loaded.config)
     if found:
         raise ConfigError(found)
     return loaded

@@ -105,6 +105,9 @@ class Registration:
     delete_before_replace: bool = False
     # Names of the `aliases=` specs (old names this resource adopts).
     alias_names: list[str] = field(default_factory=list)
+    # `import_=`: the id of the live resource this registration adopts, and what it ignores while doing so.
+    import_id: str | None = None
+    ignore_changes: list[str] = field(default_factory=list)
 
 
 def _digest(*parts: str, length: int = 8) -> str:
@@ -125,7 +128,9 @@ class WireMocks(pulumi_mocks.Mocks):
             return None, {}
         inputs = dict(args.inputs)
         extra = self._outputs_for(args.typ, args.name, _plain(inputs), args.resource_id)
-        identifier = extra.pop("id", None) or args.resource_id or f"{args.name}-id"
+        # An imported resource keeps the id it was imported by, as the engine records it.
+        identifier = args.resource_id or extra.pop("id", None) or f"{args.name}-id"
+        extra.pop("id", None)
         return identifier, {**inputs, **extra}
 
     def _outputs_for(self, typ: str, name: str, inputs: dict[str, Any], read_id: str | None) -> dict[str, Any]:
@@ -165,7 +170,7 @@ def _plain(inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _queue(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
-    url = f"https://sqs.{m.region}.amazonaws.com/{m.account}/{name}"
+    url = _read or f"https://sqs.{m.region}.amazonaws.com/{m.account}/{name}"
     return {"arn": f"arn:aws:sqs:{m.region}:{m.account}:{name}", "url": url, "id": url, "name": name}
 
 
@@ -407,6 +412,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 in_apply=_IN_APPLY.get(),
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 alias_names=[alias.spec.name for alias in request.aliases if alias.spec.name],
+                import_id=request.importId or None,
+                ignore_changes=list(request.ignoreChanges),
             )
         )
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))

@@ -8,7 +8,8 @@ against the policy pack.
 plan.json (version 1):
     {"version": 1, "project": "wire", "stack": "<stack>",
      "resources": [{"urn", "type", "name", "parent" (urn or null for top level), "dependencies" [urn],
-                    "custom", "protect", "retainOnDelete", "read", "inputs" {...}, "secretOutputs" [...]}],
+                    "custom", "protect", "retainOnDelete", "read", "inputs" {...}, "secretOutputs" [...],
+                    "import" and "ignoreChanges" [...] only on a resource wire:adopt adopts}],
      "outputs": {<export>: value},          # secrets as "[secret]"
      "secretOutputs": [<export>],
      "values": {<release>: "values/<release>.yaml"},
@@ -81,6 +82,8 @@ class Plan:
                     "read": r.read,
                     "inputs": _redact_inputs(r.inputs),
                     "secretOutputs": sorted(set(r.additional_secret_outputs)),
+                    # Only on an adopted resource (wire:adopt), so a plan without adoption reads as before.
+                    **({"import": r.import_id, "ignoreChanges": sorted(r.ignore_changes)} if r.import_id else {}),
                 }
             )
         outputs = {

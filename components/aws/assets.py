@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import policies
-from components.aws.common import child, stateful, tags
+from components.aws.common import adopted, child, stateful, tags
 from components.config import StackConfig
 
 COMPONENT = "cargohold"
@@ -116,7 +116,10 @@ class AssetStorage(pulumi.ComponentResource):
         bucket_name = self.bucket_name
         cmk = cfg.service_credentials.kms_key_arn
 
-        self.bucket = aws.s3.Bucket(bucket_name, bucket=bucket_name, tags=tags(COMPONENT), opts=stateful(self, cfg))
+        bucket_args = dict(bucket=bucket_name, tags=tags(COMPONENT))
+        self.bucket = aws.s3.Bucket(
+            bucket_name, **bucket_args, opts=stateful(self, cfg, **adopted(cfg, "assetsBucket", bucket_args))
+        )
         self.bucket_arn = self.bucket.arn
         bucket_id = self.bucket.id
         aws.s3.BucketOwnershipControls(

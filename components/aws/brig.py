@@ -6,7 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import naming
-from components.aws.common import child, stateful, tags
+from components.aws.common import adopted, child, stateful, tags
 from components.aws.queues import EncryptedQueue
 from components.config import StackConfig
 
@@ -24,19 +24,18 @@ class BrigStorage(pulumi.ComponentResource):
         super().__init__("wire:aws:BrigStorage", name, None, opts)
         env = cfg.environment
         self.internal_queue = EncryptedQueue(
-            naming.brig_internal_queue(env), cfg, component=COMPONENT, opts=child(self)
+            naming.brig_internal_queue(env), cfg, component=COMPONENT, role="brigInternal", opts=child(self)
         )
         self.user_journal = None
         if cfg.features.user_journal:
             self.user_journal = EncryptedQueue(
-                naming.user_journal_queue(env), cfg, component=COMPONENT, opts=child(self)
+                naming.user_journal_queue(env), cfg, component=COMPONENT, role="userJournal", opts=child(self)
             )
         self.prekey_table_name = naming.prekey_table(env)
         self.prekey_table = None
         if cfg.features.prekey_table:
             cmk = cfg.service_credentials.kms_key_arn
-            self.prekey_table = aws.dynamodb.Table(
-                self.prekey_table_name,
+            table_args = dict(
                 name=self.prekey_table_name,
                 # Key "<userId>.<clientId>"; brig's lock items are tiny and bursty, so on-demand.
                 hash_key="client",
@@ -47,7 +46,11 @@ class BrigStorage(pulumi.ComponentResource):
                 server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=cmk),
                 deletion_protection_enabled=cfg.is_production,
                 tags=tags(COMPONENT),
-                opts=stateful(self, cfg),
+            )
+            self.prekey_table = aws.dynamodb.Table(
+                self.prekey_table_name,
+                **table_args,
+                opts=stateful(self, cfg, **adopted(cfg, "prekeyTable", table_args)),
             )
         self.register_outputs(
             {

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pulumi
 from pydantic import SecretStr
 
+from components.adoption import adoption_options
 from components.config import PLACEHOLDER, StackConfig
 
 MANAGED_BY = "pulumi"
@@ -19,6 +23,27 @@ def stateful(parent: pulumi.Resource, cfg: StackConfig, **kwargs) -> pulumi.Reso
     """Options of a resource holding data: in production it can neither be deleted nor replaced by accident."""
     production = cfg.is_production
     return pulumi.ResourceOptions(parent=parent, protect=production, retain_on_delete=production, **kwargs)
+
+
+def adopted(cfg: StackConfig, role: str, inputs: Iterable[str]) -> dict[str, Any]:
+    """Options adopting the live resource `wire:adopt.aws.<role>` names (none when it names none)."""
+    return adoption_options(cfg, cfg.adopt.import_id(role), _with_tags_all(inputs))
+
+
+def _with_tags_all(inputs: Iterable[str]) -> list[str]:
+    # The provider merges its default tags into tagsAll: ignored with tags, or the import would see a difference.
+    names = list(inputs)
+    return [*names, "tags_all"] if "tags" in names else names
+
+
+def adopted_record(
+    cfg: StackConfig, zone_id: str, fqdn: pulumi.Input[str], record_type: str | None, inputs: Iterable[str]
+) -> dict[str, Any]:
+    """Options adopting the live Route53 record `wire:adopt.dnsRecords` names for this name and type
+    (`None`: an address record whose type the load balancer's address decides)."""
+    if not isinstance(fqdn, str):  # a DKIM record, named by SES: adopted with `pulumi import` instead
+        return {}
+    return adoption_options(cfg, cfg.adopt.record_id(zone_id, fqdn, record_type), inputs)
 
 
 def tags(component: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import naming
-from components.aws.common import child
+from components.aws.common import adopted_record, child
 from components.config import LoadBalancerTarget, StackConfig, WireHost
 from components.config.dns import ADDRESS_TYPES
 
@@ -68,6 +68,7 @@ class DnsRecords(pulumi.ComponentResource):
         if cfg.dns is None:
             raise ValueError("DnsRecords needs the dns section (zoneId, target)")
         self._dns = cfg.dns
+        self._cfg = cfg
         self.records = []
         self.fqdns = []
         dns = cfg.dns
@@ -129,8 +130,7 @@ class DnsRecords(pulumi.ComponentResource):
     ) -> aws.route53.Record:
         logical_type = name_type or record_type
         assert isinstance(logical_type, str)
-        record = aws.route53.Record(
-            record_resource_name(fqdn, logical_type),
+        args: dict[str, Any] = dict(
             zone_id=self._dns.zone_id,
             name=fqdn,
             type=record_type,
@@ -138,7 +138,14 @@ class DnsRecords(pulumi.ComponentResource):
             records=records,
             aliases=aliases,
             allow_overwrite=False,
-            opts=child(self, **_replacement_options(fqdn, logical_type)),
+        )
+        # A record typed by a load balancer's address (known only at apply) is adopted by its name alone.
+        typed = record_type if isinstance(record_type, str) else None
+        adopt = adopted_record(self._cfg, self._dns.zone_id, fqdn, typed, args)
+        record = aws.route53.Record(
+            record_resource_name(fqdn, logical_type),
+            **args,
+            opts=child(self, **_replacement_options(fqdn, logical_type), **adopt),
         )
         self.records.append(record)
         if fqdn not in self.fqdns:

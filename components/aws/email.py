@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import naming
-from components.aws.common import child, tags
+from components.aws.common import adopted, adopted_record, child, tags
 from components.aws.queues import EncryptedQueue
 from components.config import StackConfig
 
@@ -103,10 +103,10 @@ class EmailSending(pulumi.ComponentResource):
         self.sender = cfg.email.sender
         self.mail_from_domain = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"
         self.route53_records = []
+        self._cfg = cfg
 
         config_set_name = naming.ses_configuration_set(env)
-        self.configuration_set = aws.sesv2.ConfigurationSet(
-            config_set_name,
+        set_args = dict(
             configuration_set_name=config_set_name,
             reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(reputation_metrics_enabled=True),
             # Stop mailing addresses that bounced or complained, account-wide list.
@@ -114,17 +114,20 @@ class EmailSending(pulumi.ComponentResource):
                 suppressed_reasons=["BOUNCE", "COMPLAINT"]
             ),
             tags=tags(COMPONENT),
-            opts=child(self),
         )
-        self.identity = aws.sesv2.EmailIdentity(
-            cfg.domain,
+        self.configuration_set = aws.sesv2.ConfigurationSet(
+            config_set_name, **set_args, opts=child(self, **adopted(cfg, "sesConfigurationSet", set_args))
+        )
+        identity_args = dict(
             email_identity=cfg.domain,
             configuration_set_name=self.configuration_set.configuration_set_name,
             dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
                 next_signing_key_length="RSA_2048_BIT"
             ),
             tags=tags(COMPONENT),
-            opts=child(self),
+        )
+        self.identity = aws.sesv2.EmailIdentity(
+            cfg.domain, **identity_args, opts=child(self, **adopted(cfg, "sesIdentity", identity_args))
         )
         # Built from names, not taken from the resources: brig's IAM policy needs these ARNs, and the
         # wire-server release waits for that policy; it must never wait for SES resources.
@@ -142,15 +145,10 @@ class EmailSending(pulumi.ComponentResource):
         if topic_key is None:
             raise ValueError("SES mode needs the key of the feedback topic")
         topic_name = naming.email_events_topic(env)
-        self.topic = aws.sns.Topic(
-            topic_name,
-            name=topic_name,
-            kms_master_key_id=topic_key,
-            tags=tags(COMPONENT),
-            opts=child(self),
-        )
+        topic_args = dict(name=topic_name, kms_master_key_id=topic_key, tags=tags(COMPONENT))
+        self.topic = aws.sns.Topic(topic_name, **topic_args, opts=child(self, **adopted(cfg, "emailTopic", topic_args)))
         self.queue_name = naming.brig_email_queue(env)
-        self.queue = EncryptedQueue(self.queue_name, cfg, component=COMPONENT, opts=child(self))
+        self.queue = EncryptedQueue(self.queue_name, cfg, component=COMPONENT, role="email", opts=child(self))
         self.queue.subscribe_raw(self.topic)
 
         # On the domain identity, so every address @domain reports feedback (not only the sender).
@@ -207,17 +205,17 @@ class EmailSending(pulumi.ComponentResource):
         values: pulumi.Input[list[str]],
         **opts: Any,
     ) -> aws.route53.Record:
-        created = aws.route53.Record(
-            resource_name,
+        args = dict(
             zone_id=zone_id,
             name=name,
             type=record_type,
             ttl=RECORD_TTL,
             records=values,
-            # An existing record (e.g. a DMARC policy) is never replaced silently: import it instead.
+            # An existing record (e.g. a DMARC policy) is never replaced silently: adopt it instead.
             allow_overwrite=False,
-            opts=child(self, **opts),
         )
+        adopt = adopted_record(self._cfg, zone_id, name, record_type, args)
+        created = aws.route53.Record(resource_name, **args, opts=child(self, **opts, **adopt))
         self.route53_records.append(created)
         return created
 

@@ -19,5 +19,5 @@ class TeamEventsJournal(pulumi.ComponentResource):
     def __init__(self, name: str, cfg: StackConfig, *, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("wire:aws:TeamEventsJournal", name, None, opts)
         self.queue_name = naming.team_events_queue(cfg.environment)
-        self.queue = EncryptedQueue(self.queue_name, cfg, component="galley", opts=child(self))
+        self.queue = EncryptedQueue(self.queue_name, cfg, component="galley", role="teamEvents", opts=child(self))
         self.register_outputs({"queueName": self.queue_name, "queueUrl": self.queue.url})

@@ -6,7 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import naming
-from components.aws.common import child, secret_input, tags
+from components.aws.common import adopted, child, secret_input, tags
 from components.aws.queues import EncryptedQueue
 from components.config import PushMode, StackConfig
 from components.config.push import PushAuth
@@ -72,19 +72,20 @@ class PushNotifications(pulumi.ComponentResource):
             self.queue_name = naming.gundeck_queue(env)
             self.sqs_endpoint = cfg.endpoint("sqs")
             self.sns_endpoint = cfg.endpoint("sns")
-            self.queue = EncryptedQueue(self.queue_name, cfg, component=COMPONENT, opts=child(self))
+            self.queue = EncryptedQueue(self.queue_name, cfg, component=COMPONENT, role="gundeck", opts=child(self))
 
         if cfg.push.mode == PushMode.CREATE:
             assert self.queue is not None
             if topic_key is None and cfg.push.apps:
                 raise ValueError("push apps publish endpoint events: the topic needs a key SNS may use")
             topic_name = naming.push_events_topic(env)
-            self.topic = aws.sns.Topic(
-                topic_name,
+            topic_args = dict(
                 name=topic_name,
                 kms_master_key_id=topic_key if topic_key is not None else SNS_MANAGED_KEY,
                 tags=tags(COMPONENT),
-                opts=child(self),
+            )
+            self.topic = aws.sns.Topic(
+                topic_name, **topic_args, opts=child(self, **adopted(cfg, "pushTopic", topic_args))
             )
             self.queue.subscribe_raw(self.topic)
             for app in cfg.push.apps:

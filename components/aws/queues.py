@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 from components import naming
 from components.aws import policies
-from components.aws.common import child, stateful
+from components.aws.common import adopted, child, stateful
 from components.config import StackConfig
 
 MAX_RECEIVE_COUNT = 5
@@ -23,7 +23,10 @@ VISIBILITY_TIMEOUT_SECONDS = 60
 
 
 class EncryptedQueue(pulumi.ComponentResource):
-    """`name` and its DLQ `naming.dead_letter_queue(name)`; a `.fifo` name makes both FIFO queues."""
+    """`name` and its DLQ `naming.dead_letter_queue(name)`; a `.fifo` name makes both FIFO queues.
+
+    `role` names both for `wire:adopt.aws`: `<role>Queue` and `<role>DeadLetterQueue`.
+    """
 
     queue: aws.sqs.Queue
     dead_letter_queue: aws.sqs.Queue
@@ -38,6 +41,7 @@ class EncryptedQueue(pulumi.ComponentResource):
         cfg: StackConfig,
         *,
         component: str,
+        role: str,
         visibility_timeout_seconds: int = VISIBILITY_TIMEOUT_SECONDS,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -46,24 +50,26 @@ class EncryptedQueue(pulumi.ComponentResource):
         self._cfg = cfg
         cmk = cfg.service_credentials.kms_key_arn
 
-        def sqs_queue(queue_name: str, retention_seconds: int, **extra: Any) -> aws.sqs.Queue:
-            return aws.sqs.Queue(
-                queue_name,
+        def sqs_queue(queue_name: str, queue_role: str, retention_seconds: int, **extra: Any) -> aws.sqs.Queue:
+            args: dict[str, Any] = dict(
                 name=queue_name,
                 fifo_queue=name.endswith(".fifo") or None,
                 message_retention_seconds=retention_seconds,
                 visibility_timeout_seconds=visibility_timeout_seconds,
                 receive_wait_time_seconds=RECEIVE_WAIT_SECONDS,
                 tags={"Component": component},
-                opts=stateful(self, cfg),
                 kms_master_key_id=cmk,  # a CMK replaces SSE-SQS: the two are exclusive
                 sqs_managed_sse_enabled=None if cmk else True,
                 **extra,
             )
+            return aws.sqs.Queue(queue_name, **args, opts=stateful(self, cfg, **adopted(cfg, queue_role, args)))
 
-        self.dead_letter_queue = sqs_queue(naming.dead_letter_queue(name), DLQ_RETENTION_SECONDS)
+        self.dead_letter_queue = sqs_queue(
+            naming.dead_letter_queue(name), f"{role}DeadLetterQueue", DLQ_RETENTION_SECONDS
+        )
         self.queue = sqs_queue(
             name,
+            f"{role}Queue",
             RETENTION_SECONDS,
             redrive_policy=self.dead_letter_queue.arn.apply(
                 lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": MAX_RECEIVE_COUNT})

@@ -58,11 +58,11 @@ class Assets(Model):
     @model_validator(mode="after")
     def _check(self) -> Assets:
         if self.bucket_name is not None:
-            _check_bucket_name(self.bucket_name)
+            check_bucket_name(self.bucket_name)
         return self
 
 
-def _check_bucket_name(name: str) -> None:
+def check_bucket_name(name: str) -> None:
     if not _BUCKET_RE.match(name) or ".." in name or name.startswith("xn--") or name.endswith("-s3alias"):
         raise ValueError(
             f"bucket name '{name}' is not valid for S3: 3-63 characters of a-z, 0-9, '.' and '-', "

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from components.config.addons import Addons, addon_warnings
+from components.config.adopt import Adopt
 from components.config.alarms import Alarms
 from components.config.assets import Assets
 from components.config.base import DomainName, Model
@@ -123,6 +124,8 @@ class StackConfig(Model):
     """Raw helm values merged last, per release (wireServer, nginxIngressServices, webapp, teamSettings, ...)."""
     layered_values: LayeredValues = Field(default_factory=LayeredValues)
     """The operator's existing values files per release, layered under the computed values (docs/migration.md)."""
+    adopt: Adopt = Field(default_factory=Adopt)
+    """Existing helm releases and AWS resources the stack takes over with Pulumi's import (docs/migration.md)."""
     sms: Any = None
     """The guide's "Sign up with a phone number": rejected, see _no_sms."""
 
@@ -189,7 +192,7 @@ class StackConfig(Model):
         return extra
 
     def warnings(self) -> list[str]:
-        found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self)
+        found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self) + self.adopt.warnings()
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         if previews.enabled and not any(keys):

@@ -46,6 +46,7 @@ class ClusterAddons(pulumi.ComponentResource):
     ) -> None:
         super().__init__("wire:k8s:ClusterAddons", name, None, opts)
         self._provider = provider
+        self._cfg = cfg
         self.value_trees = {}
         self.releases = {}
         self.certificates = []
@@ -97,6 +98,7 @@ class ClusterAddons(pulumi.ComponentResource):
             self.value_trees[release],
             timeout=DEFAULT_TIMEOUT,
             opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=depends_on),
+            cfg=self._cfg,
         )
         self.releases[release] = created
         return created

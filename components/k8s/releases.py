@@ -17,6 +17,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.adoption import adoption_options
 from components.config import ChartSource, IngressMode, StackConfig
 from components.k8s import values as v
 from components.outputs import AwsOutputs, has_secret, reveal
@@ -76,11 +77,12 @@ def helm_release(
     *,
     timeout: int,
     opts: pulumi.ResourceOptions,
+    cfg: StackConfig,
 ) -> k8s.helm.v3.Release:
     """One helm release as every release of this program is installed: fixed name, atomic, cleaned up on a
-    failed upgrade, ready only when its Deployments and Jobs are."""
-    return k8s.helm.v3.Release(
-        release,
+    failed upgrade, ready only when its Deployments and Jobs are. A live release of that name is adopted
+    when `wire:adopt.releases` names it (wire-server-deploy's)."""
+    args: dict[str, Any] = dict(
         # A fixed release name: Service names (and the hostnames read from them) derive from it.
         name=release,
         namespace=namespace,
@@ -96,7 +98,10 @@ def helm_release(
         wait_for_jobs=True,
         max_history=MAX_HISTORY,
         **chart_args(source),
-        opts=opts,
+    )
+    adopt = adoption_options(cfg, cfg.adopt.release_id(release), args)
+    return k8s.helm.v3.Release(
+        release, **args, opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(**adopt))
     )
 
 
@@ -211,6 +216,7 @@ class WireReleases(pulumi.ComponentResource):
             self.value_trees[release],
             timeout=WIRE_SERVER_TIMEOUT if release == v.WIRE_SERVER else DEFAULT_TIMEOUT,
             opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=depends_on),
+            cfg=self._cfg,
         )
         self.releases[release] = created
         return created

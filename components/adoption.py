@@ -1,0 +1,183 @@
+"""`wire:adopt` checked against what the program creates, and the resource options that adopt a resource.
+
+The config section (components/config/adopt.py) checks the forms of the ids; here each entry is matched
+with the resource the stack really creates: its role must be one this stack has, the live resource must
+carry the name the program gives it (a name is fixed at creation: another name would be a replacement),
+a release must live in the namespace the program deploys it to. Checked when the stack is loaded
+(components/stackfile.py), so a wrong entry is reported with the configuration, before anything registers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from components import naming
+from components.config import EmailMode, PushMode, StackConfig
+from components.config.addons import CERT_MANAGER_NAMESPACE, LB_CONTROLLER_NAMESPACE
+from components.config.adopt import (
+    ADDRESS_RECORD_TYPES,
+    AWS_ROLES,
+    AdoptStep,
+    IdKind,
+    queue_name_of,
+    queue_region_of,
+    split_record_id,
+    topic_name_of,
+    topic_region_of,
+)
+from components.k8s.values.addons import AWS_LOAD_BALANCER_CONTROLLER, CERT_MANAGER
+from components.k8s.values.common import release_namespace
+
+
+def aws_names(cfg: StackConfig) -> dict[str, str]:
+    """Role -> the name the program gives that resource, for every adoptable AWS resource this stack creates."""
+    env = cfg.environment
+    names = {"assetsBucket": cfg.bucket_name}
+
+    def queue(role: str, name: str) -> None:
+        names[f"{role}Queue"] = name
+        names[f"{role}DeadLetterQueue"] = naming.dead_letter_queue(name)
+
+    queue("brigInternal", naming.brig_internal_queue(env))
+    if cfg.push.mode != PushMode.EXTERNAL:
+        queue("gundeck", naming.gundeck_queue(env))
+    if cfg.push.mode == PushMode.CREATE:
+        names["pushTopic"] = naming.push_events_topic(env)
+    if cfg.email.mode == EmailMode.SES:
+        queue("email", naming.brig_email_queue(env))
+        names["emailTopic"] = naming.email_events_topic(env)
+        names["sesIdentity"] = cfg.domain
+        names["sesConfigurationSet"] = naming.ses_configuration_set(env)
+    if cfg.features.user_journal:
+        queue("userJournal", naming.user_journal_queue(env))
+    if cfg.features.team_events_journal:
+        queue("teamEvents", naming.team_events_queue(env))
+    if cfg.features.prekey_table:
+        names["prekeyTable"] = naming.prekey_table(env)
+    return names
+
+
+def release_namespaces(cfg: StackConfig) -> dict[str, str]:
+    """Every helm release this stack deploys -> its namespace."""
+    from components.k8s.values import release_names
+
+    if not cfg.kubernetes.releases:
+        return {}
+    found = {name: release_namespace(cfg, name) for name in release_names(cfg)}
+    if cfg.addons.cert_manager.install:
+        found[CERT_MANAGER] = CERT_MANAGER_NAMESPACE
+    if cfg.addons.aws_load_balancer_controller.install:
+        found[AWS_LOAD_BALANCER_CONTROLLER] = LB_CONTROLLER_NAMESPACE
+    return found
+
+
+def planned_records(cfg: StackConfig) -> set[tuple[str, str]]:
+    """(name, type) of every Route53 record the stack creates, except SES's DKIM records (named by SES); a
+    record typed by a load balancer's address appears with each type that address may give it."""
+    dns = cfg.dns
+    if dns is None:
+        return set()
+    target = dns.target
+    # A record at a load balancer's address read from its Service takes the type the address gives.
+    read = ADDRESS_RECORD_TYPES
+    address = ("A",) if target.ips or target.alias_zone_id else read if target.from_ingress_controller else ("CNAME",)
+    records = {(naming.hostname(host, cfg.domain), kind) for host in dns.hosts for kind in address}
+    wslb = cfg.cannon.websocket_load_balancer
+    if wslb.enabled and wslb.hostname and not wslb.external_dns:
+        # With the releases deployed, the record points at cannon's own load balancer.
+        records |= {(wslb.hostname, kind) for kind in (read if cfg.kubernetes.releases else address)}
+    if dns.federation_srv and "federator" in dns.hosts:
+        records.add((naming.federator_srv(cfg.domain), "SRV"))
+    records |= {(extra.fqdn(cfg.domain).rstrip("."), extra.type) for extra in dns.extra_records}
+    if cfg.email.mode == EmailMode.SES:
+        mail_from = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"
+        records |= {(mail_from, "MX"), (mail_from, "TXT"), (f"_dmarc.{cfg.domain}", "TXT")}
+    return {(name.lower(), kind) for name, kind in records}
+
+
+def adoption_problems(cfg: StackConfig) -> list[str]:
+    """Every `wire:adopt` entry that names something this stack does not create as given; each with its fix."""
+    adopt = cfg.adopt
+    problems: list[str] = []
+    names = aws_names(cfg)
+    for role, value in sorted(adopt.aws.items()):
+        key = f"wire:adopt.aws.{role}"
+        if role not in names:
+            problems.append(
+                f"{key}: this stack creates no {role} (its settings leave it out); this stack adopts: "
+                f"{', '.join(sorted(names))}"
+            )
+            continue
+        problems += _name_problems(cfg, key, role, value, names[role])
+    namespaces = release_namespaces(cfg)
+    for release, release_id in sorted(adopt.releases.items()):
+        key = f"wire:adopt.releases.{release}"
+        if release not in namespaces:
+            deploys = ", ".join(sorted(namespaces)) or "none (wire:kubernetes.releases is false)"
+            problems.append(f"{key}: this stack deploys no release {release}; it deploys: {deploys}")
+            continue
+        namespace = release_id.split("/", 1)[0]
+        if namespace != namespaces[release]:
+            problems.append(
+                f"{key}: '{release_id}' is in namespace {namespace}, but the stack deploys {release} to "
+                f"{namespaces[release]}: a release cannot move namespace without a reinstall; set "
+                f"wire:kubernetes.namespace {namespace} (Wire releases), or leave the release out and reinstall it"
+            )
+    records = planned_records(cfg)
+    for index, record_id in enumerate(adopt.dns_records):
+        key = f"wire:adopt.dnsRecords[{index}]"
+        zone, name, record_type = split_record_id(record_id)
+        if cfg.dns is None:
+            problems.append(f"{key}: wire:dns is not set, so the stack creates no record; remove the entry")
+        elif zone != cfg.dns.zone_id:
+            problems.append(f"{key}: '{record_id}' is in zone {zone}, the stack's records in {cfg.dns.zone_id}")
+        elif name.endswith(f"._domainkey.{cfg.domain}"):
+            problems.append(
+                f"{key}: DKIM records are named by SES's tokens, known only once the identity is read; import them "
+                'with `pulumi import` (docs/migration.md, "Adopting what exists")'
+            )
+        elif (name, record_type) not in records:
+            problems.append(
+                f"{key}: the stack creates no {record_type} record {name}; it creates: "
+                + ", ".join(f"{n} {t}" for n, t in sorted(records))
+            )
+    return problems
+
+
+def _name_problems(cfg: StackConfig, key: str, role: str, value: str, name: str) -> list[str]:
+    kind = AWS_ROLES[role][1]
+    if kind == IdKind.QUEUE:
+        live, region = queue_name_of(value), queue_region_of(value)
+    elif kind == IdKind.TOPIC:
+        live, region = topic_name_of(value), topic_region_of(value)
+    else:
+        live, region = value, None
+    problems = []
+    if region is not None and region != cfg.region:
+        problems.append(f"{key}: '{value}' is in {region}, the stack in aws:region {cfg.region}")
+    if live != name:
+        fix = (
+            f"set wire:assets.bucketName: {live}"
+            if role == "assetsBucket"
+            else "leave it out (the stack creates its own; move what it holds yourself)"
+        )
+        problems.append(
+            f"{key}: '{live}' is not the name the program gives it ({name}); a name is fixed at creation, so "
+            f"adopting it would replace it: {fix}"
+        )
+    return problems
+
+
+def adoption_options(cfg: StackConfig, import_id: str | None, inputs: Iterable[str]) -> dict[str, Any]:
+    """Resource options adopting a live resource: `import_`, and in step import `ignore_changes` on every
+    input the program sets (`inputs`), so the import takes the resource as it is and changes nothing."""
+    if import_id is None:
+        return {}
+    options: dict[str, Any] = {"import_": import_id}
+    if cfg.adopt.step == AdoptStep.IMPORT:
+        options["ignore_changes"] = sorted(inputs)
+    return options
+
+
+__all__ = ["adoption_options", "adoption_problems", "aws_names", "planned_records"]
