@@ -39,6 +39,7 @@ from yaml.scanner import Scanner
 
 from components.adoption import adoption_problems
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, LoadedConfig, load_config
+from components.config.loading import missing_secret_problem
 from components.config.loading import FIELDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -126,19 +127,26 @@ def load_stack(
     stack_region = config.get("aws:region")
     if secure_paths is not None:
         secure_paths = [path for path in secure_paths if path.startswith(prefix)]
+    arguments: dict[str, Any] = dict(
+        region=region or (stack_region if isinstance(stack_region, str) else None),
+        secret_keys=wire_secrets,
+        secure_paths=None
+        if secure_paths is None
+        else {p.removeprefix(prefix) for p in secure_paths if p.startswith(prefix)},
+        base_dir=base_dir,
+    )
     try:
-        loaded = load_config(
-            wire,
-            region=region or (stack_region if isinstance(stack_region, str) else None),
-            secret_keys=wire_secrets,
-            secure_paths=None
-            if secure_paths is None
-            else {p.removeprefix(prefix) for p in secure_paths if p.startswith(prefix)},
-            allow_missing_secrets=allow_missing_secrets,
-            base_dir=base_dir,
-        )
-    except ConfigError as error:
-        raise ConfigError(found + error.problems) from None
+        # Missing secrets aside, so a stack whose only other problems are wire:adopt's gets them reported too.
+        loaded = load_config(wire, allow_missing_secrets=True, **arguments)
+    except ConfigError:
+        try:
+            load_config(wire, allow_missing_secrets=allow_missing_secrets, **arguments)
+        except ConfigError as error:
+            raise ConfigError(found + error.problems) from None
+        raise
+    if not allow_missing_secrets:
+        found += [missing_secret_problem(path) for path in loaded.missing_secrets]
+        loaded = LoadedConfig(loaded.config)
     # Only over a configuration that validated: the entries are matched with what the program creates.
     found += adoption_problems(loaded.config)
     if found:

@@ -126,10 +126,7 @@ def load_config(
             )
     missing = [path for path in required_secrets(partial, sections=valid) if path not in present]
     if missing and not allow_missing_secrets:
-        problems += [
-            f"wire:{path} is required; set it: pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
-            for path in missing
-        ]
+        problems += [missing_secret_problem(path) for path in missing]
     if problems:
         raise ConfigError(_unique(problems))
     try:
@@ -139,6 +136,10 @@ def load_config(
     if layered is not None:
         cfg = cfg.model_copy(update={"layered_values": layered})
     return LoadedConfig(cfg, tuple(missing))
+
+
+def missing_secret_problem(path: str) -> str:
+    return f"wire:{path} is required; set it: pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
 
 
 def _read_layered_values(
