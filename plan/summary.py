@@ -111,6 +111,8 @@ def _describe(resource: dict) -> str:
         if inputs.get(key) is not None and inputs[key] != resource["name"]
     ]
     flags = [flag for flag, on in (("protected", resource["protect"]), ("retained", resource["retainOnDelete"])) if on]
+    if resource.get("import"):
+        flags.append("adopted")
     detail = ", ".join(settings + flags)
     return f"{_kind(resource)} {resource['name']}" + (f" ({detail})" if detail else "")
 
@@ -129,6 +131,15 @@ def resource_lines(resources: list[dict]) -> list[str]:
     for top in children.get(None, []):
         if not top["type"].startswith(PROVIDER_PREFIX):
             walk(top, 1)
+    return lines
+
+
+def adoption_lines(resources: list[dict]) -> list[str]:
+    """`<kind> <name> <- <live id>` for each resource wire:adopt imports, and what the import keeps."""
+    lines = []
+    for resource in sorted((r for r in resources if r.get("import")), key=lambda r: (_kind(r), r["name"])):
+        how = "as it is (step import)" if resource.get("ignoreChanges") else "with the program's settings (step apply)"
+        lines.append(f"  {_kind(resource)} {resource['name']} <- {resource['import']}  {how}")
     return lines
 
 
@@ -208,6 +219,8 @@ def summary(document: dict, values: Mapping[str, Any] | None = None, logged: lis
         "Resources:",
         *resource_lines(resources),
     ]
+    if adopted := adoption_lines(resources):
+        lines += ["", "Adopted (imported, not created):", *adopted]
     if records := dns_lines(resources):
         lines += ["", "DNS records:", *records]
     lines += ["", "Outputs:"]

@@ -124,3 +124,13 @@ def test_the_records_and_releases_checked_are_the_programs(plans: dict[str, Plan
     assert planned_records(plan.config) == records
     releases = {r.inputs["name"]: r.inputs["namespace"] for r in plan.evaluation.find(RELEASE_TYPE)}
     assert release_namespaces(plan.config) == releases
+
+
+def test_the_plan_summary_lists_what_is_adopted_and_how(plans: dict[str, Plan]) -> None:
+    from plan.summary import summary
+
+    text = summary(plans[ADOPTING].document(), plans[ADOPTING].values)
+    section = text.split("Adopted (imported, not created):\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(section) == 12
+    assert "  Release wire-server <- wire/wire-server  as it is (step import)" in section
+    assert "Adopted" not in summary(plans["prod"].document(), plans["prod"].values)
