@@ -39,8 +39,7 @@ from yaml.scanner import Scanner
 
 from components.adoption import adoption_problems
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, LoadedConfig, load_config
-from components.config.loading import missing_secret_problem
-from components.config.loading import FIELDS
+from components.config.loading import FIELDS, missing_secret_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,6 @@
 """Command line: `python -m migrate assets --from <endpoint>/<bucket> --stack <stack> [...]` and
-`python -m migrate values --stack <stack> --outputs <file> --out <dir> [...]` (migrate/values.py)."""
+`python -m migrate values --stack <stack> --outputs <file> --out <dir> [...]` (migrate/values.py) and
+`python -m migrate adopt-check --stack <stack> [...]` (migrate/adopt_check.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from components.stackfile import PROJECT_ROOT
-from migrate import values
+from migrate import adopt_check, values
 from migrate.endpoints import (
     SOURCE_KEY_ENV,
     SOURCE_SECRET_ENV,
@@ -94,6 +95,8 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     v = values.add_parser(commands)
     v.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    c = adopt_check.add_parser(commands)
+    c.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     return p
 
 
@@ -112,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "values":
         return values.run(args, args.stack_dir)
+    if args.command == "adopt-check":
+        return adopt_check.run(args, args.stack_dir)
     try:
         source = source_endpoint(
             args.source, region=args.from_region, access_key=args.from_access_key, secret_key=args.from_secret_key

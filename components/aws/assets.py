@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -116,7 +117,7 @@ class AssetStorage(pulumi.ComponentResource):
         bucket_name = self.bucket_name
         cmk = cfg.service_credentials.kms_key_arn
 
-        bucket_args = dict(bucket=bucket_name, tags=tags(COMPONENT))
+        bucket_args: dict[str, Any] = dict(bucket=bucket_name, tags=tags(COMPONENT))
         self.bucket = aws.s3.Bucket(
             bucket_name, **bucket_args, opts=stateful(self, cfg, **adopted(cfg, "assetsBucket", bucket_args))
         )

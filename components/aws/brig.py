@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
@@ -35,7 +37,7 @@ class BrigStorage(pulumi.ComponentResource):
         self.prekey_table = None
         if cfg.features.prekey_table:
             cmk = cfg.service_credentials.kms_key_arn
-            table_args = dict(
+            table_args: dict[str, Any] = dict(
                 name=self.prekey_table_name,
                 # Key "<userId>.<clientId>"; brig's lock items are tiny and bursty, so on-demand.
                 hash_key="client",

@@ -106,7 +106,7 @@ class EmailSending(pulumi.ComponentResource):
         self._cfg = cfg
 
         config_set_name = naming.ses_configuration_set(env)
-        set_args = dict(
+        set_args: dict[str, Any] = dict(
             configuration_set_name=config_set_name,
             reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(reputation_metrics_enabled=True),
             # Stop mailing addresses that bounced or complained, account-wide list.
@@ -118,7 +118,7 @@ class EmailSending(pulumi.ComponentResource):
         self.configuration_set = aws.sesv2.ConfigurationSet(
             config_set_name, **set_args, opts=child(self, **adopted(cfg, "sesConfigurationSet", set_args))
         )
-        identity_args = dict(
+        identity_args: dict[str, Any] = dict(
             email_identity=cfg.domain,
             configuration_set_name=self.configuration_set.configuration_set_name,
             dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
@@ -145,7 +145,7 @@ class EmailSending(pulumi.ComponentResource):
         if topic_key is None:
             raise ValueError("SES mode needs the key of the feedback topic")
         topic_name = naming.email_events_topic(env)
-        topic_args = dict(name=topic_name, kms_master_key_id=topic_key, tags=tags(COMPONENT))
+        topic_args: dict[str, Any] = dict(name=topic_name, kms_master_key_id=topic_key, tags=tags(COMPONENT))
         self.topic = aws.sns.Topic(topic_name, **topic_args, opts=child(self, **adopted(cfg, "emailTopic", topic_args)))
         self.queue_name = naming.brig_email_queue(env)
         self.queue = EncryptedQueue(self.queue_name, cfg, component=COMPONENT, role="email", opts=child(self))
@@ -205,7 +205,7 @@ class EmailSending(pulumi.ComponentResource):
         values: pulumi.Input[list[str]],
         **opts: Any,
     ) -> aws.route53.Record:
-        args = dict(
+        args: dict[str, Any] = dict(
             zone_id=zone_id,
             name=name,
             type=record_type,

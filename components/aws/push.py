@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
@@ -79,7 +81,7 @@ class PushNotifications(pulumi.ComponentResource):
             if topic_key is None and cfg.push.apps:
                 raise ValueError("push apps publish endpoint events: the topic needs a key SNS may use")
             topic_name = naming.push_events_topic(env)
-            topic_args = dict(
+            topic_args: dict[str, Any] = dict(
                 name=topic_name,
                 kms_master_key_id=topic_key if topic_key is not None else SNS_MANAGED_KEY,
                 tags=tags(COMPONENT),

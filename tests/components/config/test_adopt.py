@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from components.config.adopt import AWS_ROLES, IdKind, id_problem, release_names, split_record_id
-from components.k8s.values import ACCOUNT_PAGES, INGRESS_NGINX, METALLB, NGINX_INGRESS_SERVICES, TEAM_SETTINGS
-from components.k8s.values import WIRE_SERVER
+from components.k8s.values import (
+    ACCOUNT_PAGES,
+    INGRESS_NGINX,
+    METALLB,
+    NGINX_INGRESS_SERVICES,
+    TEAM_SETTINGS,
+    WIRE_SERVER,
+)
 from components.k8s.values.addons import AWS_LOAD_BALANCER_CONTROLLER, CERT_MANAGER
 from tests.components.config.config_support import base, load, problems
 
@@ -92,4 +98,8 @@ def test_every_role_has_a_type_and_an_id_form() -> None:
 
 
 def test_record_ids_split_where_names_hold_underscores() -> None:
-    assert split_record_id("Z0123456789EXAMPLE__dmarc.Example.com._TXT") == ("Z0123456789EXAMPLE", "_dmarc.example.com", "TXT")
+    assert split_record_id("Z0123456789EXAMPLE__dmarc.Example.com._TXT") == (
+        "Z0123456789EXAMPLE",
+        "_dmarc.example.com",
+        "TXT",
+    )
