@@ -83,14 +83,23 @@ def terraform_resources(url: str, *, table_hash_key: str = "client") -> Live:
 
 
 def adopting_stack(
-    base: Path, url: str, aws: dict[str, str], releases: dict[str, str] | None = None, name: str = "adopt"
+    base: Path,
+    url: str,
+    aws: dict[str, str],
+    releases: dict[str, str] | None = None,
+    *,
+    layered: dict[str, Any] | None = None,
+    name: str = "adopt",
 ) -> Path:
-    """A project in `base` with `Pulumi.<name>.yaml`: the dev stack on the emulator at `url`, adopting `aws`."""
+    """A project in `base` with `Pulumi.<name>.yaml`: the dev stack on the emulator at `url`, adopting `aws`
+    and `releases`, with `layered` as its wire:layeredValues (files relative to the project)."""
     root = project_root(base, {})
     stack = yaml.safe_load((PROGRAM / "Pulumi.dev.yaml").read_text())
     config = copy.deepcopy(stack["config"])
     config["aws:endpoints"] = [{service: url for service in config["aws:endpoints"][0]}]
     config["wire:assets"] = {**config["wire:assets"], "bucketName": TF_BUCKET}
     config["wire:adopt"] = {"step": "import", "aws": aws, "releases": releases or {}}
+    if layered:
+        config["wire:layeredValues"] = layered
     (root / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": config}))
     return root
