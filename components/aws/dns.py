@@ -39,12 +39,8 @@ class DnsRecords(pulumi.ComponentResource):
     """`<host>.<domain>` for each of dns.hosts, cannon's websocket host, the federator SRV and extra records.
 
     Records are created with `allow_overwrite=False`: a record that already exists makes `pulumi up`
-    fail instead of being replaced silently. To take over an existing record, import it:
-
-        pulumi import aws:route53/record:Record <resource name> <ZONEID>_<NAME>_<TYPE>
-
-    e.g. `pulumi import aws:route53/record:Record webapp.example.com Z0123456789EXAMPLE_webapp.example.com_CNAME`
-    (the resource name is shown by `pulumi preview`: see `record_resource_name`).
+    fail instead of being replaced silently. To take over an existing record, adopt it: its id
+    `<ZONEID>_<NAME>_<TYPE>` in `wire:adopt.dnsRecords` (docs/migration.md, "Adopting what exists").
 
     An address record (A or CNAME: a Wire hostname, the cannon host, an extra A/CNAME record) is named
     by its host alone, so a change of target that changes its type (a load balancer hostname → IPs) is
