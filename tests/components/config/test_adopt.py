@@ -11,6 +11,7 @@ from components.k8s.values import (
     METALLB,
     NGINX_INGRESS_SERVICES,
     TEAM_SETTINGS,
+    WEBAPP,
     WIRE_SERVER,
 )
 from components.k8s.values.addons import AWS_LOAD_BALANCER_CONTROLLER, CERT_MANAGER
@@ -20,7 +21,7 @@ URL = "https://sqs.eu-central-1.amazonaws.com/123456789012/prod-brig-events-inte
 
 
 def test_the_known_releases_are_the_programs_release_names() -> None:
-    program = {WIRE_SERVER, NGINX_INGRESS_SERVICES, TEAM_SETTINGS, ACCOUNT_PAGES, INGRESS_NGINX, METALLB}
+    program = {WIRE_SERVER, NGINX_INGRESS_SERVICES, TEAM_SETTINGS, ACCOUNT_PAGES, INGRESS_NGINX, METALLB, WEBAPP}
     assert program | {CERT_MANAGER, AWS_LOAD_BALANCER_CONTROLLER} <= set(release_names())
 
 
