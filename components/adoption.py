@@ -134,8 +134,9 @@ def adoption_problems(cfg: StackConfig) -> list[str]:
             problems.append(f"{key}: '{record_id}' is in zone {zone}, the stack's records in {cfg.dns.zone_id}")
         elif name.endswith(f"._domainkey.{cfg.domain}"):
             problems.append(
-                f"{key}: DKIM records are named by SES's tokens, known only once the identity is read; import them "
-                'with `pulumi import` (docs/migration.md, "Adopting what exists")'
+                f"{key}: DKIM records are named by SES's tokens, known only once the identity is read: remove the "
+                "entry; adopt the SES identity (wire:adopt.aws.sesIdentity) and the stack takes its DKIM records "
+                "over (same names and values)"
             )
         elif (name, record_type) not in records:
             problems.append(

@@ -203,6 +203,8 @@ class EmailSending(pulumi.ComponentResource):
         name: pulumi.Input[str],
         record_type: str,
         values: pulumi.Input[list[str]],
+        *,
+        overwrite: bool = False,
         **opts: Any,
     ) -> aws.route53.Record:
         args: dict[str, Any] = dict(
@@ -212,7 +214,7 @@ class EmailSending(pulumi.ComponentResource):
             ttl=RECORD_TTL,
             records=values,
             # An existing record (e.g. a DMARC policy) is never replaced silently: adopt it instead.
-            allow_overwrite=False,
+            allow_overwrite=overwrite,
         )
         adopt = adopted_record(self._cfg, zone_id, name, record_type, args)
         created = aws.route53.Record(resource_name, **args, opts=child(self, **opts, **adopt))
@@ -233,4 +235,7 @@ class EmailSending(pulumi.ComponentResource):
             record.apply(lambda found: found.values),
             depends_on=[self.identity],
             aliases=[old_name],
+            # An adopted identity keeps its tokens, so its DKIM records exist already, with exactly these names
+            # and values (Wire's Terraform made them): they are taken over, which changes nothing in DNS.
+            overwrite=self._cfg.adopt.import_id("sesIdentity") is not None,
         )

@@ -135,3 +135,14 @@ def test_the_plan_summary_lists_what_is_adopted_and_how(plans: dict[str, Plan]) 
     assert len(section) == 12
     assert "  Release wire-server <- wire/wire-server  as it is (step import)" in section
     assert "Adopted" not in summary(plans["prod"].document(), plans["prod"].values)
+
+
+def test_an_adopted_identitys_dkim_records_are_taken_over_and_no_other_record_is(plans: dict[str, Plan]) -> None:
+    def overwrites(plan: Plan) -> dict[str, bool]:
+        return {r.name: bool(r.inputs.get("allowOverwrite")) for r in plan.evaluation.find(RECORD_TYPE)}
+
+    adopting = overwrites(plans[ADOPTING])
+    dkim = {name for name in adopting if name.startswith("ses-dkim-")}
+    assert len(dkim) == 3 and all(adopting[name] for name in dkim)
+    assert not [name for name, overwrite in adopting.items() if overwrite and name not in dkim]
+    assert not any(overwrites(plans["prod"]).values())
