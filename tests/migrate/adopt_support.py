@@ -89,16 +89,20 @@ def adopting_stack(
     releases: dict[str, str] | None = None,
     *,
     layered: dict[str, Any] | None = None,
+    records: list[str] | None = None,
+    extra: dict[str, Any] | None = None,
     name: str = "adopt",
 ) -> Path:
     """A project in `base` with `Pulumi.<name>.yaml`: the dev stack on the emulator at `url`, adopting `aws`
-    and `releases`, with `layered` as its wire:layeredValues (files relative to the project)."""
+    `releases` and `records`, with `layered` as its wire:layeredValues (files relative to the project) and
+    `extra` (config keys) on top."""
     root = project_root(base, {})
     stack = yaml.safe_load((PROGRAM / "Pulumi.dev.yaml").read_text())
     config = copy.deepcopy(stack["config"])
     config["aws:endpoints"] = [{service: url for service in config["aws:endpoints"][0]}]
     config["wire:assets"] = {**config["wire:assets"], "bucketName": TF_BUCKET}
-    config["wire:adopt"] = {"step": "import", "aws": aws, "releases": releases or {}}
+    config["wire:adopt"] = {"step": "import", "aws": aws, "releases": releases or {}, "dnsRecords": records or []}
+    config.update(extra or {})
     if layered:
         config["wire:layeredValues"] = layered
     (root / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": config}))

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.moto
 def check(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict[str, Any]]:
     capsys.readouterr()
     code = main(["adopt-check", "--stack", "adopt", "--stack-dir", str(root), "--json", *extra])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert code != 2, captured.err
+    out = captured.out
     return code, {finding["name"]: finding for finding in json.loads(out)}
 
 
