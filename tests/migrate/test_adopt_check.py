@@ -124,3 +124,26 @@ def test_releases_are_compared_with_helm_list(s3: Buckets, capsys: pytest.Captur
 def test_a_stack_that_adopts_nothing_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["adopt-check", "--stack", "dev"]) == 0
     assert "names nothing" in capsys.readouterr().out
+
+
+def test_terraform_email_sending_is_adoptable_in_ses_mode(s3: Buckets, capsys: pytest.CaptureFixture[str]) -> None:
+    url = s3.destination.url
+    # brig's module with email sending: a domain identity, a topic and a queue of the same name, no key.
+    client("sesv2", url).create_email_identity(EmailIdentity="wire.test")
+    topic = client("sns", url).create_topic(Name="dev-brig-email-events")["TopicArn"]
+    queue = client("sqs", url).create_queue(QueueName="dev-brig-email-events")["QueueUrl"]
+    email = {"mode": "ses", "sender": "no-reply@wire.test"}
+    adopt = {"sesIdentity": "wire.test", "emailTopic": topic, "emailQueue": queue}
+    root = adopting_stack(s3.tmp / "project", url, adopt, extra={"wire:email": email})
+
+    capsys.readouterr()
+    code = main(["adopt-check", "--stack", "adopt", "--stack-dir", str(root), "--json"])
+    found = {(f["type"], f["name"]): f for f in json.loads(capsys.readouterr().out)}
+
+    assert code == 0, found
+    identity = differences(found[("EmailIdentity", "wire.test")])["configuration set"]
+    assert (identity["live"], identity["program"]) == (None, "dev-brig")
+    topic_key = differences(found[("Topic", "dev-brig-email-events")])["KmsMasterKeyId"]
+    assert (topic_key["live"], topic_key["program"]) == (None, "(a KMS key of the stack)")
+    queue = differences(found[("Queue", "dev-brig-email-events")])
+    assert queue["RedrivePolicy"]["program"]["deadLetterQueue"] == "dev-brig-email-events-dlq"
