@@ -4,5 +4,7 @@
 assets bucket: streamed, parallel, verified object by object, resumable and idempotent.
 `python -m migrate values ...` writes every release's helm values from the live stack outputs, for
 operators who deploy the releases themselves (helmfile, Argo CD, Flux).
+`python -m migrate adopt-check ...` reads every live resource `wire:adopt` names and lists how it differs
+from what the program sets, refusing an adoption that would replace it.
 Nothing in `components` or `plan` imports this package.
 """
