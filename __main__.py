@@ -26,8 +26,9 @@ def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
     secret_keys |= {key for key in values if pulumi.runtime.is_config_secret(key)}
     config = {key: parse_value(value) for key, value in values.items()}
     try:
-        # Layered values files are named relative to the project, wherever the program is started from.
-        cfg = load_stack(config, secret_keys=secret_keys, base_dir=Path(__file__).resolve().parent).config
+        # Layered values files are named relative to the project, wherever the program is started from; the
+        # project is where __main__.py is found, not where a symlinked __main__.py points (as StackFile reads it).
+        cfg = load_stack(config, secret_keys=secret_keys, base_dir=Path(__file__).absolute().parent).config
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
     aws = {
