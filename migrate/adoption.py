@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from plan.mocks import Registration
+from plan.registrations import Registration
 from verify.aws import NOT_FOUND, AwsError, describe, error_code
 
 QUEUE = "aws:sqs/queue:Queue"

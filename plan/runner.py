@@ -33,7 +33,9 @@ from components.k8s.values.common import layering_warning
 from components.outputs import redact
 from components.stackfile import PROJECT_ROOT, StackFile, as_runtime_config, read_stack_file
 from plan.graph import mermaid
-from plan.mocks import ACCOUNT_ID, KNOWN_AFTER_APPLY, Evaluation, redact_secrets, run_program, show_unknowns
+from plan.mock_outputs import ACCOUNT_ID
+from plan.mocks import Evaluation, run_program
+from plan.registrations import KNOWN_AFTER_APPLY, redact_secrets, show_unknowns
 
 PLAN_VERSION = 1
 LEGEND_UP = (

@@ -12,7 +12,7 @@ import yaml
 
 from components.adoption import aws_names, planned_records, release_namespaces
 from components.config.adopt import AWS_ROLES, RECORD_TYPE, RELEASE_TYPE
-from plan.mocks import Registration
+from plan.registrations import Registration
 from plan.runner import Plan, evaluate
 from tests.corpus import PROGRAM, good_stacks, project_root
 

@@ -8,7 +8,8 @@ import pytest
 
 from components.config import PLACEHOLDER
 from plan.__main__ import main as plan_main
-from plan.mocks import redact_secrets, stack_output_placeholder
+from plan.mock_outputs import stack_output_placeholder
+from plan.registrations import redact_secrets
 from plan.runner import evaluate
 from tests.corpus import good_stacks, project_root
 

@@ -12,7 +12,7 @@ from migrate.adoption import (
     release_differences,
     topic_differences,
 )
-from plan.mocks import Registration
+from plan.registrations import Registration
 
 
 def keys(found: list[Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import yaml
 
 from migrate.cli import main as migrate_main
 from plan.__main__ import main as plan_main
-from plan.mocks import reveal_secrets
+from plan.registrations import reveal_secrets
 from plan.runner import evaluate
 from tests.migrate.adopt_support import TF_BUCKET, adopting_stack, terraform_resources
 from tests.migrate.s3_support import PART, Asset, Buckets, data, uid

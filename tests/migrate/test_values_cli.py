@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from migrate.cli import main
-from plan.mocks import reveal_secrets
+from plan.registrations import reveal_secrets
 from plan.runner import evaluate
 
 

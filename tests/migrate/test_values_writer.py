@@ -21,7 +21,7 @@ from migrate.values import (
     split_secrets,
     write_values,
 )
-from plan.mocks import reveal_secrets
+from plan.registrations import reveal_secrets
 from plan.runner import Plan, evaluate, prepare
 
 

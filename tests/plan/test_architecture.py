@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from plan.architecture import architecture_mermaid, leaves, uses
-from plan.mocks import Registration
+from plan.registrations import Registration
 
 ARN = "arn:aws:sqs:eu-central-1:123456789012:"
 

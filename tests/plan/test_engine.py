@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from components.config import PLACEHOLDER
-from plan.mocks import KNOWN_AFTER_APPLY, Evaluation, reveal_secrets
+from plan.mocks import Evaluation
+from plan.registrations import KNOWN_AFTER_APPLY, reveal_secrets
 from tests.engine_support import run_main, stack_document, with_required_secrets
 
 STACKS = ("dev", "prod")

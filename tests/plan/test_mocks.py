@@ -6,7 +6,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from plan.mocks import KNOWN_AFTER_APPLY, run_program
+from plan.mocks import run_program
+from plan.registrations import KNOWN_AFTER_APPLY
 
 
 def _queue_then_topic_in_apply() -> None:

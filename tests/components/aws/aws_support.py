@@ -11,7 +11,8 @@ import pulumi
 from components.aws.infrastructure import AwsInfrastructure, create_aws, create_dns
 from components.config import StackConfig, load_config
 from components.config.loading import is_secret_field
-from plan.mocks import Evaluation, Registration, reveal_secrets, run_program
+from plan.mocks import Evaluation, run_program
+from plan.registrations import Registration, reveal_secrets
 
 ACCOUNT = "123456789012"
 REGION = "eu-central-1"

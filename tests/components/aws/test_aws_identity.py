@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from plan.mocks import Secret
+from plan.registrations import Secret
 from policy import iam_lint
 from tests.components.aws.aws_support import (
     ACCOUNT,

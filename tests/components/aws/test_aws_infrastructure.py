@@ -7,7 +7,8 @@ import json
 import pulumi
 
 from components.aws.infrastructure import AwsInfrastructure, create_aws
-from plan.mocks import Secret, contains_secret, run_program
+from plan.mocks import run_program
+from plan.registrations import Secret, contains_secret
 from tests.components.aws.aws_support import REGION, config, dev_config, evaluate, push_apps, run
 
 PROVIDER = "pulumi:providers:aws"

@@ -12,7 +12,7 @@ import yaml
 
 from components.aws.provider import provider_settings
 from components.stackfile import PROJECT_ROOT
-from plan.mocks import Secret
+from plan.registrations import Secret
 from tests.engine_support import encrypt, run_main, stack_document, with_required_secrets
 
 PROVIDER = "pulumi:providers:aws"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from plan.mocks import Secret
+from plan.registrations import Secret
 from tests.components.aws.aws_support import (
     ACCOUNT,
     CMK,

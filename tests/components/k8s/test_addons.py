@@ -14,7 +14,8 @@ from components.config import StackConfig
 from components.k8s.addons import ClusterAddons
 from components.k8s.provider import kubernetes_provider
 from components.k8s.releases import WireReleases
-from plan.mocks import Evaluation, reveal_secrets, run_program
+from plan.mocks import Evaluation, run_program
+from plan.registrations import reveal_secrets
 from tests.components.k8s.k8s_support import OIDC, aws_outputs, make_cfg
 
 RELEASE = "kubernetes:helm.sh/v3:Release"

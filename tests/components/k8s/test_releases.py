@@ -12,7 +12,8 @@ from pydantic import SecretStr
 from components.config import StackConfig
 from components.k8s.provider import kubernetes_provider
 from components.k8s.releases import WireReleases
-from plan.mocks import Evaluation, Secret, contains_secret, run_program
+from plan.mocks import Evaluation, run_program
+from plan.registrations import Secret, contains_secret
 from tests.components.k8s.k8s_support import aws_outputs, make_cfg
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
