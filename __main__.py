@@ -12,7 +12,7 @@ import pulumi
 from components.config import ConfigError, StackConfig
 from components.config.loading import parse_value
 from components.stack import build
-from components.stackfile import load_stack
+from components.stack_loading import load_stack
 
 
 def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:

@@ -4,7 +4,7 @@ An explicit provider ignores the `aws:` namespace (only a default provider reads
 handed over here: credentials and profiles, assumed roles, endpoints, retries, CA bundle, ignored and
 default tags, allowed accounts... The list of settings is the provider SDK's own `ProviderArgs`, so a
 setting added by a provider upgrade is passed on without a change here (an `aws:` key that is no such
-setting is reported when the stack file is read: components/stackfile.py).
+setting is reported when the stack is loaded: components/stack_loading.py).
 """
 
 from __future__ import annotations

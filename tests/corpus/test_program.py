@@ -15,7 +15,8 @@ import pulumi
 import pytest
 
 from components.config import ConfigError
-from components.stackfile import StackFile, StackFileError, parse_stack_file
+from components.stackfile import StackFile, parse_stack_file
+from components.stackfile_yaml import StackFileError
 from plan.mocks import run_program
 from tests.corpus import PROGRAM, bad_stacks
 from tests.corpus.test_bad import reported

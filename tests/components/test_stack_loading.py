@@ -1,0 +1,37 @@
+"""A stack's namespaced config into the config model: keys the program would never read are reported."""
+
+import pytest
+
+from components.config import ConfigError
+from components.stack_loading import aws_provider_keys, load_stack, namespace_problems
+
+
+def test_the_aws_provider_keys_come_from_the_pinned_provider() -> None:
+    assert {"region", "profile", "assumeRoles", "skipCredentialsValidation"} <= aws_provider_keys()
+    assert "regoin" not in aws_provider_keys()
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("aws:regoin", "aws:regoin is not a setting of the AWS provider (did you mean aws:region?); fix the spelling"),
+        ("asw:profile", "asw:profile: unknown namespace 'asw' (did you mean aws:profile?); fix the namespace"),
+        ("wrie:domain", "wrie:domain: the program reads wire:domain (namespace 'wire', the project name)"),
+    ],
+)
+def test_keys_the_program_never_reads_are_named_with_their_fix(key: str, problem: str) -> None:
+    [found] = namespace_problems({key: "x"})
+    assert found.startswith(problem)
+
+
+def test_keys_of_the_known_namespaces_are_no_problem() -> None:
+    assert namespace_problems({"aws:region": "eu-west-1", "kubernetes:context": "kind", "pulumi:tags": {}}) == []
+
+
+def test_file_problems_come_first_and_the_config_problems_with_them() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_stack({"aws:regoin": "eu-west-1"}, problems=["Pulumi.t.yaml line 3: wire:domain is set twice"])
+    problems = caught.value.problems
+    assert problems[0] == "Pulumi.t.yaml line 3: wire:domain is set twice"
+    assert problems[1].startswith("aws:regoin is not a setting of the AWS provider")
+    assert any("wire:environment" in problem for problem in problems[2:])
