@@ -1,0 +1,65 @@
+"""SES: brig's sending identity (verification, DKIM, sandbox quota) and its feedback topics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verify.aws import AwsError
+from verify.checks.failures import denied_or
+from verify.expected import SesTarget
+from verify.results import Result, fail, ok, warn
+
+# SES accounts in the sandbox may send 200 messages a day, to verified addresses only.
+SANDBOX_DAILY_QUOTA = 200
+
+
+def ses(client: Any, target: SesTarget, *, check: str = "brig ses") -> list[Result]:
+    identity = target.identity
+    results: list[Result] = []
+    try:
+        attrs = client.get_identity_verification_attributes(Identities=[identity])["VerificationAttributes"]
+        status = attrs.get(identity, {}).get("VerificationStatus")
+        if status == "Success":
+            results.append(ok(check, identity, "domain identity verified"))
+        elif status is None:
+            results.append(fail(check, identity, "not an SES identity in this region: create it (pulumi up)"))
+        else:
+            results.append(
+                fail(check, identity, f"domain identity {status}: publish the _amazonses TXT record and wait")
+            )
+        dkim = client.get_identity_dkim_attributes(Identities=[identity])["DkimAttributes"].get(identity, {})
+        if dkim.get("DkimEnabled") and dkim.get("DkimVerificationStatus") == "Success":
+            results.append(ok(check, identity, "DKIM verified"))
+        else:
+            state = dkim.get("DkimVerificationStatus", "NotStarted")
+            results.append(fail(check, identity, f"DKIM {state}: publish the <token>._domainkey CNAME records"))
+        quota = client.get_send_quota()
+        if float(quota.get("Max24HourSend", 0)) <= SANDBOX_DAILY_QUOTA:
+            results.append(
+                warn(
+                    check,
+                    "sending quota",
+                    f"{quota.get('Max24HourSend'):g} emails/24 h: the account is still in the SES sandbox (mail "
+                    "only to verified addresses); request production access in the SES console",
+                )
+            )
+        else:
+            results.append(ok(check, "sending quota", f"{quota['Max24HourSend']:g} emails/24 h (production access)"))
+        results.append(_notification_topics(client, target, check))
+    except AwsError as error:
+        results.append(denied_or(error, check, identity, "ses:GetIdentity*", "cannot read the SES identity"))
+    return results
+
+
+def _notification_topics(client: Any, target: SesTarget, check: str) -> Result:
+    attrs = client.get_identity_notification_attributes(Identities=[target.identity])["NotificationAttributes"]
+    current = attrs.get(target.identity, {})
+    wrong = [kind for kind in ("Bounce", "Complaint") if current.get(f"{kind}Topic") != target.topic_arn]
+    if wrong:
+        # Feedback may also flow through a configuration set's event destination: a warning only.
+        return warn(
+            check,
+            target.identity,
+            f"{' and '.join(wrong)} notifications do not go to {target.topic_arn}; brig will not see them",
+        )
+    return ok(check, target.identity, f"bounces and complaints go to {target.topic_arn}")
