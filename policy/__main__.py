@@ -1,6 +1,7 @@
 """The wire-infra policy pack: `pulumi preview --policy-pack policy` (locally or in CI).
 
-The rules live in `policy/rules.py` as plain functions; this module only adapts them to the policy SDK.
+The rules live in `policy/resource_rules.py` and `policy/bucket_rules.py` as plain functions (how they run:
+`policy/rules.py`); this module only adapts them to the policy SDK.
 
 How the pack knows the stack's mode (IRSA or static keys; production or not):
   1. pack config, when given: `pulumi preview --policy-pack policy --policy-pack-config cfg.json` with
@@ -40,7 +41,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from policy import rules  # noqa: E402
+from policy import bucket_rules, model, resource_rules, rules  # noqa: E402
 
 CONFIG_SCHEMA = PolicyConfigSchema(
     properties={
@@ -51,14 +52,14 @@ CONFIG_SCHEMA = PolicyConfigSchema(
 
 
 def plain(value: Any) -> Any:
-    """Copy of the SDK's props with unknown values (preview) as `rules.UNKNOWN` instead of raising."""
+    """Copy of the SDK's props with unknown values (preview) as `model.UNKNOWN` instead of raising."""
     if isinstance(value, Mapping):
         copy = {}
         for key in value:
             try:
                 copy[key] = plain(value[key])
             except UnknownValueError:
-                copy[key] = rules.UNKNOWN
+                copy[key] = model.UNKNOWN
         return copy
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):
         items = []
@@ -66,28 +67,28 @@ def plain(value: Any) -> Any:
             try:
                 items.append(plain(value[index]))
             except UnknownValueError:
-                items.append(rules.UNKNOWN)
+                items.append(model.UNKNOWN)
         return items
     return value
 
 
-def stack_context(policy_config: Mapping[str, Any]) -> rules.Context:
+def stack_context(policy_config: Mapping[str, Any]) -> model.Context:
     """Stack config first, pack config overriding; see the module docstring."""
     wire = pulumi.Config("wire")
     stack_config = {
         key: wire.get(key) for key in ("serviceCredentials", "production", "environment", "push") if wire.get(key)
     }
-    ctx = rules.context_from_stack_config(stack_config) if stack_config else rules.Context()
-    return rules.Context(
+    ctx = rules.context_from_stack_config(stack_config) if stack_config else model.Context()
+    return model.Context(
         irsa=bool(policy_config.get("irsa", ctx.irsa)),
         production=bool(policy_config.get("production", ctx.production)),
         static_key_exempt=ctx.static_key_exempt,
     )
 
 
-def resource_policy(rule: rules.ResourceRule) -> ResourceValidationPolicy:
+def resource_policy(rule: model.ResourceRule) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        opts = rules.RuleOptions(protect=args.opts.protect, name=args.name, ctx=stack_context(args.get_config()))
+        opts = model.RuleOptions(protect=args.opts.protect, name=args.name, ctx=stack_context(args.get_config()))
         for message in rule.check(args.resource_type, plain(args.props), opts):
             report_violation(message, None)
 
@@ -100,8 +101,8 @@ def resource_policy(rule: rules.ResourceRule) -> ResourceValidationPolicy:
     )
 
 
-def to_resource(resource: PolicyResource) -> rules.Resource:
-    return rules.Resource(
+def to_resource(resource: PolicyResource) -> model.Resource:
+    return model.Resource(
         urn=resource.urn,
         type=resource.resource_type,
         name=resource.name,
@@ -112,7 +113,7 @@ def to_resource(resource: PolicyResource) -> rules.Resource:
     )
 
 
-def stack_policy(rule: rules.StackRule) -> StackValidationPolicy:
+def stack_policy(rule: model.StackRule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         resources = [to_resource(resource) for resource in args.resources]
         for violation in rule.check(resources, stack_context(args.get_config())):
@@ -128,8 +129,8 @@ def stack_policy(rule: rules.StackRule) -> StackValidationPolicy:
 
 
 POLICIES: list[Policy] = [
-    *(resource_policy(rule) for rule in rules.RESOURCE_RULES),
-    *(stack_policy(rule) for rule in rules.STACK_RULES),
+    *(resource_policy(rule) for rule in resource_rules.RESOURCE_RULES),
+    *(stack_policy(rule) for rule in bucket_rules.STACK_RULES),
 ]
 
 # Only when the CLI runs the pack: importing this module (tests) must not start the analyzer server.

@@ -19,21 +19,21 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policy import rules
+from policy import model
 
 KMS_KEY = "aws:kms/key:Key"
 # Resource type -> the inputs holding a policy document (JSON text).
 POLICY_INPUTS: Mapping[str, tuple[str, ...]] = {
-    rules.ROLE: ("assumeRolePolicy",),
-    rules.ROLE_POLICY: ("policy",),
-    rules.USER_POLICY: ("policy",),
-    rules.GROUP_POLICY: ("policy",),
-    rules.MANAGED_POLICY: ("policy",),
-    rules.BUCKET_POLICY: ("policy",),
-    rules.QUEUE_POLICY: ("policy",),
-    rules.TOPIC_POLICY: ("policy",),
-    rules.QUEUE: ("policy",),
-    rules.TOPIC: ("policy",),
+    model.ROLE: ("assumeRolePolicy",),
+    model.ROLE_POLICY: ("policy",),
+    model.USER_POLICY: ("policy",),
+    model.GROUP_POLICY: ("policy",),
+    model.MANAGED_POLICY: ("policy",),
+    model.BUCKET_POLICY: ("policy",),
+    model.QUEUE_POLICY: ("policy",),
+    model.TOPIC_POLICY: ("policy",),
+    model.QUEUE: ("policy",),
+    model.TOPIC: ("policy",),
     KMS_KEY: ("policy",),
 }
 # Findings of the policy_sentry check (parliament names its own).
@@ -87,7 +87,7 @@ LOAD_BALANCER_CONTROLLER_POLICY = (
 SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
         ANY_ISSUE,
-        frozenset({rules.ROLE_POLICY}),
+        frozenset({model.ROLE_POLICY}),
         "policy",
         "AWS's own published IAM policy for the AWS Load Balancer Controller, kept as AWS publishes it (only the "
         "partition filled in) so it can be compared with AWS's file on every controller upgrade; its broad "
@@ -97,7 +97,7 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "MALFORMED",
-        frozenset({rules.ROLE}),
+        frozenset({model.ROLE}),
         "assumeRolePolicy",
         "A trust policy names no Resource: the role it is attached to is the resource. parliament lints "
         "every document as an identity policy.",
@@ -105,7 +105,7 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "UNKNOWN_FEDERATION_SOURCE",
-        frozenset({rules.ROLE}),
+        frozenset({model.ROLE}),
         "assumeRolePolicy",
         "IRSA trusts the cluster's IAM OIDC provider (arn:<partition>:iam::<account>:oidc-provider/<issuer>); "
         "parliament knows SAML providers and four public web identity providers only.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policy.rules import Violation
+from policy.model import Violation
 from review.diff import PropertyChange, ResourceDiff, diff_values
 
 # GitHub rejects comments over 65536 characters; keep room for the header and the policy section.

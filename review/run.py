@@ -18,7 +18,7 @@ import yaml
 
 from components.config import ConfigError
 from components.stackfile import read_stack_file
-from policy import rules
+from policy import model, rules
 from review.diff import diff_list, diff_release_values, diff_resources
 from review.render import StackReview, compare_outputs
 
@@ -129,7 +129,7 @@ def read_plan(out: Path) -> PlanResult:
     return PlanResult(plan=plan, values=values)
 
 
-def stack_context(root: Path, stack: str) -> rules.Context:
+def stack_context(root: Path, stack: str) -> model.Context:
     """The policy context from the stack file (same interpretation as the pack's; read as the CLI reads it)."""
     try:
         wire = read_stack_file(stack, root).namespace()
@@ -138,7 +138,7 @@ def stack_context(root: Path, stack: str) -> rules.Context:
     return rules.context_from_stack_config(wire)
 
 
-def violations(result: PlanResult, ctx: rules.Context) -> list[rules.Violation]:
+def violations(result: PlanResult, ctx: model.Context) -> list[model.Violation]:
     if result.error or result.absent:
         return []
     return rules.check_plan(
@@ -150,7 +150,7 @@ def violations(result: PlanResult, ctx: rules.Context) -> list[rules.Violation]:
     )
 
 
-def compare(stack: str, base: PlanResult, head: PlanResult, labels: tuple[str, str], ctx: rules.Context) -> StackReview:
+def compare(stack: str, base: PlanResult, head: PlanResult, labels: tuple[str, str], ctx: model.Context) -> StackReview:
     review = StackReview(stack=stack, base=labels[0], head=labels[1], base_error=base.error, head_error=head.error)
     if head.error:
         return review

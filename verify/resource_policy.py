@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policy.rules import statements
+from policy.documents import statements
 
 SNS_PRINCIPAL = "sns.amazonaws.com"
 _EXACT = ("ArnEquals", "StringEquals")

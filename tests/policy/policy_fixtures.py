@@ -6,6 +6,8 @@ import copy
 import json
 from typing import Any
 
+from policy.model import Violation
+
 PREFIX = "urn:pulumi:prod::wire::"
 TLS_ONLY = {
     "Version": "2012-10-17",
@@ -145,3 +147,14 @@ def find(plan: dict[str, Any], name: str, kind: str | None = None) -> dict[str, 
 
 def modified(plan: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(plan)
+
+
+def allow(action: object, **extra: object) -> str:
+    return json.dumps({"Statement": [{"Effect": "Allow", "Action": action, "Resource": "*", **extra}]})
+
+
+STATIC = {"gundeck": {"secrets": {"awsKeyId": "AKIA", "awsSecretKey": "[secret]"}}, "brig": {"config": {}}}
+
+
+def names(violations: list[Violation]) -> list[str]:
+    return sorted(v.policy for v in violations)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from plan import runner
-from policy import iam_lint, rules
+from policy import iam_lint, model
 from tests.policy.policy_fixtures import resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def plan_of(*resources: dict[str, Any]) -> dict[str, Any]:
 
 
 def role_policy(document: dict[str, Any]) -> dict[str, Any]:
-    return resource(rules.ROLE_POLICY, "prod-gundeck", {"role": "prod-gundeck", "policy": json.dumps(document)})
+    return resource(model.ROLE_POLICY, "prod-gundeck", {"role": "prod-gundeck", "policy": json.dumps(document)})
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -57,11 +57,11 @@ def test_every_policy_document_of_the_stack_lints_clean(plans: dict[str, dict[st
 def test_the_lint_sees_every_kind_of_policy_document(plans: dict[str, dict[str, Any]]) -> None:
     linted = {res["type"] for plan in plans.values() for res, _, _ in iam_lint.policy_documents(plan)}
     assert {
-        rules.ROLE,
-        rules.ROLE_POLICY,
-        rules.USER_POLICY,
-        rules.QUEUE_POLICY,
-        rules.BUCKET_POLICY,
+        model.ROLE,
+        model.ROLE_POLICY,
+        model.USER_POLICY,
+        model.QUEUE_POLICY,
+        model.BUCKET_POLICY,
         iam_lint.KMS_KEY,
     } <= linted
 
@@ -117,7 +117,7 @@ def test_a_suppression_covers_only_its_own_place() -> None:
             ],
         }
     )
-    role = resource(rules.ROLE, "prod-brig", {"assumeRolePolicy": trust})
+    role = resource(model.ROLE, "prod-brig", {"assumeRolePolicy": trust})
     issues = {f.issue for f in iam_lint.lint_plan(plan_of(role))}
     # Not an OIDC provider ARN: reported. The missing Resource of a trust policy is not.
     assert issues == {"UNKNOWN_FEDERATION_SOURCE"}

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from policy import rules
+from policy import model, rules
 from review.run import stack_context
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dict, rules.Context]]:
+def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dict, model.Context]]:
     found = {}
     for stack in ("dev", "prod"):
         out = tmp_path_factory.mktemp(f"plan-{stack}")
@@ -32,7 +32,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dic
     return found
 
 
-def check(plan: dict, values: dict, ctx: rules.Context) -> list[rules.Violation]:
+def check(plan: dict, values: dict, ctx: model.Context) -> list[model.Violation]:
     return rules.check_plan(
         plan, irsa=ctx.irsa, production=ctx.production, values=values, static_key_exempt=ctx.static_key_exempt
     )
@@ -45,16 +45,16 @@ def test_both_stacks_pass_every_policy(plans: dict, stack: str) -> None:
 
 
 def test_the_stack_modes_are_read_from_the_stack_files(plans: dict) -> None:
-    assert plans["dev"][2] == rules.Context(irsa=False, production=False)
-    assert plans["prod"][2] == rules.Context(irsa=True, production=True)
+    assert plans["dev"][2] == model.Context(irsa=False, production=False)
+    assert plans["prod"][2] == model.Context(irsa=True, production=True)
 
 
 def test_the_rules_see_the_real_resources(plans: dict) -> None:
     # Guard against rules passing because a type token or input name drifted: each rule has work to do.
     prod, _, _ = plans["prod"]
     types = {r["type"] for r in prod["resources"]}
-    assert {rules.QUEUE, rules.TOPIC, rules.TABLE, rules.BUCKET_PAB, rules.BUCKET_POLICY, rules.ROLE_POLICY} <= types
-    assert types & rules.BUCKETS and types & rules.BUCKET_SSE and rules.HELM_RELEASE in types
+    assert {model.QUEUE, model.TOPIC, model.TABLE, model.BUCKET_PAB, model.BUCKET_POLICY, model.ROLE_POLICY} <= types
+    assert types & model.BUCKETS and types & model.BUCKET_SSE and model.HELM_RELEASE in types
 
 
 def test_dev_static_keys_would_be_flagged_under_irsa(plans: dict) -> None:
@@ -69,13 +69,13 @@ def test_dev_static_keys_would_be_flagged_under_irsa(plans: dict) -> None:
 def test_weakened_prod_plan_is_flagged(plans: dict) -> None:
     plan, values, ctx = copy.deepcopy(plans["prod"])
     for resource in plan["resources"]:
-        if resource["type"] == rules.BUCKET_PAB:
+        if resource["type"] == model.BUCKET_PAB:
             resource["inputs"]["blockPublicPolicy"] = False
-        if resource["type"] == rules.ROLE_POLICY:
+        if resource["type"] == model.ROLE_POLICY:
             document = json.loads(resource["inputs"]["policy"])
             document["Statement"][0]["Action"] = "*"
             resource["inputs"]["policy"] = json.dumps(document)
-        if resource["type"] == rules.TABLE:
+        if resource["type"] == model.TABLE:
             resource["protect"] = False
     kinds = {v.policy for v in check(plan, values, ctx)}
     assert kinds == {"bucket-public-access-blocked", "iam-no-wildcards", "stateful-protected"}

@@ -18,7 +18,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import unknown_checking_proxy
 
 import policy.__main__ as pack
-from policy import rules
+from policy import bucket_rules, model, resource_rules
 from tests.policy.policy_fixtures import TLS_ONLY
 
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-string sentinel
@@ -39,37 +39,37 @@ def run_resource_policy(name: str, kind: str, props: dict, config: dict, protect
 
 
 def test_every_rule_is_a_mandatory_policy() -> None:
-    expected = {r.name for r in rules.RESOURCE_RULES} | {r.name for r in rules.STACK_RULES}
+    expected = {r.name for r in resource_rules.RESOURCE_RULES} | {r.name for r in bucket_rules.STACK_RULES}
     assert {p.name for p in pack.POLICIES} == expected
     assert all(p.enforcement_level == EnforcementLevel.MANDATORY for p in pack.POLICIES)
 
 
 def test_resource_policy_reports_and_pack_config_overrides_the_mode() -> None:
     values = {"values": {"gundeck": {"secrets": {"awsKeyId": "AKIA", "awsSecretKey": "s"}}}}
-    assert len(run_resource_policy("no-static-keys-with-irsa", rules.HELM_RELEASE, values, {"irsa": True})) == 2
-    assert run_resource_policy("no-static-keys-with-irsa", rules.HELM_RELEASE, values, {"irsa": False}) == []
+    assert len(run_resource_policy("no-static-keys-with-irsa", model.HELM_RELEASE, values, {"irsa": True})) == 2
+    assert run_resource_policy("no-static-keys-with-irsa", model.HELM_RELEASE, values, {"irsa": False}) == []
     queue = {"name": "q", "sqsManagedSseEnabled": True}
-    assert run_resource_policy("stateful-protected", rules.QUEUE, queue, {"production": True}) != []
-    assert run_resource_policy("stateful-protected", rules.QUEUE, queue, {"production": True}, protect=True) == []
+    assert run_resource_policy("stateful-protected", model.QUEUE, queue, {"production": True}) != []
+    assert run_resource_policy("stateful-protected", model.QUEUE, queue, {"production": True}, protect=True) == []
 
 
 def test_unknown_values_in_a_preview_do_not_crash() -> None:
     # A new queue's redrive policy depends on the DLQ's ARN: unknown during the first preview.
     props = {"name": "q", "redrivePolicy": UNKNOWN_STRING, "kmsMasterKeyId": UNKNOWN_STRING}
-    assert run_resource_policy("queue-has-dlq", rules.QUEUE, props, {}) == []
-    assert run_resource_policy("encrypted-at-rest", rules.QUEUE, props, {}) == []
+    assert run_resource_policy("queue-has-dlq", model.QUEUE, props, {}) == []
+    assert run_resource_policy("encrypted-at-rest", model.QUEUE, props, {}) == []
 
 
 def test_stack_policy_matches_companions_by_dependency() -> None:
     bucket = PolicyResource(
         "aws:s3/bucket:Bucket", {"bucket": "b"}, "urn:b", "b", options(True, "urn:c"), None, None, [], {}
     )
-    pab_props = {"bucket": UNKNOWN_STRING, **dict.fromkeys(rules.PAB_FLAGS, True)}
+    pab_props = {"bucket": UNKNOWN_STRING, **dict.fromkeys(bucket_rules.PAB_FLAGS, True)}
     pab = PolicyResource(
-        rules.BUCKET_PAB, unknown_checking_proxy(pab_props), "urn:p", "p", options(), None, None, [bucket], {}
+        model.BUCKET_PAB, unknown_checking_proxy(pab_props), "urn:p", "p", options(), None, None, [bucket], {}
     )
     tls = PolicyResource(
-        rules.BUCKET_POLICY,
+        model.BUCKET_POLICY,
         {"bucket": "b", "policy": json.dumps(TLS_ONLY)},
         "urn:t",
         "t",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from policy.rules import Violation
+from policy.model import Violation
 from review.diff import (
     MISSING,
     PropertyChange,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 from urllib.parse import urlparse
 
-from policy.rules import denies_insecure_transport
+from policy.documents import denies_insecure_transport
 from verify.aws import NOT_FOUND, AwsError, error_code
 from verify.checks.failures import denied_or
 from verify.probes import addressing_hint
