@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policies
 from components.aws.alarm_specs import AlarmSpec, alarm_specs
 from components.aws.common import child, tags
 from components.config import StackConfig
@@ -23,8 +20,6 @@ class Alarms(pulumi.ComponentResource):
     """One alarm per `alarm_specs(cfg)`, each notifying `topic` when it fires and when it clears."""
 
     topic: aws.sns.Topic
-    # The topic's own key when no CMK is configured (CloudWatch cannot use alias/aws/sns).
-    topic_key: aws.kms.Key | None
     alarms: dict[str, aws.cloudwatch.MetricAlarm]
     topic_arn: pulumi.Output[str]
 
@@ -33,32 +28,18 @@ class Alarms(pulumi.ComponentResource):
         name: str,
         cfg: StackConfig,
         *,
-        account_id: pulumi.Output[str],
-        partition: pulumi.Output[str],
+        topic_key: pulumi.Input[str] | None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """`topic_key` encrypts the topic: a key CloudWatch may use (keys.py; alias/aws/sns cannot serve)."""
         super().__init__("wire:aws:Alarms", name, None, opts)
+        if topic_key is None:
+            raise ValueError("CloudWatch publishes the alarms: the alarm topic needs a key CloudWatch may use")
         topic_name = alarm_topic(cfg.environment)
-        cmk = cfg.service_credentials.kms_key_arn
-        self.topic_key = None
-        if cmk is None:
-            self.topic_key = aws.kms.Key(
-                topic_name,
-                description=f"{topic_name}: CloudWatch alarm notifications",
-                enable_key_rotation=True,
-                deletion_window_in_days=30,
-                policy=pulumi.Output.all(account_id, partition).apply(
-                    lambda args: json.dumps(
-                        policies.alarm_topic_key_policy(account_id=args[0], partition=args[1], region=cfg.region)
-                    )
-                ),
-                tags=tags(COMPONENT),
-                opts=child(self),
-            )
         self.topic = aws.sns.Topic(
             topic_name,
             name=topic_name,
-            kms_master_key_id=self.topic_key.arn if self.topic_key else cmk,
+            kms_master_key_id=topic_key,
             tags=tags(COMPONENT),
             opts=child(self),
         )

@@ -1,4 +1,4 @@
-"""The one KMS key for the topics AWS services publish to (SES feedback, SNS endpoint events)."""
+"""The one KMS key for the topics AWS services publish to (SES feedback, SNS endpoint events, CloudWatch alarms)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,32 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import policies
+from components.aws.alarms import alarm_topic
 from components.aws.common import child, tags
 from components.config import EmailMode, PushMode, StackConfig
 
 COMPONENT = "wire-server"
+PUBLISHER_NAMES = {
+    policies.SES_PUBLISHER: "SES",
+    policies.SNS_PUBLISHER: "SNS",
+    policies.CLOUDWATCH_PUBLISHER: "CloudWatch",
+}
 
 
-def previous_email_key_urn(stack: str, project: str, environment: str) -> str:
-    """Where the SES topic's own key lived before one key served every service-fed topic.
+def previous_key_urns(stack: str, project: str, environment: str, publishers: list[str]) -> list[str]:
+    """Where a topic's own key lived before one key served every service-fed topic.
 
-    As an alias it keeps a deployed key (no replacement; its policy and description are updated in place).
+    The SES topic had its own key, and so had the alarm topic (when nothing else published to a topic of
+    the stack, it was the only key). As an alias it keeps a deployed key: no replacement, its policy and
+    description are updated in place. Never two aliases: a stack that had both keys keeps the SES one.
     """
-    return f"urn:pulumi:{stack}::{project}::wire:aws:EmailSending$aws:kms/key:Key::{environment}-brig-email-events"
+    if policies.SES_PUBLISHER in publishers:
+        return [
+            f"urn:pulumi:{stack}::{project}::wire:aws:EmailSending$aws:kms/key:Key::{environment}-brig-email-events"
+        ]
+    if publishers == [policies.CLOUDWATCH_PUBLISHER]:
+        return [f"urn:pulumi:{stack}::{project}::wire:aws:Alarms$aws:kms/key:Key::{alarm_topic(environment)}"]
+    return []
 
 
 def topic_publishers(cfg: StackConfig) -> list[str]:
@@ -29,6 +43,8 @@ def topic_publishers(cfg: StackConfig) -> list[str]:
         publishers.append(policies.SES_PUBLISHER)  # bounce and complaint notifications
     if cfg.push.mode == PushMode.CREATE and cfg.push.apps:
         publishers.append(policies.SNS_PUBLISHER)  # the platform applications' endpoint events
+    if cfg.alarms.enabled:
+        publishers.append(policies.CLOUDWATCH_PUBLISHER)  # the alarms' notifications
     return publishers
 
 
@@ -54,10 +70,9 @@ class EventTopicsKey(pulumi.ComponentResource):
     ) -> None:
         super().__init__("wire:aws:EventTopicsKey", name, None, opts)
         key_name = f"{cfg.environment}-event-topics"
-        email_key = previous_email_key_urn(pulumi.get_stack(), pulumi.get_project(), cfg.environment)
         self.key = aws.kms.Key(
             key_name,
-            description=f"{key_name}: encrypts the topics {' and '.join(p.upper() for p in publishers)} publish to",
+            description=f"{key_name}: encrypts the topics {_names(publishers)} publish to",
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=pulumi.Output.all(account_id, partition).apply(
@@ -68,10 +83,19 @@ class EventTopicsKey(pulumi.ComponentResource):
                 )
             ),
             tags=tags(COMPONENT),
-            opts=child(self, aliases=[email_key] if policies.SES_PUBLISHER in publishers else None),
+            opts=child(
+                self,
+                aliases=previous_key_urns(pulumi.get_stack(), pulumi.get_project(), cfg.environment, publishers)
+                or None,
+            ),
         )
         self.arn = self.key.arn
         self.register_outputs({"keyArn": self.arn})
+
+
+def _names(publishers: list[str]) -> str:
+    names = [PUBLISHER_NAMES[publisher] for publisher in publishers]
+    return " and ".join(names) if len(names) <= 2 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def event_topics_key(

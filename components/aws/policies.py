@@ -281,14 +281,3 @@ def _publisher_statement(publisher: str, account_id: str, partition: str, region
             f"ArnLike{operator}": {"aws:SourceArn": f"arn:{partition}:{publisher}:{region}:{account_id}:{resources}"},
         },
     }
-
-
-def alarm_topic_key_policy(*, account_id: str, partition: str, region: str) -> Document:
-    """Key policy of the alarm topic's key: CloudWatch of this account may publish alarms to the topic.
-
-    Like SES, CloudWatch cannot use the AWS-managed `alias/aws/sns` key (its policy cannot be changed),
-    so an encrypted alarm topic needs a key that grants cloudwatch.amazonaws.com exactly this use.
-    """
-    return topic_key_policy(
-        account_id=account_id, partition=partition, region=region, publishers=[CLOUDWATCH_PUBLISHER]
-    )

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from components.aws.alarm_specs import alarm_specs
+from components.aws.alarms import Alarms
+from plan.mocks import run_program
 from tests.components.aws.aws_support import ACCOUNT, CMK, REGION, TOPIC, config, dev_config, evaluate, push_apps
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -80,9 +84,10 @@ def test_alarms_notify_their_topic_when_firing_and_clearing() -> None:
     assert evaluation.stack_outputs["alarmNames"] == sorted(a.inputs["name"] for a in alarms)
 
 
-def test_alarm_topic_key_lets_only_cloudwatch_of_this_account_publish() -> None:
+def test_the_alarm_topic_key_lets_cloudwatch_of_this_account_publish() -> None:
     evaluation = evaluate(config())
-    key = evaluation.one("aws:kms/key:Key", "prod-wire-alarms")
+    # The one key of the topics AWS services publish to (components/aws/keys.py).
+    key = evaluation.one("aws:kms/key:Key", "prod-event-topics")
     assert key.inputs["enableKeyRotation"] is True
     policy = json.loads(key.inputs["policy"])
     publish = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchPublishes")
@@ -93,6 +98,8 @@ def test_alarm_topic_key_lets_only_cloudwatch_of_this_account_publish() -> None:
         "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:*"},
     }
     assert evaluation.one(TOPIC, "prod-wire-alarms").inputs["kmsMasterKeyId"] == key.outputs["arn"]
+    [without_alarms] = evaluate(config(alarms={"enabled": False})).find("aws:kms/key:Key")
+    assert "CloudWatchPublishes" not in {s["Sid"] for s in json.loads(without_alarms.inputs["policy"])["Statement"]}
 
 
 def test_with_a_cmk_the_alarm_topic_uses_it() -> None:
@@ -108,3 +115,9 @@ def test_alarms_never_wait_for_the_resources_they_watch() -> None:
     for alarm in evaluation.find(ALARM):
         assert alarm.parent == component.urn
         assert not set(alarm.dependencies) & urns
+
+
+def test_the_alarm_topic_is_never_left_without_a_key_cloudwatch_may_use() -> None:
+    # alias/aws/sns would drop every alarm notification without an error: a missing key is refused.
+    with pytest.raises(ValueError, match="needs a key CloudWatch may use"):
+        run_program(lambda: Alarms("alarms", config(), topic_key=None))

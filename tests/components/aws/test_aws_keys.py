@@ -11,9 +11,11 @@ KEY = "aws:kms/key:Key"
 APPS = push_apps(("com.wire.ent", "APNS"), ("wire", "GCM"))
 
 
+NO_ALARMS = {"enabled": False}
+
+
 def event_keys(evaluation) -> list[str]:
-    """The keys of service-fed topics (the alarm topic has its own, components/aws/alarms.py)."""
-    return [key.name for key in evaluation.find(KEY) if "wire-alarms" not in key.name]
+    return [key.name for key in evaluation.find(KEY)]
 
 
 def key_statements(evaluation) -> dict[str, dict]:
@@ -21,32 +23,48 @@ def key_statements(evaluation) -> dict[str, dict]:
     return {statement["Sid"]: statement for statement in policy["Statement"]}
 
 
-def test_one_key_serves_the_feedback_topic_and_the_endpoint_event_topic() -> None:
+def test_one_key_serves_the_feedback_the_endpoint_event_and_the_alarm_topic() -> None:
     evaluation = evaluate(config(push=APPS))
     key = evaluation.one(KEY, "prod-event-topics")
     assert key.inputs["enableKeyRotation"] is True
+    assert key.inputs["description"] == "prod-event-topics: encrypts the topics SES, SNS and CloudWatch publish to"
     assert event_keys(evaluation) == ["prod-event-topics"]
-    for topic in ("prod-brig-email-events", "prod-gundeck-events"):
+    for topic in ("prod-brig-email-events", "prod-gundeck-events", "prod-wire-alarms"):
         assert evaluation.one(TOPIC, topic).inputs["kmsMasterKeyId"] == key.outputs["arn"]
     statements = key_statements(evaluation)
-    assert set(statements) == {"AccountAdministers", "SesPublishes", "SnsPlatformApplicationsPublish"}
+    assert set(statements) == {
+        "AccountAdministers",
+        "SesPublishes",
+        "SnsPlatformApplicationsPublish",
+        "CloudWatchPublishes",
+    }
     assert statements["SesPublishes"]["Principal"] == {"Service": "ses.amazonaws.com"}
     assert statements["SnsPlatformApplicationsPublish"]["Principal"] == {"Service": "sns.amazonaws.com"}
+    assert statements["CloudWatchPublishes"]["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
 
 
 def test_the_key_grants_only_the_services_that_publish_here() -> None:
-    ses_only = key_statements(evaluate(config()))
+    ses_only = key_statements(evaluate(config(alarms=NO_ALARMS)))
     assert set(ses_only) == {"AccountAdministers", "SesPublishes"}
-    evaluation = evaluate(dev_config(environment="prod", push=APPS))
+    evaluation = evaluate(dev_config(environment="prod", push=APPS, alarms=NO_ALARMS))
     assert set(key_statements(evaluation)) == {"AccountAdministers", "SnsPlatformApplicationsPublish"}
 
 
+def test_alarms_alone_have_the_key_for_cloudwatch_only() -> None:
+    evaluation = evaluate(dev_config(environment="prod"))
+    assert event_keys(evaluation) == ["prod-event-topics"]
+    assert set(key_statements(evaluation)) == {"AccountAdministers", "CloudWatchPublishes"}
+    key = evaluation.one(KEY, "prod-event-topics")
+    assert [t.name for t in evaluation.find(TOPIC)] == ["prod-wire-alarms"]
+    assert evaluation.one(TOPIC, "prod-wire-alarms").inputs["kmsMasterKeyId"] == key.outputs["arn"]
+
+
 def test_no_service_fed_topic_no_key() -> None:
-    evaluation = evaluate(dev_config())
+    evaluation = evaluate(dev_config(alarms=NO_ALARMS))
     assert event_keys(evaluation) == []
-    assert [t.name for t in evaluation.find(TOPIC) if "wire-alarms" not in t.name] == []
+    assert evaluation.find(TOPIC) == []
     # Push without platform applications: nothing publishes to the topic; the AWS-managed key serves.
-    evaluation = evaluate(dev_config(environment="prod", push={"mode": "create"}))
+    evaluation = evaluate(dev_config(environment="prod", push={"mode": "create"}, alarms=NO_ALARMS))
     assert event_keys(evaluation) == []
     assert evaluation.one(TOPIC, "prod-gundeck-events").inputs["kmsMasterKeyId"] == "alias/aws/sns"
 
@@ -58,16 +76,23 @@ def test_a_configured_cmk_encrypts_every_topic_and_no_key_is_made() -> None:
 
 
 def test_topic_publishers_follow_the_modes() -> None:
-    assert keys.topic_publishers(config(push=APPS)) == [policies.SES_PUBLISHER, policies.SNS_PUBLISHER]
-    assert keys.topic_publishers(config(push={"mode": "disabled"})) == [policies.SES_PUBLISHER]
-    assert keys.topic_publishers(dev_config()) == []
-    assert keys.topic_publishers(dev_config(push={"mode": "create"})) == []
+    ses, sns, cloudwatch = policies.SES_PUBLISHER, policies.SNS_PUBLISHER, policies.CLOUDWATCH_PUBLISHER
+    assert keys.topic_publishers(config(push=APPS)) == [ses, sns, cloudwatch]
+    assert keys.topic_publishers(config(push={"mode": "disabled"}, alarms=NO_ALARMS)) == [ses]
+    assert keys.topic_publishers(dev_config()) == [cloudwatch]
+    assert keys.topic_publishers(dev_config(alarms=NO_ALARMS)) == []
+    assert keys.topic_publishers(dev_config(push={"mode": "create"}, alarms=NO_ALARMS)) == []
 
 
-def test_the_alias_is_where_the_ses_key_lived() -> None:
-    assert keys.previous_email_key_urn("prod", "wire", "prod") == (
-        "urn:pulumi:prod::wire::wire:aws:EmailSending$aws:kms/key:Key::prod-brig-email-events"
-    )
+def test_the_alias_is_where_the_only_previous_key_lived() -> None:
+    ses, sns, cloudwatch = policies.SES_PUBLISHER, policies.SNS_PUBLISHER, policies.CLOUDWATCH_PUBLISHER
+    email_key = "urn:pulumi:prod::wire::wire:aws:EmailSending$aws:kms/key:Key::prod-brig-email-events"
+    alarm_key = "urn:pulumi:prod::wire::wire:aws:Alarms$aws:kms/key:Key::prod-wire-alarms"
+    assert keys.previous_key_urns("prod", "wire", "prod", [ses, cloudwatch]) == [email_key]
+    # With alarms alone the alarm topic's key was the stack's only key: it becomes the one key.
+    assert keys.previous_key_urns("prod", "wire", "prod", [cloudwatch]) == [alarm_key]
+    # With push events the one key existed already; the alarm topic's own key goes.
+    assert keys.previous_key_urns("prod", "wire", "prod", [sns, cloudwatch]) == []
 
 
 def test_key_policy_conditions() -> None:
