@@ -8,9 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import naming
 from components.aws import addon_policies, policies
-from components.aws.common import child, tags
+from components.aws.irsa import irsa_role
 from components.config import StackConfig
 from components.config.addons import (
     CERT_MANAGER_NAMESPACE,
@@ -40,27 +39,12 @@ class AddonIdentity(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("wire:aws:AddonIdentity", name, None, opts)
-        credentials = cfg.service_credentials
-        # StackConfig refuses an add-on with a role when no OIDC provider is configured.
-        assert credentials.oidc_provider_arn and credentials.oidc_issuer
-        trust = policies.irsa_trust_policy(
-            oidc_provider_arn=credentials.oidc_provider_arn,
-            issuer=credentials.oidc_issuer,
-            namespace=namespace,
-            service_account=service_account,
+        irsa = irsa_role(
+            self, cfg, name=name, description=name, namespace=namespace, service_account=service_account, policy=policy
         )
-        role_name = naming.service_role(cfg.environment, name)
-        self.role = aws.iam.Role(
-            role_name,
-            name=role_name,
-            description=f"{name} (IRSA, service account {namespace}/{service_account})",
-            assume_role_policy=json.dumps(trust),
-            tags=tags(name),
-            opts=child(self),
-        )
-        role_policy = aws.iam.RolePolicy(role_name, name=role_name, role=self.role.id, policy=policy, opts=child(self))
-        self.role_arn = self.role.arn
-        self.resources = [self.role, role_policy]
+        self.role = irsa.role
+        self.role_arn = irsa.role.arn
+        self.resources = irsa.resources
         self.register_outputs({"roleArn": self.role_arn})
 
 

@@ -10,6 +10,7 @@ import pulumi_aws as aws
 from components import naming
 from components.aws import policies
 from components.aws.common import child, tags
+from components.aws.irsa import irsa_role
 from components.config import CredentialsMode, StackConfig
 
 
@@ -50,30 +51,18 @@ class ServiceIdentity(pulumi.ComponentResource):
         credentials = cfg.service_credentials
 
         if credentials.mode == CredentialsMode.IRSA:
-            assert credentials.oidc_provider_arn and credentials.oidc_issuer
-            trust = policies.irsa_trust_policy(
-                oidc_provider_arn=credentials.oidc_provider_arn,
-                issuer=credentials.oidc_issuer,
+            irsa = irsa_role(
+                self,
+                cfg,
+                name=service,
+                description=f"wire-server {service}",
                 namespace=cfg.kubernetes.namespace,
                 service_account=service,
+                policy=policy_json,
             )
-            role_name = naming.service_role(env, service)
-            self.role = aws.iam.Role(
-                role_name,
-                name=role_name,
-                description=f"wire-server {service} (IRSA, service account {cfg.kubernetes.namespace}/{service})",
-                assume_role_policy=json.dumps(trust),
-                tags=tags(service),
-                opts=child(self),
-            )
-            self.role_arn = self.role.arn
-            self.resources.append(self.role)
-            if policy_json is not None:
-                self.resources.append(
-                    aws.iam.RolePolicy(
-                        role_name, name=role_name, role=self.role.id, policy=policy_json, opts=child(self)
-                    )
-                )
+            self.role = irsa.role
+            self.role_arn = irsa.role.arn
+            self.resources += irsa.resources
         else:
             user_name = naming.service_user(env, service)
             self.user = aws.iam.User(user_name, name=user_name, tags=tags(service), opts=child(self))
