@@ -25,7 +25,9 @@ SDK_PACKAGES = ("pulumi", "pulumi_aws", "pulumi_kubernetes")
 
 # Run in a child so the parent's imports do not count. pulumi_aws and pulumi_kubernetes register
 # their service modules lazily (pulumi._utils._LazyModule in sys.modules); only the ones actually
-# executed are part of what the program uses.
+# executed are part of what the program uses. An executed one may be of a ModuleType subclass of its
+# own (pulumi_aws.config becomes an _ExportableConfig); left out, the floor imported pulumi_aws.config.outputs
+# before the package had run and failed on the SDK's circular import.
 _DISCOVER = """
 import sys, types
 from pathlib import Path
@@ -33,7 +35,8 @@ from plan.runner import evaluate
 evaluate(sys.argv[1], Path(sys.argv[2]))
 packages = {packages!r}
 for name, module in sorted(sys.modules.items()):
-    if name.split(".")[0] in packages and type(module) is types.ModuleType:
+    executed = isinstance(module, types.ModuleType) and type(module).__name__ != "_LazyModule"
+    if name.split(".")[0] in packages and executed:
         print(name)
 """
 

@@ -19,7 +19,7 @@ from bench.__main__ import (
     scaling_figures,
 )
 from bench.cost import CostItem, IdleCost
-from bench.measure import extra_records, floor_argv, plan_argv, scaled_root, with_extra_records
+from bench.measure import extra_records, floor_argv, plan_argv, scaled_root, sdk_modules, with_extra_records
 from bench.report import Figure, results, table, write_results
 from bench.scaling import fit_line, scaling
 from components.stackfile import PROJECT_ROOT
@@ -176,6 +176,14 @@ def test_command_lines() -> None:
     assert argv[:2] == ["py", "-c"]
     compile(argv[2], "<floor>", "exec")  # a valid script that names every module
     assert "'pulumi_aws.s3'" in argv[2]
+
+
+def test_the_import_floor_imports_what_the_plan_executed() -> None:
+    # pulumi_aws.config (an _ExportableConfig once run) must come before its submodules, or they fail to import.
+    modules = sdk_modules("dev")
+    assert {"pulumi_aws.config", "pulumi_aws.config.vars"} <= set(modules)
+    done = subprocess.run(floor_argv(modules), cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_cli_help_smoke() -> None:
