@@ -24,7 +24,7 @@ from components.markers import replace_marked
 from plan.graph import mermaid
 
 if TYPE_CHECKING:
-    from plan.mocks import Registration
+    from plan.registrations import Registration
     from plan.runner import Plan
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
