@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from functools import cache
 from urllib.parse import urlsplit
 
-import botocore.loaders
 from pydantic import model_validator
 
 from components.config.assets import check_bucket_name
 from components.config.base import Model, at, fail
-from components.config.regions import aws_regions
+from components.config.regions import aws_regions, partition_regions
 from components.config.rules import RELEASES
 
 
@@ -92,18 +90,6 @@ def release_names() -> tuple[str, ...]:
     return (*(_kebab(key) for key in RELEASES), *ADDON_RELEASES)
 
 
-@cache
-def _partitions() -> dict[str, frozenset[str]]:
-    """Partition (aws, aws-cn, ...) -> its regions, from AWS's own partition data shipped with botocore."""
-    data = botocore.loaders.create_loader().load_data("partitions")
-    return {
-        partition["id"]: frozenset(
-            region for region in partition.get("regions", {}) if re.match(partition["regionRegex"], region)
-        )
-        for partition in data["partitions"]
-    }
-
-
 def queue_name_of(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[-1]
 
@@ -152,9 +138,9 @@ def id_problem(kind: IdKind, value: str) -> str | None:
         parts = value.split(":")
         if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sns":
             return f"'{value}' is not a topic ARN; the id of a topic is its ARN, arn:aws:sns:<region>:<account>:<name>"
-        if parts[1] not in _partitions():
-            return f"'{value}': '{parts[1]}' is not an AWS partition (one of {', '.join(sorted(_partitions()))})"
-        if parts[3] not in _partitions()[parts[1]]:
+        if parts[1] not in partition_regions():
+            return f"'{value}': '{parts[1]}' is not an AWS partition (one of {', '.join(sorted(partition_regions()))})"
+        if parts[3] not in partition_regions()[parts[1]]:
             return f"'{value}': '{parts[3]}' is not a region of partition {parts[1]}"
         if not _ACCOUNT.match(parts[4]) or not _QUEUE_NAME.match(parts[5]):
             return f"'{value}' is not a topic ARN: the account is 12 digits, the name 1-256 of A-Z, a-z, 0-9, '-', '_'"
