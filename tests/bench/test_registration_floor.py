@@ -89,3 +89,29 @@ def test_alternate_records_wall_and_cpu_per_run() -> None:
     assert all(t.best_cpu is not None and t.best_cpu > 0 for t in timings)
     assert timings[1].best_cpu > timings[0].best_cpu  # type: ignore[operator]
     assert measure.Timing([1.0, 0.5]).best_cpu is None
+
+
+def test_floor_plan_leaves_out_only_what_the_floor_cannot_import(tmp_path: Path) -> None:
+    import json
+
+    resources = [
+        {"type": "aws:sqs/queue:Queue", "custom": True},
+        {"type": "kubernetes:helm.sh/v3:Release", "custom": True},
+        {"type": "kubernetes:core/v1:Service", "custom": True},
+        {"type": "kubernetes:cert-manager.io/v1:ClusterIssuer", "custom": True},
+        {"type": "kubernetes:metallb.io/v1beta1:IPAddressPool", "custom": True},
+        {"type": "pulumi:providers:aws", "custom": True},
+        {"type": "wire:aws:Queues", "custom": False},
+    ]
+    source, dest = tmp_path / "plan.json", tmp_path / "floor.json"
+    source.write_text(json.dumps({"resources": resources, "outputs": {}}))
+    assert measure.floor_plan(source, dest) == 2
+    kept = json.loads(dest.read_text())
+    assert [r["type"] for r in kept["resources"]] == [
+        r["type"] for r in resources if r["type"].split(":")[1].split("/")[0] not in ("cert-manager.io", "metallb.io")
+    ]
+    assert kept["outputs"] == {}
+    assert measure.floor_importable("aws:s3/bucket:Bucket")
+    assert not measure.floor_importable("kubernetes:cert-manager.io/v1:ClusterIssuer")
+    note = registration_floor_figures(plan=1.2, floor=1.0, resources=64, left_out=2)[0].note
+    assert "64 custom resources less 2" in note
