@@ -15,3 +15,14 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
         else:
             merged[key] = copy.deepcopy(value)
     return merged
+
+
+def fill_missing(tree: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """`tree` with every key of `defaults` it lacks added (maps recursively); what `tree` has always stays."""
+    filled = copy.copy(tree)
+    for key, value in defaults.items():
+        if key not in filled:
+            filled[key] = copy.deepcopy(value)
+        elif isinstance(value, dict) and isinstance(filled[key], dict):
+            filled[key] = fill_missing(filled[key], value)
+    return filled

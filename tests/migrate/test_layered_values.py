@@ -63,6 +63,9 @@ galley:
     mlsPrivateKeys:
       removal:
         ed25519: old-mls-removal-key
+nginz:
+  secrets:
+    basicAuth: "admin:old-htpasswd-hash"
 """
 
 
@@ -95,9 +98,13 @@ def test_layered_values_reach_the_release_under_the_computed_ones(tmp_path: Path
     assert "brig.config.emailSMS.general.templateBranding" not in warning
     # From a secret file: a secret in the plan (redacted) and in what the chart receives.
     assert values["galley"]["secrets"]["mlsPrivateKeys"]["removal"]["ed25519"] == "[secret]"
+    # nginz's basicAuth is only filled in for the chart: the operator's own stays, and is no conflict.
+    assert values["nginz"]["secrets"]["basicAuth"] == "[secret]"
+    assert "nginz.secrets.basicAuth" not in warning
     release = plan.evaluation.one("kubernetes:helm.sh/v3:Release", "wire-server")
     assert "old-turn-secret" not in yaml.safe_dump(plan.document())
     assert "old-mls-removal-key" not in yaml.safe_dump(plan.document())
+    assert "old-htpasswd-hash" not in yaml.safe_dump(plan.document())
     assert release.inputs["values"].__class__.__name__ == "Secret"
 
 

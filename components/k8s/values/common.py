@@ -9,7 +9,7 @@ from typing import Any
 
 from components.config import ChartSource, CredentialsMode, PushMode, StackConfig, WireHost
 from components.outputs import AwsOutputs
-from components.trees import deep_merge
+from components.trees import deep_merge, fill_missing
 
 # Release names (helm release = Pulumi resource name) and the `extraValues` key of each.
 WIRE_SERVER = "wire-server"
@@ -66,12 +66,19 @@ CLUSTER_SERVICES = (
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def with_extra_values(cfg: StackConfig, release: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The computed values over the operator's layered files, and the operator's extraValues over both."""
+def with_extra_values(
+    cfg: StackConfig, release: str, values: dict[str, Any], fillers: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The computed values over the operator's layered files, and the operator's extraValues over both.
+
+    `fillers`: values a chart needs set but no service reads as configured (e.g. nginz's basicAuth with env
+    prod); they go under the operator's layered files, so an operator's own value is kept, not reported."""
     key = EXTRA_VALUES_KEY[release]
     layered = cfg.layered_values.tree(key)
     if layered:
         values = deep_merge(layered, values)
+    if fillers:
+        values = fill_missing(values, fillers)
     # The operator's raw values win over everything computed here (the escape hatch for unmodelled keys).
     extra = cfg.extra_values.get(key)
     return deep_merge(values, extra) if extra else values

@@ -39,8 +39,11 @@ def nginz_values(cfg: StackConfig) -> dict[str, Any]:
     if cfg.secrets.zauth_public_keys is not None:
         values["secrets"] = {
             "zAuth": {"publicKeys": cfg.secrets.zauth_public_keys},
-            # The chart always writes basic_auth.txt, but only env `staging` locations read it: with env
-            # `prod` no location asks for basic auth, so the file stays empty.
-            "basicAuth": "",
         }
     return values
+
+
+def nginz_fillers(cfg: StackConfig) -> dict[str, Any]:
+    """What nginz's chart needs set but env `prod` never reads: the chart always writes basic_auth.txt (only
+    env `staging` locations ask for basic auth), so an empty one unless the operator's files bring theirs."""
+    return {"secrets": {"basicAuth": ""}} if cfg.secrets.zauth_public_keys is not None else {}
