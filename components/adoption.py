@@ -4,7 +4,7 @@ The config section (components/config/adopt.py) checks the forms of the ids; her
 with the resource the stack really creates: its role must be one this stack has, the live resource must
 carry the name the program gives it (a name is fixed at creation: another name would be a replacement),
 a release must live in the namespace the program deploys it to. Checked when the stack is loaded
-(components/stackfile.py), so a wrong entry is reported with the configuration, before anything registers.
+(components/stack_loading.py), so a wrong entry is reported with the configuration, before anything registers.
 """
 
 from __future__ import annotations
