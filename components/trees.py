@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 
@@ -26,3 +27,15 @@ def fill_missing(tree: dict[str, Any], defaults: dict[str, Any]) -> dict[str, An
         elif isinstance(value, dict) and isinstance(filled[key], dict):
             filled[key] = fill_missing(filled[key], value)
     return filled
+
+
+def leaves(tree: Any, key_text: Callable[[Any], str] = str, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, value) of every leaf: `a.b[0].c`, each key spelt by `key_text`."""
+    if isinstance(tree, Mapping):
+        for key, value in tree.items():
+            yield from leaves(value, key_text, f"{path}.{key_text(key)}" if path else key_text(key))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from leaves(value, key_text, f"{path}[{index}]")
+    else:
+        yield path, tree

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from components.markers import replace_marked
+from components.trees import leaves
 from plan.graph import mermaid
 
 if TYPE_CHECKING:
@@ -55,16 +56,9 @@ def _step(key: Any) -> str:
     return re.sub(r"([.])", r"\\\1", str(key))
 
 
-def leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+def helm_leaves(tree: Any) -> Iterator[tuple[str, Any]]:
     """(helm --set path, value) of every leaf; dots inside a key are escaped as helm does."""
-    if isinstance(tree, Mapping):
-        for key, value in tree.items():
-            yield from leaves(value, f"{path}.{_step(key)}" if path else _step(key))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from leaves(value, f"{path}[{index}]")
-    else:
-        yield path, tree
+    return leaves(tree, _step)
 
 
 def identifiers(resource: Registration) -> set[str]:
@@ -125,7 +119,7 @@ def uses(resources: Iterable[Registration], values: Mapping[str, Any]) -> list[U
             by_identifier[identifier].append(resource)
     matches: list[tuple[list[Registration], str, str, str]] = []
     for release, tree in values.items():
-        for path, value in leaves(tree):
+        for path, value in helm_leaves(tree):
             candidates = by_identifier.get(value, []) if isinstance(value, str) else []
             if candidates:
                 service = path.split(".")[0].split("[")[0] if release == UMBRELLA else release

@@ -9,7 +9,7 @@ used) are refused unless `allowFakeAws` says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import yaml
 from pydantic import PrivateAttr, SecretStr
 
 from components.config.base import Model
-from components.trees import deep_merge
+from components.trees import deep_merge, leaves
 
 # Keys of fake-aws' example secrets (wire-server-deploy's prod-secrets.example.yaml) and the hosts of its charts.
 FAKE_AWS_HOST = "fake-aws"
@@ -72,7 +72,7 @@ def fake_aws_findings(trees: Mapping[str, Any], *, irsa_services: set[str]) -> l
     """Every place in the given values that would bring fake-aws back, as `<release>: <path> (<why>)`."""
     found = []
     for release, tree in sorted(trees.items()):
-        for path, value in _leaves(tree):
+        for path, value in leaves(tree):
             text = value.get_secret_value() if isinstance(value, SecretStr) else value
             name = path.rsplit(".", 1)[-1]
             if isinstance(text, str) and FAKE_AWS_HOST in text:
@@ -123,14 +123,3 @@ def _as_secret(tree: Any) -> Any:
         return [_as_secret(value) for value in tree]
     # Only text is secret: a number or flag in a secrets file keeps its type, or the chart would get a string.
     return SecretStr(tree) if isinstance(tree, str) else tree
-
-
-def _leaves(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _leaves(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from _leaves(value, f"{path}[{index}]")
-    else:
-        yield path, tree

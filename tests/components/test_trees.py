@@ -20,3 +20,11 @@ def test_fill_missing_adds_only_what_the_tree_lacks_and_keeps_its_order() -> Non
 
 def test_deep_merge_lets_the_override_win_and_replaces_lists() -> None:
     assert deep_merge({"a": {"b": 1, "c": [1]}}, {"a": {"c": [2], "d": 3}}) == {"a": {"b": 1, "c": [2], "d": 3}}
+
+
+def test_leaves_name_every_leaf_by_its_path() -> None:
+    from components.trees import leaves
+
+    tree = {"brig": {"config": {"aws": {"sqsEndpoint": "x"}}, "list": [1, {"k.v": 2}]}}
+    assert list(leaves(tree)) == [("brig.config.aws.sqsEndpoint", "x"), ("brig.list[0]", 1), ("brig.list[1].k.v", 2)]
+    assert list(leaves({"k.v": 1}, key_text=lambda key: key.replace(".", "_"))) == [("k_v", 1)]

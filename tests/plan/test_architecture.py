@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from plan.architecture import architecture_mermaid, leaves, uses
+from plan.architecture import architecture_mermaid, helm_leaves, uses
 from plan.registrations import Registration
 
 ARN = "arn:aws:sqs:eu-central-1:123456789012:"
@@ -89,4 +89,4 @@ def test_other_releases_are_named_and_short_values_never_match() -> None:
 
 
 def test_leaves_use_helm_set_paths() -> None:
-    assert list(leaves({"a": {"b.c": [1, {"d": 2}]}})) == [(r"a.b\.c[0]", 1), (r"a.b\.c[1].d", 2)]
+    assert list(helm_leaves({"a": {"b.c": [1, {"d": 2}]}})) == [(r"a.b\.c[0]", 1), (r"a.b\.c[1].d", 2)]
