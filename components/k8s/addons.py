@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 from components.aws.addons import AddonIdentities
 from components.config import ChartSource, StackConfig
 from components.config.addons import CERT_MANAGER_NAMESPACE, LB_CONTROLLER_NAMESPACE
-from components.k8s.releases import DEFAULT_TIMEOUT, helm_release, single_output
+from components.k8s.releases import DEFAULT_TIMEOUT, custom_resource, helm_release, single_output
 from components.k8s.values import addons as v
 
 
@@ -59,14 +59,11 @@ class ClusterAddons(pulumi.ComponentResource):
             depends = identities.cert_manager.resources if identities.cert_manager else []
             release = self._release(v.CERT_MANAGER, cfg.charts.cert_manager, CERT_MANAGER_NAMESPACE, depends)
             issuer = v.cluster_issuer_manifest(cfg)
-            cluster_issuer = k8s.apiextensions.CustomResource(
+            cluster_issuer = custom_resource(
                 f"cluster-issuer-{issuer['metadata']['name']}",
-                api_version=issuer["apiVersion"],
-                kind=issuer["kind"],
-                metadata=issuer["metadata"],
-                spec=issuer["spec"],
+                issuer,
                 # The chart installs the CRD and the webhook that admits the issuer.
-                opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[release]),
+                pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[release]),
             )
             self.cluster_issuer = cluster_issuer
             # Certificate objects need the CRDs and the webhook (the release) to be admitted; the issuer they

@@ -105,6 +105,20 @@ def helm_release(
     )
 
 
+def custom_resource(
+    name: str, manifest: dict[str, Any], opts: pulumi.ResourceOptions
+) -> k8s.apiextensions.CustomResource:
+    """A custom resource (whose CRD a chart installs) from its manifest."""
+    return k8s.apiextensions.CustomResource(
+        name,
+        api_version=manifest["apiVersion"],
+        kind=manifest["kind"],
+        metadata=manifest["metadata"],
+        spec=manifest["spec"],
+        opts=opts,
+    )
+
+
 def _lb_hostname(status: Any) -> str | None:
     # Helm waits for a LoadBalancer Service to get its address before the release counts as ready.
     balancer = getattr(status, "load_balancer", None) if status is not None else None
@@ -160,13 +174,10 @@ class WireReleases(pulumi.ComponentResource):
             metallb = self._release(v.METALLB, [])
             # metallb ≥ 0.13 takes its address pool as custom resources, whose CRDs the chart installs.
             pool = [
-                k8s.apiextensions.CustomResource(
+                custom_resource(
                     f"metallb-{manifest['kind'].lower()}",
-                    api_version=manifest["apiVersion"],
-                    kind=manifest["kind"],
-                    metadata=manifest["metadata"],
-                    spec=manifest["spec"],
-                    opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[metallb]),
+                    manifest,
+                    pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[metallb]),
                 )
                 for manifest in v.metallb_manifests(cfg)
             ]
