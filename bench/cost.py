@@ -223,6 +223,14 @@ def _resource_cost(resource: Mapping[str, Any], prices: PriceTable, azs: int) ->
         annotations = (inputs.get("metadata") or {}).get("annotations") or {}
         kind, description, monthly = load_balancer_cost(annotations, prices, azs)
         return item(kind, description, monthly, "a LoadBalancer Service")
+    if type_ == "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy":
+        # Envoy Gateway creates the proxy's Service from the EnvoyProxy (the Gateway API entry point).
+        service = (((inputs.get("spec") or {}).get("provider") or {}).get("kubernetes") or {}).get("envoyService") or {}
+        if service.get("type", "LoadBalancer") == "LoadBalancer":
+            kind, description, monthly = load_balancer_cost(service.get("annotations") or {}, prices, azs)
+            reason = "wire:ingress.controller envoyGateway (its proxy's LoadBalancer Service)"
+            return CostItem(urn, kind, f"{description}, Envoy Gateway's proxy", monthly, True, reason)
+        return None
     if type_.startswith("kubernetes:"):
         return None  # other objects run on the cluster's nodes, which the plan does not create
     for prefix, key in USAGE_ONLY:

@@ -27,7 +27,7 @@ from components.config.adopt import (
     topic_region_of,
 )
 from components.k8s.values.addons import AWS_LOAD_BALANCER_CONTROLLER, CERT_MANAGER
-from components.k8s.values.common import release_namespace
+from components.k8s.values.common import GATEWAY_CRDS, release_namespace
 
 
 def aws_names(cfg: StackConfig) -> dict[str, str]:
@@ -69,6 +69,8 @@ def release_namespaces(cfg: StackConfig) -> dict[str, str]:
         found[CERT_MANAGER] = CERT_MANAGER_NAMESPACE
     if cfg.addons.aws_load_balancer_controller.install:
         found[AWS_LOAD_BALANCER_CONTROLLER] = LB_CONTROLLER_NAMESPACE
+    if cfg.ingress.envoy_gateway:
+        found[GATEWAY_CRDS] = release_namespace(cfg, GATEWAY_CRDS)
     return found
 
 

@@ -58,7 +58,7 @@ def _deploy_releases(cfg: StackConfig, infra: Any) -> tuple[dict[str, pulumi.Out
     # Only when one is installed: a stack without add-ons registers nothing for them.
     addons = (
         ClusterAddons("addons", cfg, addon_identities(cfg, infra.provider), provider=provider)
-        if cfg.addons.any_installed
+        if cfg.addons.any_installed or cfg.ingress.envoy_gateway
         else None
     )
     releases = WireReleases(
@@ -69,6 +69,7 @@ def _deploy_releases(cfg: StackConfig, infra: Any) -> tuple[dict[str, pulumi.Out
         provider=provider,
         certificates=addons.certificates if addons else [],
         load_balancers=addons.load_balancers if addons else [],
+        gateway_api=addons.gateway_api if addons else [],
     )
     if cfg.verify.in_cluster:
         from components.k8s.values import WIRE_SERVER
@@ -77,7 +78,7 @@ def _deploy_releases(cfg: StackConfig, infra: Any) -> tuple[dict[str, pulumi.Out
         # After the release: the Jobs use the service accounts and key Secrets the chart creates.
         wire_server = releases.releases[WIRE_SERVER]
         VerifyJobs("verify", cfg, aws=infra.record, depends_on=[wire_server], provider=provider)
-    dns = create_dns(cfg, infra, releases.ingress_hostname, releases.websocket_hostname)
+    dns = create_dns(cfg, infra, releases.ingress_hostname, releases.websocket_hostname, releases.legacy_hostname)
     value_trees = {**(addons.value_trees if addons else {}), **releases.value_trees}
     return value_trees, sorted(releases.releases), dns
 

@@ -58,8 +58,11 @@ class DnsRecords(pulumi.ComponentResource):
         *,
         ingress_hostname: pulumi.Output[str] | None = None,
         websocket_hostname: pulumi.Output[str] | None = None,
+        legacy_hostname: pulumi.Output[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """`ingress_hostname`: the entry point's load balancer; `legacy_hostname`: ingress-nginx's while it runs beside
+        Envoy Gateway, for the hosts of wire:ingress.legacyHosts (the move, docs/entry-point.md)."""
         super().__init__("wire:aws:DnsRecords", name, None, opts)
         if cfg.dns is None:
             raise ValueError("DnsRecords needs the dns section (zoneId, target)")
@@ -69,8 +72,10 @@ class DnsRecords(pulumi.ComponentResource):
         self.fqdns = []
         dns = cfg.dns
 
+        legacy_hosts = cfg.ingress.legacy_hosts or []
         for host in dns.hosts:
-            self._to_target(naming.hostname(host, cfg.domain), dns.target, ingress_hostname)
+            entry = legacy_hostname if host in legacy_hosts and legacy_hostname is not None else ingress_hostname
+            self._to_target(naming.hostname(host, cfg.domain), dns.target, entry)
 
         wslb = cfg.cannon.websocket_load_balancer
         # With externalDns the cluster's external-dns owns that record; a second owner would fight it.

@@ -78,6 +78,7 @@ def create_dns(
     infra: AwsInfrastructure,
     ingress_hostname: pulumi.Output[str] | None,
     websocket_hostname: pulumi.Output[str] | None,
+    legacy_hostname: pulumi.Output[str] | None = None,
 ) -> DnsRecords | None:
     if cfg.dns is None:
         return None
@@ -86,5 +87,6 @@ def create_dns(
         cfg,
         ingress_hostname=ingress_hostname,
         websocket_hostname=websocket_hostname,
+        legacy_hostname=legacy_hostname,
         opts=pulumi.ResourceOptions(providers=[infra.provider]),
     )

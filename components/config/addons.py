@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field, model_validator
 
 from components.config.base import EmailAddress, Model
-from components.config.ingress import IngressMode
+from components.config.ingress import LoadBalancerKind
 from components.config.rules import rule
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def uses_lb_controller(cfg: StackConfig) -> bool:
     """Whether a Service of this stack asks for a load balancer only the AWS Load Balancer Controller provides."""
     wslb = cfg.cannon.websocket_load_balancer
     cannon = wslb.enabled and wslb.annotations.get(LB_TYPE_ANNOTATION) == "external"
-    return cfg.ingress.controller == IngressMode.AWS_NLB or cannon
+    return cfg.ingress.balancer == LoadBalancerKind.AWS_NLB or cannon
 
 
 @rule("addons", "dns", "service_credentials", "cannon")
@@ -151,7 +151,7 @@ def addon_warnings(cfg: StackConfig) -> list[str]:
     found: list[str] = []
     if uses_lb_controller(cfg) and not cfg.addons.aws_load_balancer_controller.install:
         found.append(
-            "a load balancer of this stack (ingress.controller awsNlb or cannon's own) needs the AWS Load Balancer "
+            "a load balancer of this stack (the entry point's AWS NLB or cannon's own) needs the AWS Load Balancer "
             "Controller, which this stack does not install: without it the Service stays pending and helm times out. "
             "Check: kubectl -n kube-system get deploy aws-load-balancer-controller; or set "
             "addons.awsLoadBalancerController.install (docs/addons.md)"

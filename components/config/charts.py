@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+import re
+from typing import Annotated
 
-from components.config.base import Model, Url
+from pydantic import AfterValidator, Field, model_validator
+
+from components.config.base import Model
+
+_REPO_RE = re.compile(r"^(https?|oci)://[^\s/$.?#][^\s]*$")
+
+
+def _repo(value: str) -> str:
+    if not _REPO_RE.match(value):
+        raise ValueError(f"'{value}' is not a helm repository (an http(s) URL, or oci://<registry>/<path>)")
+    return value
+
+
+# An http(s) chart repository, or an OCI registry path (the chart is `<repo>/<chart>`).
+ChartRepo = Annotated[str, AfterValidator(_repo)]
 
 
 class ChartSource(Model):
@@ -12,8 +27,8 @@ class ChartSource(Model):
 
     chart: str
     """Chart name."""
-    repo: Url | None = None
-    """Helm repository URL."""
+    repo: ChartRepo | None = None
+    """Helm repository URL, or `oci://<registry>/<path>` (the chart is `<repo>/<chart>`)."""
     version: str | None = None
     """Pinned chart version."""
     path: str | None = None
@@ -27,11 +42,19 @@ class ChartSource(Model):
             raise ValueError(f"chart '{self.chart}': set either path or repo+version, not both")
         return self
 
+    @property
+    def oci_reference(self) -> str | None:
+        """`oci://<registry>/<path>/<chart>` for a chart in an OCI registry (helm takes no --repo for those)."""
+        if self.repo is None or not self.repo.startswith("oci://"):
+            return None
+        return f"{self.repo.rstrip('/')}/{self.chart}"
+
 
 WIRE_CHARTS = "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts"
 WIRE_CHART_VERSION = "5.29.5"
 # The webapp chart is released from wireapp/wire-webapp with its own version line.
 WEBAPP_CHART_VERSION = "0.8.2"
+ENVOY_GATEWAY_VERSION = "v1.9.0"
 
 
 def _wire_chart(name: str) -> ChartSource:
@@ -53,14 +76,28 @@ class Charts(Model):
     """account-pages chart."""
     ingress_nginx: ChartSource = Field(
         default_factory=lambda: ChartSource(
-            chart="ingress-nginx", repo="https://kubernetes.github.io/ingress-nginx", version="4.12.1"
+            chart="ingress-nginx", repo="https://kubernetes.github.io/ingress-nginx", version="4.15.1"
         )
     )
-    """ingress-nginx controller chart (ingress.controller awsNlb/metallb)."""
+    """ingress-nginx controller chart (ingress.controller legacy, or beside envoyGateway during the move); 4.15.1 is
+    its final release: ingress-nginx is retired."""
+    # Envoy Gateway publishes its charts only to this OCI registry; both are released together.
+    envoy_gateway: ChartSource = Field(
+        default_factory=lambda: ChartSource(
+            chart="gateway-helm", repo="oci://docker.io/envoyproxy", version=ENVOY_GATEWAY_VERSION
+        )
+    )
+    """Envoy Gateway chart (ingress.controller envoyGateway)."""
+    gateway_crds: ChartSource = Field(
+        default_factory=lambda: ChartSource(
+            chart="gateway-crds-helm", repo="oci://docker.io/envoyproxy", version=ENVOY_GATEWAY_VERSION
+        )
+    )
+    """Gateway API and Envoy Gateway CRDs chart (ingress.controller envoyGateway)."""
     metallb: ChartSource = Field(
         default_factory=lambda: ChartSource(chart="metallb", repo="https://metallb.github.io/metallb", version="0.14.9")
     )
-    """metallb chart (ingress.controller metallb)."""
+    """metallb chart (ingress.loadBalancer metallb)."""
     cert_manager: ChartSource = Field(
         default_factory=lambda: ChartSource(chart="cert-manager", repo="https://charts.jetstack.io", version="v1.16.3")
     )

@@ -12,12 +12,22 @@ from typing import TYPE_CHECKING
 
 from components.config.dns import ADDRESS_TYPES, WireHost
 from components.config.email import EmailMode
-from components.config.ingress import IngressMode
+from components.config.ingress import LoadBalancerKind
 
 if TYPE_CHECKING:
     from components.config.stack import StackConfig
 
-RELEASES = ("wireServer", "nginxIngressServices", "teamSettings", "accountPages", "ingressNginx", "metallb", "webapp")
+RELEASES = (
+    "wireServer",
+    "nginxIngressServices",
+    "teamSettings",
+    "accountPages",
+    "ingressNginx",
+    "metallb",
+    "webapp",
+    "envoyGateway",
+    "gatewayCrds",
+)
 
 
 @dataclass(frozen=True)
@@ -127,18 +137,22 @@ def _dns_target_fits_the_entry_point(cfg: StackConfig) -> list[str]:
     if not cfg.dns:
         return []
     problems = []
-    target, controller = cfg.dns.target, cfg.ingress.controller
-    if controller == IngressMode.METALLB and target.alias_zone_id:
+    target, balancer = cfg.dns.target, cfg.ingress.balancer
+    if balancer == LoadBalancerKind.METALLB and target.alias_zone_id:
         problems.append(
             "wire:dns.target.aliasZoneId: alias records point at an AWS load balancer, but the entry point is "
-            "bare metal (wire:ingress.controller metallb); remove it and use wire:dns.target.ips"
+            "bare metal (wire:ingress.loadBalancer metallb); remove it and use wire:dns.target.ips"
         )
-    if target.from_ingress_controller and controller != IngressMode.AWS_NLB:
+    if target.from_ingress_controller and balancer != LoadBalancerKind.AWS_NLB:
         problems.append(
-            "wire:dns.target.fromIngressController: reads the hostname of the AWS NLB in front of ingress-nginx, "
-            f"but wire:ingress.controller is '{controller}'; set controller: awsNlb, or point the records at "
-            "wire:dns.target.hostname or ips"
+            "wire:dns.target.fromIngressController: reads the hostname of the AWS NLB in front of the entry point, "
+            f"but wire:ingress.controller is '{cfg.ingress.controller}' without an AWS NLB; set controller: "
+            "envoyGateway with loadBalancer: awsNlb, or point the records at wire:dns.target.hostname or ips"
         )
+    legacy = cfg.ingress.legacy_hosts or []
+    unpublished = [WireHost(host).value for host in legacy if host not in cfg.dns.hosts]
+    if unpublished:
+        problems.append(f"wire:ingress.legacyHosts: {unpublished} are not in wire:dns.hosts; list only published hosts")
     return problems
 
 
@@ -211,10 +225,10 @@ def _layered_releases_known(cfg: StackConfig) -> list[str]:
 
 @rule("ingress", "cannon")
 def _one_load_balancer_on_bare_metal(cfg: StackConfig) -> list[str]:
-    if cfg.ingress.controller != IngressMode.METALLB or not cfg.cannon.websocket_load_balancer.enabled:
+    if cfg.ingress.balancer != LoadBalancerKind.METALLB or not cfg.cannon.websocket_load_balancer.enabled:
         return []
     return [
-        "wire:cannon.websocketLoadBalancer.enabled: on bare metal (wire:ingress.controller metallb) there is one "
+        "wire:cannon.websocketLoadBalancer.enabled: on bare metal (wire:ingress.loadBalancer metallb) there is one "
         "load balancer address, the ingress controller's, and websockets go through it at nginz-ssl.<domain>; "
         "set it to false"
     ]

@@ -25,7 +25,7 @@ from components.config.email import Email
 from components.config.endpoints import AwsEndpoints
 from components.config.features import Features
 from components.config.identity import CredentialsMode, ServiceCredentials
-from components.config.ingress import Ingress
+from components.config.ingress import Ingress, entry_point_warnings
 from components.config.kubernetes import Kubernetes
 from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
@@ -193,6 +193,7 @@ class StackConfig(Model):
 
     def warnings(self) -> list[str]:
         found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self) + self.adopt.warnings()
+        found += entry_point_warnings(self)
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         if previews.enabled and not any(keys):

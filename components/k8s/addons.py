@@ -1,5 +1,6 @@
 """The cluster add-ons the Wire releases depend on: cert-manager with its ClusterIssuer, and the AWS Load
-Balancer Controller; pinned helm releases, installed only when `wire:addons` asks for them.
+Balancer Controller; pinned helm releases, installed only when `wire:addons` asks for them. With the Gateway API
+entry point also the Gateway API CRDs (gateway-crds-helm): cert-manager's Gateway API support needs them first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from components.aws.addons import AddonIdentities
 from components.config import ChartSource, StackConfig
 from components.config.addons import CERT_MANAGER_NAMESPACE, LB_CONTROLLER_NAMESPACE
 from components.k8s.releases import DEFAULT_TIMEOUT, custom_resource, helm_release, single_output
+from components.k8s.values import GATEWAY_CRDS, gateway_crds_values, release_namespace
 from components.k8s.values import addons as v
 
 
@@ -35,6 +37,7 @@ class ClusterAddons(pulumi.ComponentResource):
     certificates: list[pulumi.Resource]
     cluster_issuer: k8s.apiextensions.CustomResource | None
     load_balancers: list[pulumi.Resource]
+    gateway_api: list[pulumi.Resource]
 
     def __init__(
         self,
@@ -52,11 +55,22 @@ class ClusterAddons(pulumi.ComponentResource):
         self.certificates = []
         self.cluster_issuer = None
         self.load_balancers = []
+        self.gateway_api = []
         addons = cfg.addons
 
+        if cfg.ingress.envoy_gateway:
+            self.value_trees[GATEWAY_CRDS] = single_output(gateway_crds_values(cfg))
+            crds = self._release(GATEWAY_CRDS, cfg.charts.gateway_crds, release_namespace(cfg, GATEWAY_CRDS), [])
+            self.gateway_api = [crds]
+
         if addons.cert_manager.install:
-            self.value_trees[v.CERT_MANAGER] = _role_values(identities.cert_manager, v.cert_manager_values)
+            gateway_api = v.cert_manager_gateway_api(cfg)
+            self.value_trees[v.CERT_MANAGER] = _role_values(
+                identities.cert_manager, lambda arn: v.cert_manager_values(arn, gateway_api=gateway_api)
+            )
             depends = identities.cert_manager.resources if identities.cert_manager else []
+            if gateway_api:
+                depends = [*depends, *self.gateway_api]
             release = self._release(v.CERT_MANAGER, cfg.charts.cert_manager, CERT_MANAGER_NAMESPACE, depends)
             issuer = v.cluster_issuer_manifest(cfg)
             cluster_issuer = custom_resource(

@@ -18,8 +18,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.adoption import adoption_options
-from components.config import ChartSource, IngressMode, StackConfig
+from components.config import ChartSource, StackConfig
+from components.config.ingress import LoadBalancerKind
 from components.k8s import values as v
+from components.k8s.values.gateway import ENVOY_SERVICE, GATEWAY_NAMESPACE
 from components.outputs import AwsOutputs, has_secret, reveal
 
 # How long helm waits for a release to become ready (its hooks included) before it counts as failed and
@@ -40,6 +42,8 @@ def chart_args(source: ChartSource) -> dict[str, Any]:
     """Chart, version and repository of a release: a pinned repository chart or a local path."""
     if source.path is not None:
         return {"chart": source.path}
+    if source.oci_reference is not None:
+        return {"chart": source.oci_reference, "version": source.version}
     return {
         "chart": source.chart,
         "version": source.version,
@@ -129,11 +133,13 @@ def _lb_hostname(status: Any) -> str | None:
 
 
 class WireReleases(pulumi.ComponentResource):
-    """wire-server, nginx-ingress-services, the webapp, the optional web apps and the entry point (ingress/metallb)."""
+    """wire-server, nginx-ingress-services, the webapp, the optional web apps and the entry point (Envoy Gateway
+    with its Gateway API objects, or the retired ingress-nginx; metallb on bare metal)."""
 
     value_trees: dict[str, pulumi.Output[dict[str, Any]]]
     releases: dict[str, k8s.helm.v3.Release]
     ingress_hostname: pulumi.Output[str] | None
+    legacy_hostname: pulumi.Output[str] | None
     websocket_hostname: pulumi.Output[str] | None
 
     def __init__(
@@ -147,8 +153,10 @@ class WireReleases(pulumi.ComponentResource):
         *,
         certificates: Sequence[pulumi.Resource] = (),
         load_balancers: Sequence[pulumi.Resource] = (),
+        gateway_api: Sequence[pulumi.Resource] = (),
     ) -> None:
-        """`certificates` / `load_balancers`: the cluster add-ons installed by this stack (ClusterAddons)."""
+        """`certificates` / `load_balancers` / `gateway_api` (the Gateway API CRDs): the cluster add-ons installed by
+        this stack (ClusterAddons)."""
         super().__init__("wire:k8s:WireReleases", name, None, opts)
         self._cfg = cfg
         self._provider = provider
@@ -165,6 +173,7 @@ class WireReleases(pulumi.ComponentResource):
             v.WEBAPP: lambda: aws.apply(lambda record: v.webapp_values(cfg, record)),
             v.INGRESS_NGINX: lambda: v.ingress_nginx_values(cfg),
             v.METALLB: lambda: v.metallb_values(cfg),
+            v.ENVOY_GATEWAY: lambda: v.envoy_gateway_values(cfg),
         }
         self.value_trees = {release: single_output(builders[release]()) for release in names}
         self.releases = {}
@@ -182,10 +191,13 @@ class WireReleases(pulumi.ComponentResource):
                 for manifest in v.metallb_manifests(cfg)
             ]
             entry = [metallb, *pool]
+        legacy: list[k8s.helm.v3.Release] = []
         if v.INGRESS_NGINX in names:
             # Its NLB is provisioned by the AWS Load Balancer Controller.
-            ingress = self._release(v.INGRESS_NGINX, [*entry, *load_balancers])
-            entry = [ingress]
+            legacy = [self._release(v.INGRESS_NGINX, [*entry, *load_balancers])]
+        gateway: pulumi.CustomResource | None = None
+        if v.ENVOY_GATEWAY in names:
+            gateway = self._gateway([*entry, *load_balancers, *gateway_api], certificates)
 
         # Only what the caller names (IAM roles, queues, table, bucket): never DNS or SES verification,
         # which may take long or depend on the load balancers created here.
@@ -194,7 +206,7 @@ class WireReleases(pulumi.ComponentResource):
         cannon_addons = [*load_balancers, *(certificates if wslb.cert_manager.enabled else [])] if wslb.enabled else []
         wire_server = self._release(v.WIRE_SERVER, [*depends_on, *cannon_addons])
         # Ingress objects go through the controller's admission webhook, Certificates through cert-manager's.
-        self._release(v.NGINX_INGRESS_SERVICES, [*entry, *certificates])
+        self._release(v.NGINX_INGRESS_SERVICES, [*(legacy or entry), *certificates])
         if v.WEBAPP in names:
             self._release(v.WEBAPP, [])
         if v.TEAM_SETTINGS in names:
@@ -203,18 +215,28 @@ class WireReleases(pulumi.ComponentResource):
             self._release(v.ACCOUNT_PAGES, [])
 
         self.ingress_hostname = None
-        if cfg.ingress.controller == IngressMode.AWS_NLB:
+        self.legacy_hostname = None
+        if cfg.ingress.balancer == LoadBalancerKind.AWS_NLB and legacy:
+            self.legacy_hostname = self._service_hostname(
+                INGRESS_CONTROLLER_SERVICE, legacy[0], f"{{namespace}}/{INGRESS_CONTROLLER_SERVICE}"
+            )
+            self.ingress_hostname = self.legacy_hostname
+        if cfg.ingress.balancer == LoadBalancerKind.AWS_NLB and gateway is not None:
+            # Envoy Gateway creates the proxy's Service (EnvoyProxy's fixed name) once the Gateway is accepted.
             self.ingress_hostname = self._service_hostname(
-                INGRESS_CONTROLLER_SERVICE, self.releases[v.INGRESS_NGINX], INGRESS_CONTROLLER_SERVICE
+                ENVOY_SERVICE, gateway, f"{GATEWAY_NAMESPACE}/{ENVOY_SERVICE}"
             )
         self.websocket_hostname = None
         if cfg.cannon.websocket_load_balancer.enabled:
-            self.websocket_hostname = self._service_hostname(CANNON_NGINZ_SERVICE, wire_server, CANNON_NGINZ_SERVICE)
+            self.websocket_hostname = self._service_hostname(
+                CANNON_NGINZ_SERVICE, wire_server, f"{{namespace}}/{CANNON_NGINZ_SERVICE}"
+            )
 
         self.register_outputs(
             {
                 "releases": sorted(self.releases),
                 "ingressHostname": self.ingress_hostname,
+                "legacyHostname": self.legacy_hostname,
                 "websocketHostname": self.websocket_hostname,
             }
         )
@@ -232,12 +254,39 @@ class WireReleases(pulumi.ComponentResource):
         self.releases[release] = created
         return created
 
-    def _service_hostname(self, name: str, release: k8s.helm.v3.Release, service: str) -> pulumi.Output[str]:
-        """The load balancer hostname of a Service the release created (read after the release)."""
-        service_id = release.status.apply(lambda status: f"{status.namespace}/{service}")
+    def _gateway(
+        self, depends_on: list[pulumi.Resource], certificates: Sequence[pulumi.Resource]
+    ) -> pulumi.CustomResource:
+        """Envoy Gateway and the Gateway API objects of the entry point; returns the Gateway."""
+        controller = self._release(v.ENVOY_GATEWAY, depends_on)
+        gateway: pulumi.CustomResource = controller
+        for manifest in v.gateway_manifests(self._cfg):
+            kind = manifest["kind"]
+            # Certificates and Issuers are admitted by cert-manager's webhook; the rest by Envoy Gateway's CRDs.
+            needs = (
+                [controller, *certificates] if manifest["apiVersion"].startswith("cert-manager.io") else [controller]
+            )
+            created = custom_resource(
+                f"{kind.lower()}-{manifest['metadata']['name']}",
+                manifest,
+                pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=needs),
+            )
+            if kind == "Gateway":
+                gateway = created
+        return gateway
+
+    def _service_hostname(self, name: str, after: pulumi.CustomResource, service_id: str) -> pulumi.Output[str]:
+        """The load balancer hostname of a Service created by `after` (read after it); `{namespace}` in the id is
+        the namespace of the release `after`."""
+        # An id known only once `after` exists: a first preview must not read a Service that does not exist yet.
+        read_id: pulumi.Output[str]
+        if isinstance(after, k8s.helm.v3.Release):
+            read_id = after.status.apply(lambda status: service_id.format(namespace=status.namespace))
+        else:
+            read_id = after.id.apply(lambda _: service_id)
         read = k8s.core.v1.Service.get(
             name,
-            service_id,
-            opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=[release]),
+            read_id,
+            opts=pulumi.ResourceOptions(parent=self, provider=self._provider, depends_on=[after]),
         )
         return read.status.apply(_lb_hostname)  # type: ignore[return-value]

@@ -44,7 +44,7 @@ def test_providers_and_reads_are_not_counted_or_listed(prod_output: tuple[str, s
     assert created == sum(r["custom"] for r in document["resources"]) - 4
     assert f"stack 'prod': {created} resources in " in stdout.splitlines()[0]
     assert "- aws aws" not in stdout and "- kubernetes kubernetes" not in stdout
-    assert "- Service (read) ingress-nginx-controller" in stdout
+    assert "- Service (read) envoy-wire" in stdout
 
 
 def test_dns_records_show_their_targets(prod_output: tuple[str, str, dict[str, Any]]) -> None:

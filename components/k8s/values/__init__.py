@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.config import IngressMode, StackConfig
+from components.config import StackConfig
+from components.config.ingress import LoadBalancerKind
 from components.k8s.values.common import (
     ACCOUNT_PAGES,
+    ENVOY_GATEWAY,
+    GATEWAY_CRDS,
     INGRESS_NAMESPACE,
     INGRESS_NGINX,
     METALLB,
@@ -37,6 +40,7 @@ from components.k8s.values.common import (
 )
 from components.k8s.values.dump import values_yaml
 from components.k8s.values.entry import ingress_nginx_values, metallb_manifests, metallb_values
+from components.k8s.values.gateway import envoy_gateway_values, gateway_crds_values, gateway_manifests
 from components.k8s.values.nginx_ingress_services import nginx_ingress_services_values
 from components.k8s.values.web_apps import account_pages_values, team_settings_values
 from components.k8s.values.webapp import webapp_values
@@ -45,6 +49,8 @@ from components.outputs import AwsOutputs
 
 __all__ = [
     "ACCOUNT_PAGES",
+    "ENVOY_GATEWAY",
+    "GATEWAY_CRDS",
     "INGRESS_NAMESPACE",
     "INGRESS_NGINX",
     "METALLB",
@@ -55,6 +61,9 @@ __all__ = [
     "WIRE_SERVER",
     "account_pages_values",
     "deep_merge",
+    "envoy_gateway_values",
+    "gateway_crds_values",
+    "gateway_manifests",
     "ingress_nginx_values",
     "metallb_manifests",
     "metallb_values",
@@ -74,10 +83,13 @@ __all__ = [
 def release_names(cfg: StackConfig) -> list[str]:
     """The releases this configuration deploys, in install order (known without the AWS outputs)."""
     names = []
-    if cfg.ingress.controller == IngressMode.METALLB:
+    if cfg.ingress.balancer == LoadBalancerKind.METALLB:
         names.append(METALLB)
-    if cfg.ingress.controller in (IngressMode.AWS_NLB, IngressMode.METALLB):
+    if cfg.ingress.ingress_nginx:
         names.append(INGRESS_NGINX)
+    if cfg.ingress.envoy_gateway:
+        # Its CRDs are a cluster add-on (ClusterAddons): cert-manager's Gateway API support needs them first.
+        names.append(ENVOY_GATEWAY)
     names += [WIRE_SERVER, NGINX_INGRESS_SERVICES]
     if cfg.web_apps.webapp:
         names.append(WEBAPP)
@@ -93,6 +105,7 @@ def release_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, dict[str, Any
     builders = {
         METALLB: lambda: metallb_values(cfg),
         INGRESS_NGINX: lambda: ingress_nginx_values(cfg),
+        ENVOY_GATEWAY: lambda: envoy_gateway_values(cfg),
         WIRE_SERVER: lambda: wire_server_values(cfg, aws),
         NGINX_INGRESS_SERVICES: lambda: nginx_ingress_services_values(cfg),
         TEAM_SETTINGS: lambda: team_settings_values(cfg),

@@ -9,6 +9,7 @@ from typing import Any
 
 from components.config import StackConfig
 from components.config.addons import CERT_MANAGER_SERVICE_ACCOUNT, LB_CONTROLLER_SERVICE_ACCOUNT, AcmeChallenge
+from components.k8s.values.common import GATEWAY, HTTP_LISTENER
 
 CERT_MANAGER = "cert-manager"
 AWS_LOAD_BALANCER_CONTROLLER = "aws-load-balancer-controller"
@@ -25,14 +26,30 @@ def _service_account(name: str, role_arn: str | None) -> dict[str, Any]:
     return account
 
 
-def cert_manager_values(role_arn: str | None = None) -> dict[str, Any]:
-    """cert-manager with its CRDs; with DNS-01 its service account carries the Route53 role."""
-    return {
+def cert_manager_values(role_arn: str | None = None, *, gateway_api: bool = False) -> dict[str, Any]:
+    """cert-manager with its CRDs; with DNS-01 its service account carries the Route53 role.
+
+    `gateway_api`: its Gateway API support, for HTTP-01 challenges answered through the Gateway (the Gateway API
+    CRDs must exist before cert-manager starts, or it never becomes ready)."""
+    values: dict[str, Any] = {
         # `crds.enabled` replaces the deprecated `installCRDs`; `keep` leaves the CRDs (and so every
         # Certificate and its Secret) in place when the release is uninstalled.
         "crds": {"enabled": True, "keep": True},
         "serviceAccount": _service_account(CERT_MANAGER_SERVICE_ACCOUNT, role_arn),
     }
+    if gateway_api:
+        values["config"] = {
+            "apiVersion": "controller.config.cert-manager.io/v1alpha1",
+            "kind": "ControllerConfiguration",
+            "enableGatewayAPI": True,
+        }
+    return values
+
+
+def cert_manager_gateway_api(cfg: StackConfig) -> bool:
+    """Whether the stack's ClusterIssuer answers HTTP-01 through the Gateway (cert-manager's Gateway API support)."""
+    addon = cfg.addons.cert_manager
+    return addon.install and addon.issuer == AcmeChallenge.HTTP01 and cfg.ingress.envoy_gateway
 
 
 def cluster_issuer_manifest(cfg: StackConfig) -> dict[str, Any]:
@@ -46,6 +63,8 @@ def cluster_issuer_manifest(cfg: StackConfig) -> dict[str, Any]:
             "selector": {"dnsZones": [cfg.domain]},
             "dns01": {"route53": {"region": cfg.region, "hostedZoneID": cfg.dns.zone_id}},
         }
+    elif cfg.ingress.envoy_gateway:
+        solver = http01_solver(cfg)
     else:
         solver = {"http01": {"ingress": {"ingressClassName": cfg.ingress.ingress_class}}}
     return {
@@ -61,6 +80,12 @@ def cluster_issuer_manifest(cfg: StackConfig) -> dict[str, Any]:
             }
         },
     }
+
+
+def http01_solver(cfg: StackConfig) -> dict[str, Any]:
+    """cert-manager's HTTP-01 solver answering through the Gateway's HTTP listener (needs its Gateway API support)."""
+    parent = {"name": GATEWAY, "namespace": cfg.kubernetes.namespace, "kind": "Gateway", "sectionName": HTTP_LISTENER}
+    return {"http01": {"gatewayHTTPRoute": {"parentRefs": [parent]}}}
 
 
 def aws_load_balancer_controller_values(cfg: StackConfig, role_arn: str | None = None) -> dict[str, Any]:

@@ -19,6 +19,8 @@ ACCOUNT_PAGES = "account-pages"
 INGRESS_NGINX = "ingress-nginx"
 METALLB = "metallb"
 WEBAPP = "webapp"
+ENVOY_GATEWAY = "envoy-gateway"
+GATEWAY_CRDS = "gateway-crds"
 
 EXTRA_VALUES_KEY = {
     WIRE_SERVER: "wireServer",
@@ -28,15 +30,27 @@ EXTRA_VALUES_KEY = {
     INGRESS_NGINX: "ingressNginx",
     METALLB: "metallb",
     WEBAPP: "webapp",
+    ENVOY_GATEWAY: "envoyGateway",
+    GATEWAY_CRDS: "gatewayCrds",
 }
 
 INGRESS_NAMESPACE = "ingress-nginx"
 METALLB_NAMESPACE = "metallb-system"
+# Envoy Gateway's controller and the Envoy proxies it runs (and their LoadBalancer Service).
+GATEWAY_NAMESPACE = "envoy-gateway-system"
+# The Gateway of the Gateway API entry point (in kubernetes.namespace) and its plain-HTTP listener.
+GATEWAY = "wire"
+HTTP_LISTENER = "http"
 
 
 def release_namespace(cfg: StackConfig, release: str) -> str:
     """The entry point has namespaces of its own; every Wire release goes to kubernetes.namespace."""
-    own = {INGRESS_NGINX: INGRESS_NAMESPACE, METALLB: METALLB_NAMESPACE}
+    own = {
+        INGRESS_NGINX: INGRESS_NAMESPACE,
+        METALLB: METALLB_NAMESPACE,
+        ENVOY_GATEWAY: GATEWAY_NAMESPACE,
+        GATEWAY_CRDS: GATEWAY_NAMESPACE,
+    }
     return own.get(release, cfg.kubernetes.namespace)
 
 

@@ -1,12 +1,13 @@
-"""The entry point releases: ingress-nginx (behind an AWS NLB or metallb) and metallb with its
-address pool manifests.
+"""The entry point releases: the retired ingress-nginx (`legacy`, behind an AWS NLB or metallb) and metallb with
+its address pool manifests. Envoy Gateway's are in gateway.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from components.config import IngressMode, StackConfig
+from components.config import StackConfig
+from components.config.ingress import LoadBalancerKind
 from components.k8s.values.common import INGRESS_NGINX, METALLB, METALLB_NAMESPACE, with_extra_values
 
 NLB_ANNOTATIONS = {
@@ -22,7 +23,7 @@ NLB_ANNOTATIONS = {
 
 
 def ingress_nginx_values(cfg: StackConfig) -> dict[str, Any]:
-    """ingress-nginx controller: behind an AWS NLB (awsNlb), or a plain LoadBalancer served by metallb."""
+    """ingress-nginx controller (legacy): behind an AWS NLB, or a plain LoadBalancer served by metallb."""
     service: dict[str, Any] = {"type": "LoadBalancer", "externalTrafficPolicy": "Local"}
     controller: dict[str, Any] = {
         "replicaCount": 3 if cfg.is_production else 1,
@@ -30,7 +31,7 @@ def ingress_nginx_values(cfg: StackConfig) -> dict[str, Any]:
         "ingressClass": cfg.ingress.ingress_class,
         "service": service,
     }
-    if cfg.ingress.controller == IngressMode.AWS_NLB:
+    if cfg.ingress.balancer == LoadBalancerKind.AWS_NLB:
         service["annotations"] = dict(NLB_ANNOTATIONS)
         # Must match the NLB annotation above, or every request fails to parse.
         controller["config"] = {"use-proxy-protocol": "true"}

@@ -25,7 +25,12 @@ def nginx_ingress_services_values(cfg: StackConfig) -> dict[str, Any]:
 
     cert_manager = cfg.cannon.websocket_load_balancer.cert_manager
     addon = cfg.addons.cert_manager
-    tls: dict[str, Any] = {"enabled": True, "useCertManager": True}
+    # With Envoy Gateway alone the chart is there for its Services: its Ingress has no controller and the Gateway
+    # has its own certificate, so no second certificate is ordered for the same names.
+    tls: dict[str, Any] = {
+        "enabled": cfg.ingress.ingress_nginx or not cfg.ingress.envoy_gateway,
+        "useCertManager": True,
+    }
     issuer_settings: dict[str, Any] = {}
     if cert_manager.enabled:
         # Reuse the issuer the cluster already has for cannon's certificate.
