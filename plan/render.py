@@ -33,8 +33,15 @@ CHARTS_DIR_ENV = "WIRE_CHARTS_DIR"
 RENDER_PLACEHOLDER = "cGxhY2Vob2xkZXI="
 HELM_ENV = "HELM"
 
-# API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them.
-CUSTOM_RESOURCE_GROUPS = ("cert-manager.io", "monitoring.coreos.com", "metallb.io")
+# API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them (their CRDs do:
+# `crd_schema_problems`).
+CUSTOM_RESOURCE_GROUPS = (
+    "cert-manager.io",
+    "monitoring.coreos.com",
+    "metallb.io",
+    "gateway.networking.k8s.io",
+    "gateway.envoyproxy.io",
+)
 
 ENABLE_HINT = (
     f"set {CHARTS_DIR_ENV}=<folder of packaged charts> (or `make charts` to pull them into the cache) "
@@ -87,10 +94,8 @@ def pull_chart(source: ChartSource, helm: str, into: Path | None = None) -> Path
     target.mkdir(parents=True, exist_ok=True)
     if source.path is not None or not source.repo or not source.version:
         raise ValueError(f"chart '{source.chart}' has no repository and version to pull")
-    subprocess.run(
-        [helm, "pull", source.chart, "--repo", source.repo, "--version", source.version, "--destination", str(target)],
-        check=True,
-    )
+    where = [source.oci_reference] if source.oci_reference else [source.chart, "--repo", source.repo]
+    subprocess.run([helm, "pull", *where, "--version", source.version, "--destination", str(target)], check=True)
     return target / chart_file(source)
 
 
@@ -192,6 +197,61 @@ def _schema_validator(kube_version: str, api_version: str, kind: str) -> Any:
     definitions = utils.schema_contents(f"{schema_dir}/_definitions.json", wanted)
     registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
     return Draft202012Validator(schema, registry=registry)
+
+
+def crd_schemas(crds: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(apiVersion, kind) -> openAPIV3Schema of every served version of the CustomResourceDefinitions given."""
+    schemas = {}
+    for crd in crds:
+        if crd.get("kind") != "CustomResourceDefinition":
+            continue
+        spec = crd["spec"]
+        for version in spec.get("versions") or []:
+            schema = (version.get("schema") or {}).get("openAPIV3Schema")
+            if version.get("served", True) and schema:
+                schemas[(f"{spec['group']}/{version['name']}", spec["names"]["kind"])] = schema
+    return schemas
+
+
+def crd_schema_problems(objects: list[dict[str, Any]], crds: list[dict[str, Any]]) -> list[str]:
+    """Custom objects (of CUSTOM_RESOURCE_GROUPS) that the openAPIV3Schema of their CRD rejects, one line each.
+
+    Strict as `kubectl apply --validate=strict`: a field the schema does not name is an error (the API server would
+    silently prune it). CEL rules (`x-kubernetes-validations`) are not evaluated.
+    """
+    from jsonschema import Draft7Validator
+
+    schemas = crd_schemas(crds)
+    problems = []
+    for obj in objects:
+        api_version = str(obj.get("apiVersion", ""))
+        if api_version.split("/")[0] not in CUSTOM_RESOURCE_GROUPS:
+            continue
+        name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
+        schema = schemas.get((api_version, str(obj.get("kind"))))
+        if schema is None:
+            problems.append(f"{name}: no CustomResourceDefinition serves {api_version} {obj.get('kind')}")
+            continue
+        validator = Draft7Validator(_strict(schema))
+        for error in sorted(validator.iter_errors(obj), key=lambda error: list(error.absolute_path)):
+            path = ".".join(str(step) for step in error.absolute_path)
+            problems.append(f"{name}: {path}: {error.message}")
+    return problems
+
+
+def _strict(schema: Any) -> Any:
+    """The schema with unknown fields refused wherever it lists the fields an object may have."""
+    if isinstance(schema, list):
+        return [_strict(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    strict = {key: _strict(value) if key != "properties" else value for key, value in schema.items()}
+    if "properties" in schema:
+        strict["properties"] = {key: _strict(value) for key, value in schema["properties"].items()}
+        open_ended = schema.get("x-kubernetes-preserve-unknown-fields") or "additionalProperties" in schema
+        if not open_ended:
+            strict["additionalProperties"] = False
+    return strict
 
 
 def _minor(version: str) -> tuple[int, ...]:

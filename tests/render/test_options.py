@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from components.config import EmailMode, IngressMode, PushMode, StackConfig, WireHost
+from components.config import EmailMode, PushMode, StackConfig, WireHost
+from components.config.ingress import LoadBalancerKind
 from components.config.nginz import DEFAULT_UPSTREAMS
 from components.k8s.values import common as v
 from components.k8s.values.cargohold import CLOUDFRONT_KEY_PATH
@@ -167,11 +168,16 @@ def test_one_load_balancer_address_on_bare_metal(stack_id: str) -> None:
     cfg, manifests = case(stack_id)
     balancers = [svc for svc in manifests.of_kind("Service") if svc["spec"].get("type") == "LoadBalancer"]
     controller = manifests.find("Service", "ingress-nginx-controller")
-    if cfg.ingress.controller == IngressMode.METALLB:
+    if cfg.ingress.envoy_gateway and not cfg.ingress.ingress_nginx:
+        # Envoy's LoadBalancer Service is created by Envoy Gateway at runtime (tests/render/test_gateway.py).
+        assert controller is None
+        cannon = ["cannon-nginz"] if cfg.cannon.websocket_load_balancer.enabled else []
+        assert [svc["metadata"]["name"] for svc in balancers] == cannon
+    elif cfg.ingress.balancer == LoadBalancerKind.METALLB:
         assert len(balancers) == 1, [svc["metadata"]["name"] for svc in balancers]
         assert controller is not None
         assert not (controller["metadata"].get("annotations") or {}), "no cloud load balancer annotations"
-    elif cfg.ingress.controller == IngressMode.AWS_NLB:
+    elif cfg.ingress.balancer == LoadBalancerKind.AWS_NLB:
         assert controller is not None
         annotations = controller["metadata"]["annotations"]
         assert annotations["service.beta.kubernetes.io/aws-load-balancer-type"] == "external"

@@ -115,6 +115,9 @@ def _created_at_runtime(manifests: Manifests) -> set[str]:
     for workload in workloads(manifests):
         spec = pod_spec(workload)
         for container in list(spec.get("containers") or []) + list(spec.get("initContainers") or []):
+            # Envoy Gateway's certgen Job (a pre-install hook) writes the controller's `envoy-gateway` Secret.
+            if container.get("command") == ["envoy-gateway", "certgen"]:
+                names.add("envoy-gateway")
             # e.g. ingress-nginx's admission Job (`--secret-name=`), metallb's controller (METALLB_ML_SECRET_NAME).
             for arg in container.get("args") or []:
                 if str(arg).startswith("--secret-name="):

@@ -33,8 +33,13 @@ EXTERNAL_PUSH = {
 }
 SMTP = {"mode": "smtp", "ses": None, "smtp": {"host": "smtp.example.com", "port": 587, "connType": "tls"}}
 BARE_METAL = {
-    "wire:ingress": {"controller": "metallb", "metallbAddresses": ["203.0.113.10/32"]},
+    "wire:ingress": {"controller": "envoyGateway", "loadBalancer": "metallb", "metallbAddresses": ["203.0.113.10/32"]},
     "wire:dns": {"target": {"fromIngressController": None, "ips": ["203.0.113.10"]}},
+}
+# The retired ingress-nginx, as stacks from before Envoy Gateway say it (controller awsNlb / metallb) and as legacy.
+LEGACY_BARE_METAL = {
+    **BARE_METAL,
+    "wire:ingress": {"controller": "metallb", "loadBalancer": None, "metallbAddresses": ["203.0.113.10/32"]},
 }
 NO_WEBSOCKET_LB = {
     "websocketLoadBalancer": {"enabled": False, "hostname": None, "certManager": None, "annotations": None}
@@ -75,8 +80,18 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     # entry point
     "bare-metal": {**BARE_METAL, "wire:cannon": NO_WEBSOCKET_LB},
+    "legacy-bare-metal": {**LEGACY_BARE_METAL, "wire:cannon": NO_WEBSOCKET_LB},
+    "legacy-aws-nlb": {"wire:ingress": {"controller": "awsNlb", "loadBalancer": None}},
+    "legacy": {"wire:ingress": {"controller": "legacy"}},
+    # The move from ingress-nginx: both side by side, two records still on ingress-nginx.
+    "envoy-gateway-move": {"wire:ingress": {"legacyHosts": ["webapp", "teams"]}},
+    "envoy-gateway-http01": {
+        "wire:addons": {"certManager": {"issuer": "http01"}},
+        "wire:cannon": NO_WEBSOCKET_LB,
+        "wire:dns": {"hosts": ["nginz-https", "nginz-ssl", "webapp", "account", "teams"]},
+    },
     "no-ingress-controller": {
-        "wire:ingress": {"controller": "none"},
+        "wire:ingress": {"controller": "none", "loadBalancer": None},
         "wire:dns": {"target": {"fromIngressController": None, "hostname": "lb.example.net"}},
     },
     "dns-alias": {
