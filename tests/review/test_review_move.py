@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.review.test_review_commits import ROOT, git, replace
+from tests.review.test_review_commits import copy_of_project, git, replace
 
 ENVOY = "    controller: envoyGateway\n    loadBalancer: awsNlb\n"
 SIDE_BY_SIDE = ENVOY + "    legacyHosts: [nginz-https, webapp, account, teams, federator]\n"
@@ -30,13 +30,7 @@ def review(repo: Path, base: str, head: str, out: Path) -> str:
 
 @pytest.fixture(scope="module")
 def moves(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
-    repo = tmp_path_factory.mktemp("move")
-    files = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
-    for name in filter(None, files):
-        source = ROOT / name
-        if source.is_file():
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            (repo / name).write_bytes(source.read_bytes())
+    repo = copy_of_project(tmp_path_factory.mktemp("move"))
     stack = repo / "Pulumi.prod.yaml"
     replace(stack, ENVOY, "    controller: awsNlb\n")
     git(repo, "init", "-q")

@@ -67,15 +67,22 @@ def cluster_issuer_manifest(cfg: StackConfig) -> dict[str, Any]:
         solver = http01_solver(cfg)
     else:
         solver = {"http01": {"ingress": {"ingressClassName": cfg.ingress.ingress_class}}}
+    return acme_issuer("ClusterIssuer", {"name": addon.issuer_name}, staging=staging, email=addon.email, solver=solver)
+
+
+def acme_issuer(
+    kind: str, metadata: dict[str, Any], *, staging: bool, email: str | None, solver: dict[str, Any]
+) -> dict[str, Any]:
+    """A Let's Encrypt (Cluster)Issuer with one solver; its account key in `<name>-account-key`."""
     return {
         "apiVersion": "cert-manager.io/v1",
-        "kind": "ClusterIssuer",
-        "metadata": {"name": addon.issuer_name},
+        "kind": kind,
+        "metadata": metadata,
         "spec": {
             "acme": {
                 "server": LETS_ENCRYPT_STAGING if staging else LETS_ENCRYPT,
-                "email": addon.email,
-                "privateKeySecretRef": {"name": f"{addon.issuer_name}-account-key"},
+                "email": email,
+                "privateKeySecretRef": {"name": f"{metadata['name']}-account-key"},
                 "solvers": [solver],
             }
         },

@@ -21,7 +21,7 @@ from typing import Any
 
 from components.config import StackConfig, WireHost
 from components.config.ingress import LoadBalancerKind, served_hosts
-from components.k8s.values.addons import LETS_ENCRYPT, LETS_ENCRYPT_STAGING, http01_solver
+from components.k8s.values.addons import acme_issuer, http01_solver
 from components.k8s.values.common import (
     ENVOY_GATEWAY,
     GATEWAY,
@@ -104,19 +104,10 @@ def issuer_ref(cfg: StackConfig) -> dict[str, str]:
 
 def _own_issuer(cfg: StackConfig) -> dict[str, Any]:
     # As nginx-ingress-services' own Issuer: Let's Encrypt's staging outside production (no rate limits).
-    return {
-        "apiVersion": "cert-manager.io/v1",
-        "kind": "Issuer",
-        "metadata": {"name": OWN_ISSUER, "namespace": cfg.kubernetes.namespace},
-        "spec": {
-            "acme": {
-                "server": LETS_ENCRYPT if cfg.is_production else LETS_ENCRYPT_STAGING,
-                "email": cfg.email.sender,
-                "privateKeySecretRef": {"name": f"{OWN_ISSUER}-account-key"},
-                "solvers": [http01_solver(cfg)],
-            }
-        },
-    }
+    metadata = {"name": OWN_ISSUER, "namespace": cfg.kubernetes.namespace}
+    return acme_issuer(
+        "Issuer", metadata, staging=not cfg.is_production, email=cfg.email.sender, solver=http01_solver(cfg)
+    )
 
 
 def _envoy_proxy(cfg: StackConfig) -> dict[str, Any]:
