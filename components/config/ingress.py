@@ -150,4 +150,11 @@ def entry_point_warnings(cfg: StackConfig) -> list[str]:
                 "stack serves them: federation is not deployed, a web app is off, or cannon has its own load "
                 "balancer); remove them from dns.hosts, or route them yourself (docs/entry-point.md)"
             )
+    own_issuer = not cfg.cannon.websocket_load_balancer.cert_manager.enabled and not cfg.addons.cert_manager.install
+    if cfg.ingress.envoy_gateway and own_issuer:
+        found.append(
+            "the Gateway's certificate comes from an Issuer of its own answering HTTP-01 through the Gateway: the "
+            "cluster's cert-manager must run with its Gateway API support (config.enableGatewayAPI, installed after "
+            "the Gateway API CRDs); or set addons.certManager.install (docs/entry-point.md#certificates)"
+        )
     return found

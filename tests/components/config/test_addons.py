@@ -94,11 +94,12 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_aws_nlb_without_the_controller_warns_what_must_exist() -> None:
     for ingress in ({"controller": "envoyGateway", "loadBalancer": "awsNlb"}, {"controller": "awsNlb"}):
         cfg = load(base(ingress=ingress))
-        (warning,) = [w for w in cfg.warnings() if "retired" not in w]
+        (warning,) = [w for w in cfg.warnings() if "Load Balancer Controller" in w]
         assert "AWS Load Balancer Controller" in warning
         assert "kubectl -n kube-system get deploy aws-load-balancer-controller" in warning
     nlb = {"controller": "envoyGateway", "loadBalancer": "awsNlb"}
-    assert load(base(ingress=nlb, addons={"awsLoadBalancerController": LB_CONTROLLER})).warnings() == []
+    addons = {"awsLoadBalancerController": LB_CONTROLLER, "certManager": CERT_MANAGER}
+    assert load(base(ingress=nlb, addons=addons, dns=ZONE)).warnings() == []
 
 
 def test_cannons_external_load_balancer_alone_needs_the_controller_too() -> None:

@@ -77,6 +77,13 @@ def test_legacy_hosts_are_published_hosts() -> None:
     assert any("still runs beside Envoy Gateway" in w for w in cfg.warnings())
 
 
+def test_an_existing_cert_manager_must_support_the_gateway_api_for_the_own_issuer() -> None:
+    envoy = {"controller": "envoyGateway", "loadBalancer": "awsNlb"}
+    assert any("Gateway API support" in w for w in load(base(ingress=envoy)).warnings())
+    addon = {"certManager": {"install": True, "email": "ops@example.com"}}
+    assert not any("Gateway API support" in w for w in load(base(ingress=envoy, addons=addon)).warnings())
+
+
 def test_published_hosts_without_a_route_are_warned_about() -> None:
     dns = {**NLB_DNS, "hosts": ["nginz-https", "nginz-ssl", "webapp", "federator"]}
     cfg = load(base(dns=dns, ingress={"controller": "envoyGateway", "loadBalancer": "awsNlb"}))
