@@ -25,16 +25,20 @@ NLB_ANNOTATIONS = {
 def ingress_nginx_values(cfg: StackConfig) -> dict[str, Any]:
     """ingress-nginx controller (legacy): behind an AWS NLB, or a plain LoadBalancer served by metallb."""
     service: dict[str, Any] = {"type": "LoadBalancer", "externalTrafficPolicy": "Local"}
+    # No body size cap at the entry point: nginz sets one per location (asset uploads up to 40m); ingress-nginx's
+    # default of 1m refused every larger asset. Envoy Gateway has none either.
+    config = {"proxy-body-size": "0"}
     controller: dict[str, Any] = {
         "replicaCount": 3 if cfg.is_production else 1,
         "ingressClassResource": {"name": cfg.ingress.ingress_class, "default": False},
         "ingressClass": cfg.ingress.ingress_class,
         "service": service,
+        "config": config,
     }
     if cfg.ingress.balancer == LoadBalancerKind.AWS_NLB:
         service["annotations"] = dict(NLB_ANNOTATIONS)
         # Must match the NLB annotation above, or every request fails to parse.
-        controller["config"] = {"use-proxy-protocol": "true"}
+        config["use-proxy-protocol"] = "true"
     return with_extra_values(cfg, INGRESS_NGINX, {"controller": controller})
 
 

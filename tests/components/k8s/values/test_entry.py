@@ -16,6 +16,8 @@ def test_ingress_nginx_on_aws_has_nlb_annotations() -> None:
     # PROXY protocol on the NLB requires it in the controller, or every request is garbage.
     assert annotations["service.beta.kubernetes.io/aws-load-balancer-proxy-protocol"] == "*"
     assert controller["config"]["use-proxy-protocol"] == "true"
+    # nginz caps bodies per location (assets up to 40m): ingress-nginx's default 1m would refuse larger assets.
+    assert controller["config"]["proxy-body-size"] == "0"
 
 
 def test_metallb_entry_point() -> None:
@@ -30,4 +32,4 @@ def test_metallb_entry_point() -> None:
     assert advertisement["spec"]["ipAddressPools"] == [pool["metadata"]["name"]]
     controller = ingress_nginx_values(cfg)["controller"]
     assert "annotations" not in controller["service"]
-    assert "config" not in controller
+    assert controller["config"] == {"proxy-body-size": "0"}  # no PROXY protocol without the NLB
