@@ -152,7 +152,13 @@ def _gateway(cfg: StackConfig) -> dict[str, Any]:
     return {
         "apiVersion": f"{GATEWAY_API}/v1",
         "kind": "Gateway",
-        "metadata": {"name": GATEWAY, "namespace": cfg.kubernetes.namespace},
+        "metadata": {
+            "name": GATEWAY,
+            "namespace": cfg.kubernetes.namespace,
+            # pulumi-kubernetes waits until Envoy Gateway has programmed the Gateway (its Service has an address),
+            # so the DNS target read from the Service afterwards exists.
+            "annotations": {"pulumi.com/waitFor": "condition=Programmed"},
+        },
         "spec": {
             "gatewayClassName": GATEWAY_CLASS,
             "listeners": [

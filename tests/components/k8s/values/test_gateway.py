@@ -65,6 +65,8 @@ def test_the_certificate_covers_every_routed_host_and_the_listener_uses_it() -> 
     hosts = sorted(h for r in by_kind(manifests, "HTTPRoute") for h in r["spec"].get("hostnames", []))
     assert sorted(certificate["spec"]["dnsNames"]) == hosts
     (gateway,) = by_kind(manifests, "Gateway")
+    # Pulumi waits for the Gateway to be programmed before it reads Envoy's Service (the DNS target).
+    assert gateway["metadata"]["annotations"] == {"pulumi.com/waitFor": "condition=Programmed"}
     https = next(listener for listener in gateway["spec"]["listeners"] if listener["name"] == "https")
     assert https["tls"]["certificateRefs"] == [{"kind": "Secret", "name": certificate["spec"]["secretName"]}]
 
