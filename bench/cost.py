@@ -239,6 +239,14 @@ def _resource_cost(resource: Mapping[str, Any], prices: PriceTable, azs: int) ->
     raise UnknownType(type_)
 
 
+def _installs_metallb(document: Mapping[str, Any]) -> bool:
+    return any(
+        resource["type"] == RELEASE_TYPE
+        and ((resource.get("inputs") or {}).get("name") or resource["name"]) == "metallb"
+        for resource in document.get("resources", [])
+    )
+
+
 def idle_cost(
     document: Mapping[str, Any],
     values: Mapping[str, Any],
@@ -268,4 +276,8 @@ def idle_cost(
             if tree is None and isinstance(inputs.get("values"), Mapping):
                 tree = inputs["values"]  # no values file: the inputs carry the tree unless it holds secrets
             idle += release_load_balancers(name, str(inputs.get("chart") or name), tree or {}, prices, azs)
+    if _installs_metallb(document):
+        # Bare metal: a LoadBalancer Service without an AWS load balancer type gets its address from metallb, not
+        # a classic load balancer of the in-tree cloud provider.
+        idle = [item for item in idle if item.kind != "clb"]
     return IdleCost(idle=idle, usage_only=dict(sorted(usage.items())), unpriced=unpriced)

@@ -169,6 +169,21 @@ def test_services_read_by_the_program_cost_nothing_created_ones_do() -> None:
     assert [i.source.rsplit("::", 1)[-1] for i in cost.idle] == ["created"]
 
 
+def test_envoy_gateways_load_balancer_is_priced_from_its_envoy_proxy() -> None:
+    def proxy(service: dict[str, Any]) -> dict[str, Any]:
+        spec = {"spec": {"provider": {"type": "Kubernetes", "kubernetes": {"envoyService": service}}}}
+        return res("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "envoyproxy-wire", spec)
+
+    cost = idle_cost(plan(proxy({"type": "LoadBalancer", "annotations": NLB})), {}, PRICES)
+    (item,) = cost.idle
+    assert item.kind == "nlb" and item.asked_for_by_config and "Envoy Gateway" in item.description
+    assert item.monthly_usd == load_balancer_cost(NLB, PRICES)[2]
+    assert idle_cost(plan(proxy({"type": "ClusterIP"})), {}, PRICES).idle == []
+    # Bare metal: metallb gives the address, no AWS load balancer is created.
+    metallb = res("kubernetes:helm.sh/v3:Release", "metallb", {"name": "metallb", "chart": "metallb"})
+    assert idle_cost(plan(metallb, proxy({"type": "LoadBalancer"})), {}, PRICES).idle == []
+
+
 def test_an_empty_table_means_unknown_prices_fail_loudly() -> None:
     empty = PriceTable(dated="2026-11", region="eu-central-1", prices={})
     with pytest.raises(KeyError):
