@@ -66,6 +66,9 @@ def load_stack(
         loaded = LoadedConfig(loaded.config)
     # Only over a configuration that validated: the entries are matched with what the program creates.
     found += adoption_problems(loaded.config)
+    unnamed_cluster = loaded.config.kubernetes.unnamed_cluster_problem()
+    if unnamed_cluster:
+        found.append(unnamed_cluster)
     if found:
         raise ConfigError(found)
     return loaded

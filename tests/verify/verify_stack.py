@@ -48,6 +48,7 @@ def values(zone_id: str | None = None, **changes: Any) -> dict[str, Any]:
         "email": {"mode": "ses", "sender": f"no-reply@{DOMAIN}"},
         "assets": {"s3AddressingStyle": "path"},
         "features": {"prekeyTable": True, "teamEventsJournal": True, "userJournal": True},
+        "kubernetes": {"context": "kind-wire"},
     }
     if zone_id:
         hosts = ["nginz-https", "nginz-ssl", "webapp", "account", "teams", "federator"]
