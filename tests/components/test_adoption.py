@@ -82,6 +82,35 @@ def test_step_import_ignores_every_input_the_program_sets(plans: dict[str, Plan]
         assert given <= set(registration.ignore_changes), registration.name
 
 
+def args_class(token: str) -> type:
+    """The SDK's Args class of a resource type token (`aws:sqs/queue:Queue` -> pulumi_aws.sqs.QueueArgs)."""
+    import importlib
+
+    package, module, name = token.split(":")
+    if package == "kubernetes":
+        path = "pulumi_kubernetes." + module.replace("helm.sh", "helm").replace("/", ".")
+    else:
+        path = f"pulumi_{package}.{module.split('/')[0]}"
+    return getattr(importlib.import_module(path), f"{name}Args")
+
+
+def test_every_ignore_changes_entry_is_a_property_of_the_resources_args(plans: dict[str, Plan]) -> None:
+    """The SDK translates ignore_changes through the Args names and sends any other name as it is, where it
+    matches nothing (pulumi/runtime/resource.py `_translate_ignore_changes`): every entry must be one."""
+    from pulumi._types import input_type_py_to_pulumi_names
+
+    checked = 0
+    for stack in [ADOPTING, *VARIANTS]:
+        for registration in adopted(plans[stack]):
+            properties = set(input_type_py_to_pulumi_names(args_class(registration.type)).values())
+            assert set(registration.ignore_changes) <= properties, (
+                registration.name,
+                sorted(set(registration.ignore_changes) - properties),
+            )
+            checked += len(registration.ignore_changes)
+    assert checked
+
+
 def test_step_apply_keeps_the_import_ids_and_ignores_nothing(root: Path) -> None:
     stack = yaml.safe_load((root / f"Pulumi.{ADOPTING}.yaml").read_text())
     changed = copy.deepcopy(stack)
