@@ -224,9 +224,10 @@ class EmailSending(pulumi.ComponentResource):
     def _dkim_record(self, zone_id: str, index: int, tokens: pulumi.Output[list[str]]) -> aws.route53.Record:
         # The API contract of Easy DKIM: exactly DKIM_TOKEN_COUNT tokens.
         record = tokens.apply(lambda found: dkim_record(self.domain, found[index]))
-        # Records used to be named after their token; the alias adopts such a record on the first update
-        # (it resolves once the identity's tokens are known, which they are for an existing identity).
-        old_name = record.apply(lambda found: pulumi.Alias(name=record_resource_name(found)))
+        # No alias for the records of stacks from before 2026-11, named after their token: an alias built from
+        # the tokens is unknown whenever they are (an update of the identity), and the SDK drops an unknown alias,
+        # so that preview would show a delete and a create `up` does not do. Their rename is a one-time
+        # `pulumi state rename` (docs/operations.md, "DNS records").
         return self._record(
             zone_id,
             dkim_resource_name(index),
@@ -234,7 +235,6 @@ class EmailSending(pulumi.ComponentResource):
             "CNAME",
             record.apply(lambda found: found.values),
             depends_on=[self.identity],
-            aliases=[old_name],
             # An adopted identity keeps its tokens, so its DKIM records exist already, with exactly these names
             # and values (Wire's Terraform made them): they are taken over, which changes nothing in DNS.
             overwrite=self._cfg.adopt.import_id("sesIdentity") is not None,
