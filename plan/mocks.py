@@ -11,7 +11,9 @@ Used by the offline plan and by the tests. Beyond `pulumi.runtime.Mocks` this mo
   balancer hostname for a Service read, ...), and answers invokes with camelCase keys;
 - with `preview=True` answers like the engine in a stack's first `pulumi preview`: a resource being
   created returns only its inputs (every computed output and its id unknown), a read whose id is
-  unknown returns nothing, invokes still run;
+  unknown returns nothing, invokes still run; an import (`import_`) is read by its import id, so its
+  outputs are known, and `Registration.stored_inputs()` gives what the engine stores for it (every
+  ignored input taken from the live resource);
 - notes for every registration whether it happened inside an `Output.apply` callback (a resource
   created there is missing from a preview whenever the applied value is unknown);
 - notes every alias that is an unknown Output when the resource registers: the SDK drops such an alias
