@@ -67,3 +67,10 @@ def test_a_stack_deploying_releases_without_naming_its_cluster_is_refused_with_t
 def test_a_named_cluster_or_no_releases_is_accepted(kubernetes: dict) -> None:
     loaded = load_stack({**AWS_ONLY, "wire:kubernetes": kubernetes}, allow_missing_secrets=True)
     assert loaded.config.kubernetes.unnamed_cluster_problem() is None
+
+
+def test_the_default_providers_kubernetes_context_is_named_as_the_key_to_move() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_stack({**AWS_ONLY, "kubernetes:context": "kind-wire"}, allow_missing_secrets=True)
+    [problem] = caught.value.problems
+    assert problem.endswith("move kubernetes:context to wire:kubernetes.context)")
