@@ -10,7 +10,7 @@ import functools
 import json
 import re
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,17 @@ import yaml
 
 from components import naming
 from components.aws import policies
+from components.aws.alarm_specs import alarm_specs, alarm_topic
+from components.aws.asset_rules import CORS_MAX_AGE, CORS_METHODS, lifecycle_rule_specs, web_origins
+from components.aws.queue_settings import DLQ_RETENTION_SECONDS, RETENTION_SECONDS
+from components.aws.ses_records import dkim_records, static_records
+from components.aws.topic_publishers import topic_publishers
 from components.config import StackConfig, load_config
+from verify.expected_resources import identity_targets
 
 REGION = "eu-west-1"
+# moto's account.
+ACCOUNT = "123456789012"
 EVENT_ATTRIBUTES = ("EventEndpointCreated", "EventEndpointDeleted", "EventEndpointUpdated", "EventDeliveryFailure")
 DOMAIN = "wire.test"
 LB = "lb.example.net"
@@ -77,7 +85,7 @@ def config(wire: dict[str, Any], region: str = REGION) -> StackConfig:
 
 def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", region: str = REGION) -> str:
     """A Pulumi.<name>.yaml whose `aws:endpoints` point at moto (as Pulumi.dev.yaml does at :4566)."""
-    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts"]
+    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts", "kms", "cloudwatch"]
     document = {
         "config": {
             "aws:region": region,
@@ -102,13 +110,14 @@ def hosted_zone(url: str) -> str:
 
 
 def make_queue(url: str, name: str, *, region: str = REGION, encrypted: bool = True, dlq: bool = True) -> str:
-    """A queue as components/aws/queues.py makes it: SSE-SQS and a redrive policy to `<name>-dlq`."""
+    """A queue as components/aws/queues.py makes it: SSE-SQS, its retention and a redrive policy to `<name>-dlq`."""
     sqs = client(url, "sqs", region)
     fifo = {"FifoQueue": "true"} if name.endswith(".fifo") else {}
     sse = {"SqsManagedSseEnabled": "true" if encrypted else "false"}
-    attributes = {**fifo, **sse}
+    attributes = {**fifo, **sse, "MessageRetentionPeriod": str(RETENTION_SECONDS)}
     if dlq:
-        dlq_url = sqs.create_queue(QueueName=naming.dead_letter_queue(name), Attributes={**fifo, **sse})["QueueUrl"]
+        dlq_attributes = {**fifo, **sse, "MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)}
+        dlq_url = sqs.create_queue(QueueName=naming.dead_letter_queue(name), Attributes=dlq_attributes)["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5})
     queue_url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
@@ -120,10 +129,10 @@ def delete_queue(url: str, name: str, region: str = REGION) -> None:
     sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
 
 
-def subscribe(url: str, topic: str, queue_arn: str) -> str:
+def subscribe(url: str, topic: str, queue_arn: str, key: str | None = None) -> str:
     """As EncryptedQueue.subscribe_raw: raw delivery, and the queue policy that lets the topic send."""
     sns = client(url, "sns")
-    topic_arn = sns.create_topic(Name=topic)["TopicArn"]
+    topic_arn = sns.create_topic(Name=topic, Attributes={"KmsMasterKeyId": key} if key else {})["TopicArn"]
     sub = sns.subscribe(
         TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
     )
@@ -140,13 +149,21 @@ class Created:
     bucket: str
     subscriptions: dict[str, str]
     apps: dict[str, str]
+    # The event topics' key (keys.py), when the stack has one.
+    topic_key: str | None = None
+    access_key_ids: dict[str, str] = field(default_factory=dict)
 
 
-def provision(url: str, cfg: StackConfig) -> Created:
-    """Every resource verify checks for `cfg`, correctly configured."""
+def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_policy: bool = True) -> Created:
+    """Every resource verify checks for `cfg`, correctly configured.
+
+    `identities=False` leaves out the services' IAM users/roles (tests that make their own), `bucket_policy=False`
+    the TLS-only bucket policy (moto refuses every object call under it, see docs/verify.md).
+    """
     env = cfg.environment
     subscriptions: dict[str, str] = {}
     apps: dict[str, str] = {}
+    key = topic_key(url, cfg)
     for queue in naming.queues(cfg):
         make_queue(url, queue)
     sqs = client(url, "sqs")
@@ -157,8 +174,9 @@ def provision(url: str, cfg: StackConfig) -> Created:
 
     sns = client(url, "sns")
     if cfg.push.mode == "create":
-        subscriptions["push"] = subscribe(url, naming.push_events_topic(env), arn(naming.gundeck_queue(env)))
-        topic_arn = sns.create_topic(Name=naming.push_events_topic(env))["TopicArn"]
+        topic = naming.push_events_topic(env)
+        subscriptions["push"] = subscribe(url, topic, arn(naming.gundeck_queue(env)), key or "alias/aws/sns")
+        topic_arn = sns.create_topic(Name=topic)["TopicArn"]
         for app in cfg.push.apps:
             name = naming.platform_application(cfg.arn_env, app.name)
             # As components/aws/push.py: every endpoint event goes to the topic.
@@ -169,29 +187,110 @@ def provision(url: str, cfg: StackConfig) -> Created:
             ]
     if cfg.email.mode == "ses":
         topic = naming.email_events_topic(env)
-        subscriptions["ses"] = subscribe(url, topic, arn(naming.brig_email_queue(env)))
+        subscriptions["ses"] = subscribe(url, topic, arn(naming.brig_email_queue(env)), key)
         ses = client(url, "ses")
         ses.verify_domain_identity(Domain=cfg.domain)
         ses.verify_domain_dkim(Domain=cfg.domain)
+        mail_from = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"
+        ses.set_identity_mail_from_domain(Identity=cfg.domain, MailFromDomain=mail_from)
         topic_arn = sns.create_topic(Name=topic)["TopicArn"]
         for kind in ("Bounce", "Complaint"):
             ses.set_identity_notification_topic(Identity=cfg.domain, NotificationType=kind, SnsTopic=topic_arn)
     if cfg.features.prekey_table:
-        client(url, "dynamodb").create_table(
+        ddb = client(url, "dynamodb")
+        ddb.create_table(
             TableName=naming.prekey_table(env),
             KeySchema=[{"AttributeName": "client", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "client", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
+            DeletionProtectionEnabled=cfg.is_production,
         )
-    make_bucket(url, cfg.bucket_name)
+        ddb.update_continuous_backups(
+            TableName=naming.prekey_table(env), PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+        )
+    client(url, "s3").create_bucket(Bucket=cfg.bucket_name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    complete_bucket(url, cfg.bucket_name, cfg, policy=bucket_policy)
+    alarms(url, cfg, key)
+    keys = service_identities(url, cfg) if identities else {}
     if cfg.dns:
         records(url, cfg)
-    return Created(cfg, cfg.bucket_name, subscriptions, apps)
+    return Created(cfg, cfg.bucket_name, subscriptions, apps, key, keys)
 
 
-def make_bucket(url: str, name: str) -> None:
-    client(url, "s3").create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+def topic_key(url: str, cfg: StackConfig) -> str | None:
+    """The event topics' key as components/aws/keys.py makes it: its policy grants exactly the publishers."""
+    publishers = topic_publishers(cfg)
+    if not publishers:
+        return None
+    policy = policies.topic_key_policy(account_id=ACCOUNT, partition="aws", region=cfg.region, publishers=publishers)
+    return str(client(url, "kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["Arn"])
+
+
+def alarms(url: str, cfg: StackConfig, key: str | None) -> None:
+    """As components/aws/alarms.py: the topic (with the key), its mail subscription, one alarm per spec."""
+    if not cfg.alarms.enabled:
+        return
+    sns = client(url, "sns")
+    topic_arn = sns.create_topic(Name=alarm_topic(cfg.environment), Attributes={"KmsMasterKeyId": key or ""})[
+        "TopicArn"
+    ]
+    if cfg.alarms.email:
+        sns.subscribe(TopicArn=topic_arn, Protocol="email", Endpoint=cfg.alarms.email)
+    cloudwatch = client(url, "cloudwatch")
+    for spec in alarm_specs(cfg):
+        cloudwatch.put_metric_alarm(
+            AlarmName=spec.name,
+            AlarmDescription=spec.description,
+            Namespace=spec.namespace,
+            MetricName=spec.metric,
+            Dimensions=[{"Name": name, "Value": value} for name, value in spec.dimensions.items()],
+            Statistic=spec.statistic,
+            Period=spec.period_seconds,
+            EvaluationPeriods=1,
+            Threshold=spec.threshold,
+            ComparisonOperator=spec.comparison,
+            TreatMissingData=spec.treat_missing_data,
+            AlarmActions=[topic_arn],
+            OKActions=[topic_arn],
+        )
+
+
+def service_identities(url: str, cfg: StackConfig) -> dict[str, str]:
+    """As components/aws/irsa.py and identity.py: a role per service and add-on (IRSA) or a user with a key.
+
+    The inline policies' content is not what verify checks (`--as-service` proves the calls), only that each
+    is attached: a minimal document stands in. Returns the access key ids (static keys) by service.
+    """
+    iam = client(url, "iam")
+    policy = json.dumps(policies.document([policies.allow("Stand", ["sqs:GetQueueUrl"], ["*"])]))
+    access_keys = {}
+    for target in identity_targets(cfg):
+        if target.kind == "role":
+            iam.create_role(RoleName=target.name, AssumeRolePolicyDocument=json.dumps(target.trust))
+            if target.policy:
+                iam.put_role_policy(RoleName=target.name, PolicyName=target.policy, PolicyDocument=policy)
+        else:
+            iam.create_user(UserName=target.name)
+            if target.policy:
+                iam.put_user_policy(UserName=target.name, PolicyName=target.policy, PolicyDocument=policy)
+            access_keys[target.owner] = iam.create_access_key(UserName=target.name)["AccessKey"]["AccessKeyId"]
+    return access_keys
+
+
+def complete_bucket(url: str, name: str, cfg: StackConfig, *, policy: bool = True) -> None:
+    """All that components/aws/assets.py sets on the bucket: access, encryption, CORS, lifecycle, ownership, policy."""
     secure_bucket(url, name)
+    s3 = client(url, "s3")
+    if policy:
+        document = policies.asset_bucket_policy(bucket_arn=f"arn:aws:s3:::{name}")
+        s3.put_bucket_policy(Bucket=name, Policy=json.dumps(document))
+    cors = {"AllowedMethods": CORS_METHODS, "AllowedOrigins": web_origins(cfg.domain), "AllowedHeaders": ["*"]}
+    s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [{**cors, "MaxAgeSeconds": CORS_MAX_AGE}]})
+    rules = [rule.api() for rule in lifecycle_rule_specs(cfg)]
+    s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
+    s3.put_bucket_ownership_controls(
+        Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
 
 
 def secure_bucket(url: str, name: str) -> None:
@@ -215,11 +314,18 @@ def secure_bucket(url: str, name: str) -> None:
 
 
 def records(url: str, cfg: StackConfig) -> None:
-    """As components/aws/dns.py: a CNAME per host to the load balancer, the federator SRV record."""
+    """As components/aws/dns.py: a CNAME per host to the load balancer, the federator SRV record; and as
+    components/aws/email.py the SES records: DKIM with the identity's tokens, MAIL FROM MX and SPF, DMARC."""
     assert cfg.dns is not None
     changes = [_change(naming.hostname(str(host), cfg.domain), "CNAME", LB) for host in cfg.dns.hosts]
     federator = naming.hostname("federator", cfg.domain)
     changes.append(_change(naming.federator_srv(cfg.domain), "SRV", f"0 10 443 {federator}"))
+    if cfg.email.mode == "ses":
+        tokens = client(url, "ses").get_identity_dkim_attributes(Identities=[cfg.domain])["DkimAttributes"]
+        found = dkim_records(cfg.domain, tokens[cfg.domain]["DkimTokens"]) + static_records(cfg)
+        for record in found:
+            values = [f'"{value}"' if record.type == "TXT" else value for value in record.values]
+            changes.append(_change(record.name, record.type, values[0]))
     client(url, "route53").change_resource_record_sets(HostedZoneId=cfg.dns.zone_id, ChangeBatch={"Changes": changes})
 
 

@@ -20,6 +20,9 @@ def _values(record_set: dict[str, Any]) -> set[str]:
     if alias:
         return {_fqdn(alias["DNSName"]).removeprefix("dualstack.")}
     values = {str(item["Value"]) for item in record_set.get("ResourceRecords", [])}
+    if record_set.get("Type") == "TXT":
+        # Route53 quotes TXT strings and splits long ones into several quoted chunks.
+        return {_fqdn("".join(part.strip('"') for part in value.split('" "'))) for value in values}
     if record_set.get("Type") == "SRV":
         # "priority weight port target": only the target can be derived.
         return {_fqdn(value.split()[-1]) for value in values}
@@ -48,6 +51,8 @@ def _record(check: str, zone_id: str, record: Record, found: list[dict[str, Any]
     if not found:
         if not record.required:
             return warn(check, record.name, f"no {wanted} record in zone {zone_id} yet (external-dns creates it)")
+        if record.purpose:
+            return fail(check, record.name, f"no {wanted} record in zone {zone_id}: {record.purpose}; pulumi up")
         return fail(check, record.name, f"no {wanted} record in zone {zone_id}: create it (dns.hosts, pulumi up)")
     matching = [item for item in found if not record.types or item["Type"] in record.types]
     if not matching:
@@ -57,8 +62,11 @@ def _record(check: str, zone_id: str, record: Record, found: list[dict[str, Any]
         values = set().union(*(_values(item) for item in matching))
         targets = {_fqdn(target) for target in record.targets}
         if not targets <= values:
+            because = f": {record.purpose}; pulumi up" if record.purpose else ""
             return fail(
-                check, record.name, f"points to {', '.join(sorted(values))}, expected {', '.join(sorted(targets))}"
+                check,
+                record.name,
+                f"points to {', '.join(sorted(values))}, expected {', '.join(sorted(targets))}{because}",
             )
         return ok(check, record.name, f"{matching[0]['Type']} -> {', '.join(sorted(targets))}")
     return ok(check, record.name, f"{matching[0]['Type']} record exists")
