@@ -16,10 +16,12 @@ from components.config import EmailMode, PushMode, StackConfig, WireHost
 from verify.expected_resources import (
     AlarmsTarget,
     BucketRules,
+    CloudFrontTarget,
     IdentityTarget,
     TopicKeyTarget,
     alarms_target,
     bucket_rules,
+    cloudfront_target,
     identity_targets,
     topic_key_targets,
 )
@@ -70,6 +72,7 @@ class SesTarget:
     # The MAIL FROM domain SES sends bounces from, and its MX, SPF and the DMARC records (ses_records).
     mail_from: str = ""
     records: tuple[Record, ...] = ()
+    configuration_set: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Expected:
     identities: tuple[IdentityTarget, ...] = ()
     access_key_ids: dict[str, str] = field(default_factory=dict)
     bucket_rules: BucketRules | None = None
+    cloudfront: CloudFrontTarget | None = None
 
 
 def sns_arn(region: str, account: str, resource: str) -> str:
@@ -164,6 +168,7 @@ def ses_target(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -
         topic_arn=topic,
         mail_from=f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}",
         records=tuple(ses_record(record) for record in static_records(cfg)),
+        configuration_set=naming.ses_configuration_set(cfg.environment),
     )
 
 
@@ -243,4 +248,5 @@ def expected(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> 
         identities=identity_targets(cfg),
         access_key_ids={str(k): str(v) for k, v in (_out(outputs, "serviceAccessKeyIds") or {}).items()},
         bucket_rules=bucket_rules(cfg),
+        cloudfront=cloudfront_target(cfg, outputs, _out(outputs, "assetsBucketName") or cfg.bucket_name),
     )

@@ -85,6 +85,23 @@ class BucketRules:
     lifecycle: tuple[LifecycleRule, ...]
 
 
+@dataclass(frozen=True)
+class CloudFrontTarget:
+    # The distribution's domain from the outputs (cloudFrontDomain); else found by its bucket origin.
+    domain: str | None
+    bucket: str
+    key_pair_id: str
+    origins: tuple[str, ...]
+
+
+def cloudfront_target(cfg: StackConfig, outputs: dict[str, Any], bucket: str) -> CloudFrontTarget | None:
+    cloud_front = cfg.assets.cloud_front
+    if not cloud_front.enabled or not cloud_front.key_pair_id:
+        return None
+    domain = outputs.get("cloudFrontDomain") or None
+    return CloudFrontTarget(domain, bucket, cloud_front.key_pair_id, tuple(web_origins(cfg.domain)))
+
+
 def queue_owners(cfg: StackConfig) -> dict[str, str]:
     """Queue (and its dead-letter queue) -> the Wire service that reads or writes it."""
     env = cfg.environment

@@ -118,6 +118,7 @@ def brig(exp: Expected, aws: Aws) -> list[Result]:
     if exp.ses:
         results += checks.ses(aws.client("ses"), exp.ses)
         results.append(checks.mail_from(aws.client("ses"), exp.ses))
+        results.append(checks.configuration_set(aws.client("sesv2"), exp.ses))
         found, attrs = checks.queue(sqs, exp.ses.queue, check="brig ses queue", region=exp.region)
         results += found
         queue_arn = attrs.get("QueueArn") if attrs else None
@@ -157,6 +158,8 @@ def cargohold(exp: Expected, aws: Aws) -> list[Result]:
             checks.ownership(s3, exp.bucket),
             checks.tls_only_policy(s3, exp.bucket),
         ]
+    if exp.cloudfront:
+        results += checks.distribution(aws.client("cloudfront", region="us-east-1"), exp.cloudfront)
     transport = checks.tls_only_over_http(s3, exp.bucket, aws.endpoint("s3"))
     if transport is not None:
         return [*results, transport]

@@ -193,6 +193,11 @@ def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_pol
         ses.verify_domain_dkim(Domain=cfg.domain)
         mail_from = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"
         ses.set_identity_mail_from_domain(Identity=cfg.domain, MailFromDomain=mail_from)
+        client(url, "sesv2").create_configuration_set(
+            ConfigurationSetName=naming.ses_configuration_set(env),
+            ReputationOptions={"ReputationMetricsEnabled": True},
+            SuppressionOptions={"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+        )
         topic_arn = sns.create_topic(Name=topic)["TopicArn"]
         for kind in ("Bounce", "Complaint"):
             ses.set_identity_notification_topic(Identity=cfg.domain, NotificationType=kind, SnsTopic=topic_arn)

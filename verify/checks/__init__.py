@@ -3,6 +3,7 @@
 Each check returns `Result`s and never raises on AWS errors. This package re-exports the checks `verify.run` calls.
 """
 
+from verify.checks.cloudfront import distribution
 from verify.checks.cloudwatch import alarms
 from verify.checks.dynamodb import table
 from verify.checks.iam import identity
@@ -10,14 +11,16 @@ from verify.checks.kms import topic_key
 from verify.checks.route53 import dns
 from verify.checks.s3 import bucket, name_bucket_denial, tls_only_over_http
 from verify.checks.s3_rules import cors, lifecycle, ownership, tls_only_policy
-from verify.checks.ses import dkim_tokens, mail_from, ses
+from verify.checks.ses import configuration_set, dkim_tokens, mail_from, ses
 from verify.checks.sns import platform_application, subscription
 from verify.checks.sqs import queue, queue_publisher
 
 __all__ = [
     "alarms",
     "bucket",
+    "configuration_set",
     "cors",
+    "distribution",
     "dkim_tokens",
     "dns",
     "identity",

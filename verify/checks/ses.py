@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from verify.aws import AwsError
+from verify.aws import NOT_FOUND, AwsError, error_code
 from verify.checks.failures import denied_or
 from verify.expected import SesTarget
 from verify.results import Result, fail, ok, warn
@@ -92,3 +92,28 @@ def dkim_tokens(client: Any, target: SesTarget, *, check: str = "brig ses") -> t
     if not tokens:
         return [], fail(check, target.identity, "the identity has no DKIM tokens: pulumi up (Easy DKIM)")
     return tokens, None
+
+
+def configuration_set(sesv2: Any, target: SesTarget, *, check: str = "brig ses") -> Result:
+    """The identity's default configuration set: SES stops mailing addresses that bounced or complained."""
+    name = target.configuration_set
+    try:
+        found = sesv2.get_configuration_set(ConfigurationSetName=name)
+    except AwsError as error:
+        if error_code(error) in NOT_FOUND:
+            return fail(
+                check,
+                name,
+                "configuration set missing: brig's mail keeps going to addresses that bounced or complained, which "
+                "hurts the account's reputation (SES may pause sending); pulumi up",
+            )
+        return denied_or(error, check, name, "ses:GetConfigurationSet", "cannot read the configuration set")
+    reasons = set(found.get("SuppressionOptions", {}).get("SuppressedReasons", []))
+    if not {"BOUNCE", "COMPLAINT"} <= reasons:
+        return fail(
+            check,
+            name,
+            f"suppresses {', '.join(sorted(reasons)) or 'nothing'}: brig's mail keeps going to addresses that bounced "
+            "or complained; pulumi up sets BOUNCE and COMPLAINT",
+        )
+    return ok(check, name, "suppresses addresses that bounced or complained")
