@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -15,59 +13,12 @@ from botocore.exceptions import ClientError
 from components import naming
 from components.aws import policies
 from tests.verify import verify_stack as vs
+from tests.verify.stack_runs import Stack, failures, only_failure
 from verify import checks
 from verify.cli import main
 
 pytestmark = pytest.mark.moto
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class Stack:
-    url: str
-    root: Path
-    name: str
-    created: vs.Created
-    capsys: pytest.CaptureFixture[str]
-
-    @property
-    def env(self) -> str:
-        return self.created.cfg.environment
-
-    def client(self, service: str, region: str = vs.REGION) -> Any:
-        return vs.client(self.url, service, region)
-
-    def verify(self, *args: str) -> tuple[int, list[dict[str, str]]]:
-        self.capsys.readouterr()
-        code = main(["--stack", self.name, "--stack-dir", str(self.root), "--json", *args])
-        return code, json.loads(self.capsys.readouterr().out)
-
-
-def failures(results: list[dict[str, str]]) -> list[dict[str, str]]:
-    return [result for result in results if result["status"] == "fail"]
-
-
-def only_failure(results: list[dict[str, str]]) -> dict[str, str]:
-    found = failures(results)
-    assert len(found) == 1, json.dumps(found, indent=1)
-    return found[0]
-
-
-def _stack(url: str, root: Path, capsys: pytest.CaptureFixture[str], *, dns: bool) -> Stack:
-    wire = vs.values(zone_id=vs.hosted_zone(url) if dns else None)
-    created = vs.provision(url, vs.config(wire))
-    return Stack(url, root, vs.write_stack(root, wire, url), created, capsys)
-
-
-@pytest.fixture
-def stack(moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Stack:
-    """Everything but DNS (a Route53 zone costs time in moto; the DNS tests add it)."""
-    return _stack(moto, tmp_path, capsys, dns=False)
-
-
-@pytest.fixture
-def dns_stack(moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Stack:
-    return _stack(moto, tmp_path, capsys, dns=True)
 
 
 def test_correct_stack_passes(dns_stack: Stack) -> None:

@@ -57,6 +57,7 @@ def values(zone_id: str | None = None, **changes: Any) -> dict[str, Any]:
         "assets": {"s3AddressingStyle": "path"},
         "features": {"prekeyTable": True, "teamEventsJournal": True, "userJournal": True},
         "kubernetes": {"context": "kind-wire"},
+        "alarms": {"email": f"ops@{DOMAIN}"},
     }
     if zone_id:
         hosts = ["nginz-https", "nginz-ssl", "webapp", "account", "teams", "federator"]

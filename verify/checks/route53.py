@@ -48,21 +48,21 @@ def dns(route53: Any, zone_id: str, expected: Iterable[Record], *, check: str = 
 
 def _record(check: str, zone_id: str, record: Record, found: list[dict[str, Any]]) -> Result:
     wanted = "/".join(record.types) or "any"
+    # What breaks and the fix: a record SES needs names its purpose; a host name is in dns.hosts.
+    because = f": {record.purpose}; pulumi up" if record.purpose else ""
     if not found:
         if not record.required:
             return warn(check, record.name, f"no {wanted} record in zone {zone_id} yet (external-dns creates it)")
-        if record.purpose:
-            return fail(check, record.name, f"no {wanted} record in zone {zone_id}: {record.purpose}; pulumi up")
-        return fail(check, record.name, f"no {wanted} record in zone {zone_id}: create it (dns.hosts, pulumi up)")
+        fix = because or ": create it (dns.hosts, pulumi up)"
+        return fail(check, record.name, f"no {wanted} record in zone {zone_id}{fix}")
     matching = [item for item in found if not record.types or item["Type"] in record.types]
     if not matching:
         types = ", ".join(sorted({item["Type"] for item in found}))
-        return fail(check, record.name, f"has {types} records, expected {wanted}")
+        return fail(check, record.name, f"has {types} records, expected {wanted}{because}")
     if record.targets:
         values = set().union(*(_values(item) for item in matching))
         targets = {_fqdn(target) for target in record.targets}
         if not targets <= values:
-            because = f": {record.purpose}; pulumi up" if record.purpose else ""
             return fail(
                 check,
                 record.name,
