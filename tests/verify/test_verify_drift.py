@@ -354,3 +354,18 @@ def test_prekey_table_without_deletion_protection_in_production(moto: str, tmp_p
     stack.client("dynamodb").update_table(TableName=table, DeletionProtectionEnabled=False)
     failure = only_failure(stack.verify()[1])
     assert failure["resource"] == table and failure["message"].startswith("deletion protection off in production")
+
+
+def test_a_dmarc_record_of_another_policy(dns_stack: Stack) -> None:
+    """TXT values are compared as written: `v=DMARC1` is case-sensitive, and the policy is the configured one."""
+    records = _records(dns_stack)
+    dmarc = records[("_dmarc.wire.test", "TXT")]
+    _delete(dns_stack, dmarc)
+    written = dmarc["ResourceRecords"][0]["Value"]
+    vs.client(dns_stack.url, "route53").change_resource_record_sets(
+        HostedZoneId=dns_stack.created.cfg.dns.zone_id,  # type: ignore[union-attr]
+        ChangeBatch={"Changes": [vs._change("_dmarc.wire.test", "TXT", written.replace("DMARC1", "dmarc1"))]},
+    )
+    failure = only_failure(dns_stack.verify()[1])
+    assert failure["resource"] == "_dmarc.wire.test" and failure["message"].startswith("points to v=dmarc1;")
+    assert "(SPF of the MAIL FROM domain, or the DMARC policy)" in failure["message"]

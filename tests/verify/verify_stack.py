@@ -98,11 +98,11 @@ def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", 
     return name
 
 
-def hosted_zone(url: str) -> str:
+def hosted_zone(url: str, domain: str = DOMAIN) -> str:
     """A zone whose moto-generated id is a valid Route53 id (`Z...`), as the config requires."""
     route53 = client(url, "route53")
     for attempt in range(2000):
-        zone_id = route53.create_hosted_zone(Name=DOMAIN, CallerReference=str(attempt))["HostedZone"]["Id"]
+        zone_id = route53.create_hosted_zone(Name=domain, CallerReference=str(attempt))["HostedZone"]["Id"]
         zone_id = zone_id.rsplit("/", 1)[-1]
         if _ZONE_ID.match(zone_id):
             return zone_id
@@ -130,14 +130,14 @@ def delete_queue(url: str, name: str, region: str = REGION) -> None:
     sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
 
 
-def subscribe(url: str, topic: str, queue_arn: str, key: str | None = None) -> str:
+def subscribe(url: str, topic: str, queue_arn: str, key: str | None = None, region: str = REGION) -> str:
     """As EncryptedQueue.subscribe_raw: raw delivery, and the queue policy that lets the topic send."""
-    sns = client(url, "sns")
+    sns = client(url, "sns", region)
     topic_arn = sns.create_topic(Name=topic, Attributes={"KmsMasterKeyId": key} if key else {})["TopicArn"]
     sub = sns.subscribe(
         TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
     )
-    sqs = client(url, "sqs")
+    sqs = client(url, "sqs", region)
     queue_url = sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
     policy = policies.sns_to_sqs_policy(queue_arn=queue_arn, topic_arn=topic_arn)
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
@@ -166,17 +166,18 @@ def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_pol
     apps: dict[str, str] = {}
     key = topic_key(url, cfg)
     for queue in naming.queues(cfg):
-        make_queue(url, queue)
-    sqs = client(url, "sqs")
+        make_queue(url, queue, region=cfg.region)
+    sqs = client(url, "sqs", cfg.region)
 
     def arn(name: str) -> str:
         queue_url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
         return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
-    sns = client(url, "sns")
+    sns = client(url, "sns", cfg.region)
     if cfg.push.mode == "create":
         topic = naming.push_events_topic(env)
-        subscriptions["push"] = subscribe(url, topic, arn(naming.gundeck_queue(env)), key or "alias/aws/sns")
+        gundeck = arn(naming.gundeck_queue(env))
+        subscriptions["push"] = subscribe(url, topic, gundeck, key or "alias/aws/sns", cfg.region)
         topic_arn = sns.create_topic(Name=topic)["TopicArn"]
         for app in cfg.push.apps:
             name = naming.platform_application(cfg.arn_env, app.name)
@@ -188,13 +189,13 @@ def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_pol
             ]
     if cfg.email.mode == "ses":
         topic = naming.email_events_topic(env)
-        subscriptions["ses"] = subscribe(url, topic, arn(naming.brig_email_queue(env)), key)
-        ses = client(url, "ses")
+        subscriptions["ses"] = subscribe(url, topic, arn(naming.brig_email_queue(env)), key, cfg.region)
+        ses = client(url, "ses", cfg.region)
         ses.verify_domain_identity(Domain=cfg.domain)
         ses.verify_domain_dkim(Domain=cfg.domain)
         mail_from = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"
         ses.set_identity_mail_from_domain(Identity=cfg.domain, MailFromDomain=mail_from)
-        client(url, "sesv2").create_configuration_set(
+        client(url, "sesv2", cfg.region).create_configuration_set(
             ConfigurationSetName=naming.ses_configuration_set(env),
             ReputationOptions={"ReputationMetricsEnabled": True},
             SuppressionOptions={"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
@@ -203,7 +204,7 @@ def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_pol
         for kind in ("Bounce", "Complaint"):
             ses.set_identity_notification_topic(Identity=cfg.domain, NotificationType=kind, SnsTopic=topic_arn)
     if cfg.features.prekey_table:
-        ddb = client(url, "dynamodb")
+        ddb = client(url, "dynamodb", cfg.region)
         ddb.create_table(
             TableName=naming.prekey_table(env),
             KeySchema=[{"AttributeName": "client", "KeyType": "HASH"}],
@@ -214,7 +215,8 @@ def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_pol
         ddb.update_continuous_backups(
             TableName=naming.prekey_table(env), PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
         )
-    client(url, "s3").create_bucket(Bucket=cfg.bucket_name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    location = {"LocationConstraint": cfg.region}
+    client(url, "s3", cfg.region).create_bucket(Bucket=cfg.bucket_name, CreateBucketConfiguration=location)
     complete_bucket(url, cfg.bucket_name, cfg, policy=bucket_policy)
     alarms(url, cfg, key)
     keys = service_identities(url, cfg) if identities else {}
@@ -229,20 +231,20 @@ def topic_key(url: str, cfg: StackConfig) -> str | None:
     if not publishers:
         return None
     policy = policies.topic_key_policy(account_id=ACCOUNT, partition="aws", region=cfg.region, publishers=publishers)
-    return str(client(url, "kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["Arn"])
+    return str(client(url, "kms", cfg.region).create_key(Policy=json.dumps(policy))["KeyMetadata"]["Arn"])
 
 
 def alarms(url: str, cfg: StackConfig, key: str | None) -> None:
     """As components/aws/alarms.py: the topic (with the key), its mail subscription, one alarm per spec."""
     if not cfg.alarms.enabled:
         return
-    sns = client(url, "sns")
+    sns = client(url, "sns", cfg.region)
     topic_arn = sns.create_topic(Name=alarm_topic(cfg.environment), Attributes={"KmsMasterKeyId": key or ""})[
         "TopicArn"
     ]
     if cfg.alarms.email:
         sns.subscribe(TopicArn=topic_arn, Protocol="email", Endpoint=cfg.alarms.email)
-    cloudwatch = client(url, "cloudwatch")
+    cloudwatch = client(url, "cloudwatch", cfg.region)
     for spec in alarm_specs(cfg):
         cloudwatch.put_metric_alarm(
             AlarmName=spec.name,
@@ -324,10 +326,14 @@ def records(url: str, cfg: StackConfig) -> None:
     components/aws/email.py the SES records: DKIM with the identity's tokens, MAIL FROM MX and SPF, DMARC."""
     assert cfg.dns is not None
     changes = [_change(naming.hostname(str(host), cfg.domain), "CNAME", LB) for host in cfg.dns.hosts]
-    federator = naming.hostname("federator", cfg.domain)
-    changes.append(_change(naming.federator_srv(cfg.domain), "SRV", f"0 10 443 {federator}"))
+    wslb = cfg.cannon.websocket_load_balancer
+    if wslb.enabled and wslb.hostname and not wslb.external_dns:
+        changes.append(_change(wslb.hostname, "CNAME", LB))
+    if cfg.dns.federation_srv and "federator" in cfg.dns.hosts:
+        federator = naming.hostname("federator", cfg.domain)
+        changes.append(_change(naming.federator_srv(cfg.domain), "SRV", f"0 10 443 {federator}"))
     if cfg.email.mode == "ses":
-        tokens = client(url, "ses").get_identity_dkim_attributes(Identities=[cfg.domain])["DkimAttributes"]
+        tokens = client(url, "ses", cfg.region).get_identity_dkim_attributes(Identities=[cfg.domain])["DkimAttributes"]
         found = dkim_records(cfg.domain, tokens[cfg.domain]["DkimTokens"]) + static_records(cfg)
         for record in found:
             values = [f'"{value}"' if record.type == "TXT" else value for value in record.values]

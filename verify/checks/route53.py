@@ -15,14 +15,22 @@ def _fqdn(name: str) -> str:
     return name.rstrip(".").lower().replace("\\052", "*")
 
 
+def _txt(value: str) -> str:
+    """A TXT value as written (case kept: `v=DMARC1` is case-sensitive); Route53 quotes it, in chunks when long."""
+    return "".join(part.strip('"') for part in value.split('" "'))
+
+
+def _target(value: str, record_type: str) -> str:
+    return _txt(value) if record_type == "TXT" else _fqdn(value)
+
+
 def _values(record_set: dict[str, Any]) -> set[str]:
     alias = record_set.get("AliasTarget")
     if alias:
         return {_fqdn(alias["DNSName"]).removeprefix("dualstack.")}
     values = {str(item["Value"]) for item in record_set.get("ResourceRecords", [])}
     if record_set.get("Type") == "TXT":
-        # Route53 quotes TXT strings and splits long ones into several quoted chunks.
-        return {_fqdn("".join(part.strip('"') for part in value.split('" "'))) for value in values}
+        return {_txt(value) for value in values}
     if record_set.get("Type") == "SRV":
         # "priority weight port target": only the target can be derived.
         return {_fqdn(value.split()[-1]) for value in values}
@@ -61,7 +69,7 @@ def _record(check: str, zone_id: str, record: Record, found: list[dict[str, Any]
         return fail(check, record.name, f"has {types} records, expected {wanted}{because}")
     if record.targets:
         values = set().union(*(_values(item) for item in matching))
-        targets = {_fqdn(target) for target in record.targets}
+        targets = {_target(target, matching[0]["Type"]) for target in record.targets}
         if not targets <= values:
             return fail(
                 check,
