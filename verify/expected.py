@@ -245,7 +245,7 @@ def expected(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> 
         production=cfg.is_production,
         alarms=alarms_target(cfg, outputs, account),
         topic_keys=topic_key_targets(cfg, outputs, account),
-        identities=identity_targets(cfg),
+        identities=identity_targets(cfg, account),
         access_key_ids={str(k): str(v) for k, v in (_out(outputs, "serviceAccessKeyIds") or {}).items()},
         bucket_rules=bucket_rules(cfg),
         cloudfront=cloudfront_target(cfg, outputs, _out(outputs, "assetsBucketName") or cfg.bucket_name),

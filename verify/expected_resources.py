@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from components import naming
-from components.aws import policies
+from components.aws import addon_policies, policies
 from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
 from components.aws.asset_rules import CORS_METHODS, LifecycleRule, lifecycle_rule_specs, web_origins
 from components.aws.topic_publishers import topic_publishers
-from components.config import CredentialsMode, PushMode, StackConfig
+from components.config import CredentialsMode, EmailMode, PushMode, StackConfig
 from components.config.addons import (
     CERT_MANAGER_NAMESPACE,
     CERT_MANAGER_SERVICE_ACCOUNT,
@@ -76,6 +76,8 @@ class IdentityTarget:
     policy: str | None
     # Roles only: the exact trust policy.
     trust: dict[str, Any] | None = None
+    # The inline policy's document, as components/aws/service_policies.py and addons.py write it.
+    document: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,38 +166,79 @@ def topic_key_targets(cfg: StackConfig, outputs: dict[str, Any], account: str | 
     return tuple(found)
 
 
-def service_has_policy(cfg: StackConfig, service: str) -> bool:
-    """As components/aws/service_policies.py: galley has nothing to call without the team-events journal."""
-    return service != "galley" or cfg.features.team_events_journal
+def service_policy(cfg: StackConfig, service: str, account: str) -> dict[str, Any] | None:
+    """The service's inline policy, as components/aws/service_policies.py builds it from the resources' ARNs."""
+    env, region, part = cfg.environment, cfg.region, partition_of_region(cfg.region)
+    cmk = cfg.service_credentials.kms_key_arn
+    ses = cfg.email.mode == EmailMode.SES
+
+    def arn(aws_service: str, resource: str) -> str:
+        return f"arn:{part}:{aws_service}:{region}:{account}:{resource}"
+
+    if service == "brig":
+        return policies.brig_policy(
+            internal_queue_arn=arn("sqs", naming.brig_internal_queue(env)),
+            ses_queue_arn=arn("sqs", naming.brig_email_queue(env)) if ses else None,
+            user_journal_queue_arn=arn("sqs", naming.user_journal_queue(env)) if cfg.features.user_journal else None,
+            ses_identity_arn=arn("ses", f"identity/{cfg.domain}") if ses else None,
+            ses_configuration_set_arn=arn("ses", f"configuration-set/{naming.ses_configuration_set(env)}")
+            if ses
+            else None,
+            sender=cfg.email.sender if ses else None,
+            prekey_table_arn=arn("dynamodb", f"table/{naming.prekey_table(env)}")
+            if cfg.features.prekey_table
+            else None,
+            kms_key_arn=cmk,
+        )
+    if service == "cargohold":
+        return policies.cargohold_policy(bucket_arn=f"arn:{part}:s3:::{cfg.bucket_name}", kms_key_arn=cmk)
+    if service == "galley":
+        if not cfg.features.team_events_journal:
+            return None  # galley has nothing to call
+        return policies.galley_policy(team_events_queue_arn=arn("sqs", naming.team_events_queue(env)), kms_key_arn=cmk)
+    return policies.gundeck_policy(
+        queue_arn=arn("sqs", naming.gundeck_queue(env)),
+        region=region,
+        account_id=account,
+        arn_env=cfg.arn_env,
+        partition=part,
+        push_enabled=cfg.push.mode == PushMode.CREATE,
+        kms_key_arn=cmk,
+    )
 
 
-def identity_targets(cfg: StackConfig) -> tuple[IdentityTarget, ...]:
+def identity_targets(cfg: StackConfig, account: str | None) -> tuple[IdentityTarget, ...]:
     """The IAM identity of each Wire service that calls AWS, and the IRSA role of each add-on that needs one."""
     env = cfg.environment
+    account = account or "<account>"
+    part = partition_of_region(cfg.region)
     services = [s for s in SERVICES if s != "gundeck" or cfg.push.mode != PushMode.EXTERNAL]
     found: list[IdentityTarget] = []
-    credentials = cfg.service_credentials
-    irsa = credentials.mode == CredentialsMode.IRSA
+    irsa = cfg.service_credentials.mode == CredentialsMode.IRSA
     for service in services:
-        policy_name = None
+        document = service_policy(cfg, service, account)
         if irsa:
             name = naming.service_role(env, service)
-            policy_name = name if service_has_policy(cfg, service) else None
             trust = _trust(cfg, cfg.kubernetes.namespace, service)
-            found.append(IdentityTarget(service, "role", name, policy_name, trust))
+            found.append(IdentityTarget(service, "role", name, name if document else None, trust, document))
         else:
             name = naming.service_user(env, service)
-            policy_name = name if service_has_policy(cfg, service) else None
-            found.append(IdentityTarget(service, "user", name, policy_name))
+            found.append(IdentityTarget(service, "user", name, name if document else None, document=document))
     addons = cfg.addons
     installed = []
     if addons.cert_manager.install and addons.cert_manager.issuer == AcmeChallenge.DNS01:
-        installed.append(("cert-manager", CERT_MANAGER_NAMESPACE, CERT_MANAGER_SERVICE_ACCOUNT))
+        assert cfg.dns is not None
+        document = addon_policies.cert_manager_dns01_policy(zone_id=cfg.dns.zone_id, partition=part)
+        installed.append(("cert-manager", CERT_MANAGER_NAMESPACE, CERT_MANAGER_SERVICE_ACCOUNT, document))
     if addons.aws_load_balancer_controller.install:
-        installed.append(("aws-load-balancer-controller", LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_SERVICE_ACCOUNT))
-    for addon, namespace, account in installed:
+        document = addon_policies.aws_load_balancer_controller_policy(part)
+        installed.append(
+            ("aws-load-balancer-controller", LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_SERVICE_ACCOUNT, document)
+        )
+    for addon, namespace, service_account, document in installed:
         name = naming.service_role(env, addon)
-        found.append(IdentityTarget(f"add-on {addon}", "role", name, name, _trust(cfg, namespace, account)))
+        trust = _trust(cfg, namespace, service_account)
+        found.append(IdentityTarget(f"add-on {addon}", "role", name, name, trust, document))
     return tuple(found)
 
 

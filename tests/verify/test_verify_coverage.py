@@ -89,12 +89,18 @@ def test_identities_are_the_plans(stack: str) -> None:
         r["inputs"]["name"]: json.loads(r["inputs"]["assumeRolePolicy"]) for r in resources(stack, "aws:iam/role:Role")
     }
     assert {t.name: t.trust for t in exp.identities if t.kind == "role"} == roles
-    role_policies = {r["inputs"]["name"] for r in resources(stack, "aws:iam/rolePolicy:RolePolicy")}
-    assert {t.policy for t in exp.identities if t.kind == "role" and t.policy} == role_policies
+    role_policies = {
+        r["inputs"]["name"]: json.loads(r["inputs"]["policy"])
+        for r in resources(stack, "aws:iam/rolePolicy:RolePolicy")
+    }
+    assert {t.policy: t.document for t in exp.identities if t.kind == "role" and t.policy} == role_policies
     users = {r["inputs"]["name"] for r in resources(stack, "aws:iam/user:User")}
     assert {t.name for t in exp.identities if t.kind == "user"} == users
-    user_policies = {r["inputs"]["name"] for r in resources(stack, "aws:iam/userPolicy:UserPolicy")}
-    assert {t.policy for t in exp.identities if t.kind == "user" and t.policy} == user_policies
+    user_policies = {
+        r["inputs"]["name"]: json.loads(r["inputs"]["policy"])
+        for r in resources(stack, "aws:iam/userPolicy:UserPolicy")
+    }
+    assert {t.policy: t.document for t in exp.identities if t.kind == "user" and t.policy} == user_policies
 
 
 @pytest.mark.parametrize("stack", STACKS)

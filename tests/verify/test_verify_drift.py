@@ -211,12 +211,12 @@ def test_a_detached_role_policy_or_a_deleted_role(irsa_stack: Stack) -> None:
 
 def test_a_static_key_user_without_its_policy_or_key(stack: Stack) -> None:
     iam, user = stack.client("iam"), naming.service_user("dev", "cargohold")
+    document = iam.get_user_policy(UserName=user, PolicyName=user)["PolicyDocument"]
     iam.delete_user_policy(UserName=user, PolicyName=user)
     failure = only_failure(stack.verify()[1])
     assert failure["check"] == "cargohold identity" and "every AWS call of cargohold is denied" in failure["message"]
 
-    stand_in = policies.document([policies.allow("Stand", ["s3:GetObject"], ["*"])])
-    iam.put_user_policy(UserName=user, PolicyName=user, PolicyDocument=json.dumps(stand_in))
+    iam.put_user_policy(UserName=user, PolicyName=user, PolicyDocument=json.dumps(document))
     key = stack.created.access_key_ids["cargohold"]
     iam.update_access_key(UserName=user, AccessKeyId=key, Status="Inactive")
     failure = only_failure(stack.verify()[1])
@@ -369,3 +369,17 @@ def test_a_dmarc_record_of_another_policy(dns_stack: Stack) -> None:
     failure = only_failure(dns_stack.verify()[1])
     assert failure["resource"] == "_dmarc.wire.test" and failure["message"].startswith("points to v=dmarc1;")
     assert "(SPF of the MAIL FROM domain, or the DMARC policy)" in failure["message"]
+
+
+def test_a_role_policy_edited_by_hand(irsa_stack: Stack) -> None:
+    role = naming.service_role("dev", "gundeck")
+    iam = irsa_stack.client("iam")
+    document = iam.get_role_policy(RoleName=role, PolicyName=role)["PolicyDocument"]
+    document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != "PublishToEndpoints"]
+    iam.put_role_policy(RoleName=role, PolicyName=role, PolicyDocument=json.dumps(document))
+    failure = only_failure(irsa_stack.verify()[1])
+    assert failure["check"] == "gundeck identity" and failure["resource"] == role
+    assert failure["message"] == (
+        f"inline policy {role} is not the program's (lacks sns:Publish): calls of gundeck may be denied, or more "
+        "allowed than it needs; pulumi up restores it"
+    )

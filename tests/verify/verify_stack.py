@@ -264,15 +264,12 @@ def alarms(url: str, cfg: StackConfig, key: str | None) -> None:
 
 
 def service_identities(url: str, cfg: StackConfig) -> dict[str, str]:
-    """As components/aws/irsa.py and identity.py: a role per service and add-on (IRSA) or a user with a key.
-
-    The inline policies' content is not what verify checks (`--as-service` proves the calls), only that each
-    is attached: a minimal document stands in. Returns the access key ids (static keys) by service.
-    """
+    """As components/aws/irsa.py and identity.py: a role per service and add-on (IRSA) or a user with a key, each
+    with its inline policy. Returns the access key ids (static keys) by service."""
     iam = client(url, "iam")
-    policy = json.dumps(policies.document([policies.allow("Stand", ["sqs:GetQueueUrl"], ["*"])]))
     access_keys = {}
-    for target in identity_targets(cfg):
+    for target in identity_targets(cfg, ACCOUNT):
+        policy = json.dumps(target.document)
         if target.kind == "role":
             iam.create_role(RoleName=target.name, AssumeRolePolicyDocument=json.dumps(target.trust))
             if target.policy:

@@ -84,9 +84,9 @@ def _inline_policy(iam: Any, target: IdentityTarget, check: str) -> list[Result]
         return [ok(check, target.name, "no policy, as the program sets it (no AWS calls)")]
     try:
         if target.kind == "role":
-            iam.get_role_policy(RoleName=target.name, PolicyName=target.policy)
+            found = iam.get_role_policy(RoleName=target.name, PolicyName=target.policy)
         else:
-            iam.get_user_policy(UserName=target.name, PolicyName=target.policy)
+            found = iam.get_user_policy(UserName=target.name, PolicyName=target.policy)
     except AwsError as error:
         if error_code(error) == NO_SUCH_ENTITY:
             return [
@@ -97,7 +97,32 @@ def _inline_policy(iam: Any, target: IdentityTarget, check: str) -> list[Result]
                 )
             ]
         return [denied_or(error, check, target.name, f"iam:Get{target.kind.title()}Policy", "cannot read the policy")]
+    live = _document(found.get("PolicyDocument"))
+    if target.document is not None and _canonical(live) != _canonical(target.document):
+        return [
+            fail(
+                check,
+                target.name,
+                f"inline policy {target.policy} is not the program's ({_difference(live, target.document)}): "
+                f"calls of {target.owner} may be denied, or more allowed than it needs; pulumi up restores it",
+            )
+        ]
     return [ok(check, target.name, f"carries its policy {target.policy}")]
+
+
+def _actions(document: Any) -> set[str]:
+    actions: set[str] = set()
+    for statement in _canonical_statements(document):
+        if statement.get("Effect") == "Allow":
+            found = statement.get("Action", [])
+            actions |= set(found if isinstance(found, list) else [found])
+    return actions
+
+
+def _difference(live: Any, wanted: Any) -> str:
+    missing, extra = sorted(_actions(wanted) - _actions(live)), sorted(_actions(live) - _actions(wanted))
+    parts = ([f"lacks {', '.join(missing)}"] if missing else []) + ([f"adds {', '.join(extra)}"] if extra else [])
+    return "; ".join(parts) or "other resources or conditions"
 
 
 def _user(iam: Any, target: IdentityTarget, check: str, access_key_id: str | None) -> list[Result]:
