@@ -55,17 +55,7 @@ def test_an_alarm_with_its_actions_disabled_or_stripped(stack: Stack) -> None:
 
     cloudwatch.enable_alarm_actions(AlarmNames=[name])
     (spec,) = [spec for spec in alarm_specs(stack.created.cfg) if spec.name == name]
-    cloudwatch.put_metric_alarm(
-        AlarmName=name,
-        Namespace=spec.namespace,
-        MetricName=spec.metric,
-        Dimensions=[{"Name": k, "Value": v} for k, v in spec.dimensions.items()],
-        Statistic=spec.statistic,
-        Period=spec.period_seconds,
-        EvaluationPeriods=1,
-        Threshold=spec.threshold,
-        ComparisonOperator=spec.comparison,
-    )
+    vs.put_alarm(stack.url, vs.REGION, spec, None)
     code, results = stack.verify()
     failure = only_failure(results)
     assert code == 1 and failure["resource"] == name

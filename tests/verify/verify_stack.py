@@ -19,7 +19,7 @@ import yaml
 
 from components import naming
 from components.aws import policies
-from components.aws.alarm_specs import alarm_specs, alarm_topic
+from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
 from components.aws.asset_rules import CORS_MAX_AGE, CORS_METHODS, lifecycle_rule_specs, web_origins
 from components.aws.queue_settings import DLQ_RETENTION_SECONDS, RETENTION_SECONDS
 from components.aws.ses_records import dkim_records, static_records
@@ -244,23 +244,28 @@ def alarms(url: str, cfg: StackConfig, key: str | None) -> None:
     ]
     if cfg.alarms.email:
         sns.subscribe(TopicArn=topic_arn, Protocol="email", Endpoint=cfg.alarms.email)
-    cloudwatch = client(url, "cloudwatch", cfg.region)
     for spec in alarm_specs(cfg):
-        cloudwatch.put_metric_alarm(
-            AlarmName=spec.name,
-            AlarmDescription=spec.description,
-            Namespace=spec.namespace,
-            MetricName=spec.metric,
-            Dimensions=[{"Name": name, "Value": value} for name, value in spec.dimensions.items()],
-            Statistic=spec.statistic,
-            Period=spec.period_seconds,
-            EvaluationPeriods=1,
-            Threshold=spec.threshold,
-            ComparisonOperator=spec.comparison,
-            TreatMissingData=spec.treat_missing_data,
-            AlarmActions=[topic_arn],
-            OKActions=[topic_arn],
-        )
+        put_alarm(url, cfg.region, spec, topic_arn)
+
+
+def put_alarm(url: str, region: str, spec: AlarmSpec, topic_arn: str | None) -> None:
+    """One alarm of `alarm_specs`; `topic_arn` None leaves it without actions."""
+    actions = [topic_arn] if topic_arn else []
+    client(url, "cloudwatch", region).put_metric_alarm(
+        AlarmName=spec.name,
+        AlarmDescription=spec.description,
+        Namespace=spec.namespace,
+        MetricName=spec.metric,
+        Dimensions=[{"Name": name, "Value": value} for name, value in spec.dimensions.items()],
+        Statistic=spec.statistic,
+        Period=spec.period_seconds,
+        EvaluationPeriods=1,
+        Threshold=spec.threshold,
+        ComparisonOperator=spec.comparison,
+        TreatMissingData=spec.treat_missing_data,
+        AlarmActions=actions,
+        OKActions=actions,
+    )
 
 
 def service_identities(url: str, cfg: StackConfig) -> dict[str, str]:
