@@ -112,7 +112,7 @@ def test_alarms_and_topic_keys_are_the_plans(stack: str) -> None:
     assert exp.alarms.topic_arn == plan(stack)["outputs"]["alarmTopicArn"]
     assert all(r["inputs"]["alarmActions"] == [exp.alarms.topic_arn] for r in alarms)
     # The request context verify evaluates is one the program's key policy admits, for every publisher.
-    (key,) = resources(stack, "aws:kms/key:Key")
+    (key,) = [r for r in resources(stack, "aws:kms/key:Key") if r["name"] == f"{stack}-event-topics"]
     assert exp.topic_keys
     for target in exp.topic_keys:
         service = f"{target.publisher}.amazonaws.com"
