@@ -81,6 +81,54 @@ def locate_chart(source: ChartSource, dirs: list[Path] | None = None) -> Path | 
     return None
 
 
+@dataclass(frozen=True)
+class StandIn:
+    """A packaged chart that renders pinned versions it is not, because they share its layout."""
+
+    lowest: tuple[int, int]
+    highest: tuple[int, int] | None  # None: every later version, until a layout change is found
+    version: str
+    why: str
+
+
+# Pinned versions with no packaged chart for offline rendering, and the chart of the same layout that renders
+# them instead (`../shared/charts/README.md` says where each comes from). Explicit, never a guess: a pinned
+# version outside these ranges and not packaged is "not found".
+STAND_INS: dict[str, tuple[StandIn, ...]] = {
+    "wire-server": (
+        StandIn((5, 30), None, "5.30.0-develop.20260411", "the 5.30+ layout (proxy subchart behind tags.proxy)"),
+        StandIn((5, 29), (5, 29), "5.29.5", "the 5.29 layout (proxy inline)"),
+    ),
+    "nginx-ingress-services": (
+        StandIn((5, 30), None, "5.30.0-develop.20260411", "the 5.30+ layout (templates as 5.29.5)"),
+        StandIn((5, 28), (5, 29), "5.29.5", "the closest chart here (5.28 -> 5.29.5 not diffed here)"),
+    ),
+}
+
+
+def stand_in(source: ChartSource) -> StandIn | None:
+    """The stand-in of a pinned version (STAND_INS), if it has one."""
+    found = source.major_minor
+    if source.path is not None or found is None:
+        return None
+    for candidate in STAND_INS.get(source.chart, ()):
+        if candidate.lowest <= found and (candidate.highest is None or found <= candidate.highest):
+            return candidate
+    return None
+
+
+def locate_chart_or_stand_in(source: ChartSource, dirs: list[Path] | None = None) -> tuple[Path, StandIn | None] | None:
+    """The packaged chart of a pinned source, else its stand-in's (with the StandIn, so callers say so)."""
+    exact = locate_chart(source, dirs)
+    if exact is not None:
+        return exact, None
+    candidate = stand_in(source)
+    if candidate is None:
+        return None
+    packaged = locate_chart(source.model_copy(update={"version": candidate.version}), dirs)
+    return (packaged, candidate) if packaged is not None else None
+
+
 def pull_chart(source: ChartSource, helm: str, into: Path | None = None) -> Path:
     """`helm pull` a pinned chart into the cache (needs network access to its repository)."""
     target = into or cache_dir()
@@ -231,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         chart = locate_chart(source)
         if chart is None and args.pull:
             chart = pull_chart(source, helm)
+        if chart is None and (found := locate_chart_or_stand_in(source)) is not None:
+            chart, used = found
+            print(f"  {release}: {chart_file(source)} is not here; rendering with {chart.name}, {used and used.why}")
         if chart is None:
             print(f"{release}: chart {chart_file(source)} not found; {ENABLE_HINT}")
             failed = True

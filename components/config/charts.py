@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field, model_validator
 
 from components.config.base import Model, Url
@@ -26,6 +28,17 @@ class ChartSource(Model):
         if self.path is not None and (self.repo or self.version):
             raise ValueError(f"chart '{self.chart}': set either path or repo+version, not both")
         return self
+
+    @property
+    def major_minor(self) -> tuple[int, int] | None:
+        """(major, minor) of the pinned version (`v1.16.3`, `5.32.0-pre.3`); None for a local chart."""
+        return major_minor(self.version or "")
+
+
+def major_minor(version: str) -> tuple[int, int] | None:
+    """(major, minor) of a chart version, None when it has none."""
+    match = re.match(r"^v?(\d+)\.(\d+)", version)
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 WIRE_CHARTS = "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts"
