@@ -75,7 +75,11 @@ def test_secret_placeholders_render_as_base64() -> None:
 
 
 def test_a_pinned_version_without_a_packaged_chart_renders_with_its_explicit_stand_in(tmp_path: Path) -> None:
-    for name in ("wire-server-5.29.5.tgz", "wire-server-5.30.0-develop.20260411.tgz", "nginx-ingress-services-5.29.5.tgz"):
+    for name in (
+        "wire-server-5.29.5.tgz",
+        "wire-server-5.30.0-develop.20260411.tgz",
+        "nginx-ingress-services-5.29.5.tgz",
+    ):
         (tmp_path / name).write_bytes(b"")
     repo = "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts"
 
@@ -85,7 +89,10 @@ def test_a_pinned_version_without_a_packaged_chart_renders_with_its_explicit_sta
 
     assert found("wire-server", "5.29.5") == ("wire-server-5.29.5.tgz", None)  # exact: no stand-in
     assert found("wire-server", "5.32.0") == ("wire-server-5.30.0-develop.20260411.tgz", "5.30.0-develop.20260411")
-    assert found("wire-server", "5.32.0-pre.3") == ("wire-server-5.30.0-develop.20260411.tgz", "5.30.0-develop.20260411")
+    assert found("wire-server", "5.32.0-pre.3") == (
+        "wire-server-5.30.0-develop.20260411.tgz",
+        "5.30.0-develop.20260411",
+    )
     assert found("wire-server", "5.29.1") == ("wire-server-5.29.5.tgz", "5.29.5")
     assert found("nginx-ingress-services", "5.28.0") == ("nginx-ingress-services-5.29.5.tgz", "5.29.5")
     assert found("nginx-ingress-services", "5.31.0") is None  # its stand-in is not packaged here

@@ -12,8 +12,8 @@ from components.k8s.values.cargohold import cargohold_values
 from components.k8s.values.common import WIRE_SERVER, cassandra_endpoint, db_endpoint, with_extra_values
 from components.k8s.values.galley import galley_values
 from components.k8s.values.gundeck import gundeck_values
-from components.k8s.values.nginz import nginz_fillers, nginz_values
 from components.k8s.values.layout import wire_server_layout
+from components.k8s.values.nginz import nginz_fillers, nginz_values
 from components.k8s.values.proxy import proxy_release_values
 from components.k8s.values.spar import spar_values
 from components.outputs import AwsOutputs

@@ -10,7 +10,6 @@ from components.outputs import redact
 from tests.components.k8s.k8s_support import make_cfg
 from tests.components.k8s.values.values_support import ws
 
-
 WIRE_CHARTS = "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts"
 
 
