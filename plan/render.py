@@ -34,7 +34,7 @@ RENDER_PLACEHOLDER = "cGxhY2Vob2xkZXI="
 HELM_ENV = "HELM"
 
 # API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them.
-CUSTOM_RESOURCE_GROUPS = ("cert-manager.io", "monitoring.coreos.com", "metallb.io")
+CUSTOM_RESOURCE_GROUPS = ("cert-manager.io", "monitoring.coreos.com", "metallb.io", "elbv2.k8s.aws")
 
 ENABLE_HINT = (
     f"set {CHARTS_DIR_ENV}=<folder of packaged charts> (or `make charts` to pull them into the cache) "
@@ -188,7 +188,17 @@ def render(
     if result.returncode != 0:
         raise RenderError(f"{release} ({chart.name}): {result.stderr.strip()}")
     objects = [doc for doc in yaml.safe_load_all(result.stdout) if isinstance(doc, dict)]
-    return Rendered(release=release, objects=objects)
+    return Rendered(release=release, objects=list(_list_items(objects)))
+
+
+def _list_items(objects: list[dict[str, Any]]) -> Any:
+    """Objects with every `kind: List` replaced by its items, as helm and kubectl apply them (the AWS Load
+    Balancer Controller chart renders its IngressClass and IngressClassParams as one List)."""
+    for obj in objects:
+        if obj.get("apiVersion") == "v1" and obj.get("kind") == "List":
+            yield from (item for item in obj.get("items") or [] if isinstance(item, dict))
+        else:
+            yield obj
 
 
 def _fill_placeholders(tree: Any) -> Any:

@@ -74,12 +74,12 @@ class Charts(Model):
     cert_manager: ChartSource = Field(default_factory=lambda: _released("certManager"))
     """cert-manager chart (addons.certManager.install; default: jetstack's chart of the release's cert-manager)."""
     # The controller's IAM policy (components/aws/data/) is the one AWS publishes for this controller
-    # version (chart 1.7.2 = controller v2.7.2): update both together.
+    # version (chart 1.17.1 = controller v2.17.1): update both together.
     aws_load_balancer_controller: ChartSource = Field(
         default_factory=lambda: ChartSource(
-            chart="aws-load-balancer-controller", repo="https://aws.github.io/eks-charts", version="1.7.2"
+            chart="aws-load-balancer-controller", repo="https://aws.github.io/eks-charts", version="1.17.1"
         )
     )
-    """AWS Load Balancer Controller chart (addons.awsLoadBalancerController.install); its IAM policy matches 1.7.2."""
+    """AWS Load Balancer Controller chart (addons.awsLoadBalancerController.install); its IAM policy matches 1.17.1."""
     webapp: ChartSource = Field(default_factory=lambda: _released("webapp"))
     """Wire webapp chart (default: the release's, from Wire's charts-webapp repository)."""
