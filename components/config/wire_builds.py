@@ -133,6 +133,11 @@ def check_release_name(name: str) -> str:
     return name
 
 
+def field_name(key: str) -> str:
+    """The `Charts` field of a `wire:charts` key (`wireServer` -> `wire_server`)."""
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
+
+
 def with_release_charts(charts: Any, release: Any) -> Any:
     """`wire:charts` with every chart the release sets filled in under the operator's overrides.
 
@@ -145,7 +150,7 @@ def with_release_charts(charts: Any, release: Any) -> Any:
     name = release if isinstance(release, str) else None
     merged: dict[str, Any] = dict(charts or {})
     for key, row in release_chart_sources(name).items():
-        snake = re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
+        snake = field_name(key)
         given_key = key if key in merged or snake not in merged else snake
         given = merged.get(given_key)
         if given is None:
@@ -162,8 +167,7 @@ def chart_overrides(charts: Any, release: str) -> list[str]:
     """Where the stack's charts differ from the release's rows, one line per chart (none: as released)."""
     lines = []
     for key, row in release_chart_sources(release).items():
-        snake = re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
-        source = getattr(charts, snake)
+        source = getattr(charts, field_name(key))
         if source.path is not None:
             lines.append(f"{row['chart']}: local chart {source.path} (release: {row['version']} from {row['repo']})")
         elif (source.version, source.repo) != (row["version"], row["repo"]):
