@@ -65,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def choose_stacks(repo: Path, base: str, head: str | None, requested: list[str]) -> list[str]:
+def choose_stacks(repo: Path, base: str | None, head: str | None, requested: list[str]) -> list[str]:
     """The requested stacks (each must have a stack file at base or head), or all of them."""
     known = stacks_at(repo, base) | stacks_at(repo, head)
     if not requested:
