@@ -256,6 +256,18 @@ def _minor(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".")[:2])
 
 
+def _addon_chart(cfg: Any, release: str) -> tuple[ChartSource, str] | None:
+    """Chart and namespace of an add-on release (wire:addons), which the Wire releases' tables do not list."""
+    from components.config.addons import CERT_MANAGER_NAMESPACE, LB_CONTROLLER_NAMESPACE
+    from components.k8s.values.addons import AWS_LOAD_BALANCER_CONTROLLER, CERT_MANAGER
+
+    if release == CERT_MANAGER:
+        return cfg.charts.cert_manager, CERT_MANAGER_NAMESPACE
+    if release == AWS_LOAD_BALANCER_CONTROLLER:
+        return cfg.charts.aws_load_balancer_controller, LB_CONTROLLER_NAMESPACE
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
@@ -285,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = plan.config
     failed = False
     for release, values in plan.values.items():
-        source = release_chart(cfg, release)
+        source, namespace = _addon_chart(cfg, release) or (release_chart(cfg, release), release_namespace(cfg, release))
         chart = locate_chart(source)
         if chart is None and args.pull:
             chart = pull_chart(source, helm)
@@ -297,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             continue
         try:
-            rendered = render(helm, chart, release, release_namespace(cfg, release), values, cfg.kubernetes.version)
+            rendered = render(helm, chart, release, namespace, values, cfg.kubernetes.version)
         except RenderError as error:
             print(f"✘ {error}")
             failed = True

@@ -110,3 +110,18 @@ def test_aws_load_balancer_controller_renders_for_the_cluster(stack: str, versio
 
 def test_some_stack_installs_each_add_on() -> None:
     assert _installing("cert_manager") and _installing("aws_load_balancer_controller")
+
+
+def test_the_render_command_renders_every_release_and_names_its_stand_ins(capsys: pytest.CaptureFixture[str]) -> None:
+    from plan.render import main
+
+    helm_or_skip()
+    _chart(stack_cfg("stack:prod@5.30").charts.cert_manager)
+    status = main(["--stack", "prod"])
+    out = capsys.readouterr().out
+    for release in ("cert-manager", "aws-load-balancer-controller", "ingress-nginx", "account-pages"):
+        assert f"✔ {release}: " in out
+    assert "wire-server-5.32.0.tgz is not here; rendering with wire-server-5.30.0-develop.20260411.tgz" in out
+    assert "✔ wire-server: " in out and "✔ nginx-ingress-services: " in out
+    # webapp and team-settings 0.16.0 are not packaged here: named, and the command fails.
+    assert "webapp: chart webapp-" in out and status == 1
