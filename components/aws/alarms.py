@@ -5,15 +5,11 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.alarm_specs import AlarmSpec, alarm_specs
+from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
 from components.aws.common import child, tags
 from components.config import StackConfig
 
 COMPONENT = "alarms"
-
-
-def alarm_topic(env: str) -> str:
-    return f"{env}-wire-alarms"
 
 
 class Alarms(pulumi.ComponentResource):
