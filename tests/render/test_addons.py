@@ -119,7 +119,7 @@ def test_the_render_command_renders_every_release_and_names_its_stand_ins(capsys
     _chart(stack_cfg("stack:prod@5.30").charts.cert_manager)
     status = main(["--stack", "prod"])
     out = capsys.readouterr().out
-    for release in ("cert-manager", "aws-load-balancer-controller", "ingress-nginx", "account-pages"):
+    for release in ("gateway-crds", "cert-manager", "aws-load-balancer-controller", "envoy-gateway", "account-pages"):
         assert f"✔ {release}: " in out
     assert "wire-server-5.32.0.tgz is not here; rendering with wire-server-5.30.0-develop.20260411.tgz" in out
     assert "✔ wire-server: " in out and "✔ nginx-ingress-services: " in out
