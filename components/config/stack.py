@@ -205,9 +205,12 @@ class StackConfig(Model):
 
     def warnings(self) -> list[str]:
         found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self) + self.adopt.warnings()
+        found += self.layered_values.warnings()
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
-        if previews.enabled and not any(keys):
+        # An operator's own proxy_config (layered values) is kept as it is: their keys are in it.
+        layered_config = self.layered_values.value_at("wireServer", "proxy.secrets.proxy_config")
+        if previews.enabled and not any(keys) and not layered_config:
             found.append(
                 "linkPreviews.enabled but no API key is set: the proxy service runs, previews stay empty; "
                 "set e.g. pulumi config set --secret --path 'wire:linkPreviews.giphy' <key>"
