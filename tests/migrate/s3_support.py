@@ -160,14 +160,15 @@ class Buckets:
         stop: threading.Event | None = None,
         jobs: int = 2,
         retries: int = 2,
+        verify: bool = False,
     ) -> Report:
         """One run of the copy in this process, optionally through faulty clients."""
-        report = Report("source", "destination", dry_run=dry_run)
+        report = Report("source", "destination", dry_run=dry_run, verify=verify)
         runner = Runner(
             Bucket(source or self.source.client, self.source.bucket),
             Bucket(destination or self.destination.client, self.destination.bucket),
-            Options(jobs=jobs, part_size=PART, retries=retries, dry_run=dry_run),
-            journal=Journal(self.journal if journal else None, writable=not dry_run),
+            Options(jobs=jobs, part_size=PART, retries=retries, dry_run=dry_run, verify=verify),
+            journal=Journal(self.journal if journal else None, writable=not (dry_run or verify)),
             progress=Progress(lines=StringIO(), bar=StringIO(), tty=False),
             report=report,
             stop=stop,
