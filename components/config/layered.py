@@ -118,17 +118,29 @@ def fake_aws_findings(trees: Mapping[str, Any], *, irsa_services: set[str]) -> l
     return found
 
 
-def conflicts(layered: Any, final: Any, path: str = "") -> list[str]:
+def conflicts(layered: Any, final: Any) -> list[str]:
     """Paths where the operator's layered value differs from what the release finally gets (computed wins)."""
+    return [".".join(path) for path in conflict_paths(layered, final)]
+
+
+def conflict_paths(layered: Any, final: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The same as key tuples (a key may hold dots: an annotation name)."""
     if isinstance(layered, dict):
         if not isinstance(final, dict):
             return [path] if path else []
         found = []
         for key, value in layered.items():
-            child = f"{path}.{key}" if path else str(key)
-            found += conflicts(value, final.get(key), child) if key in final else []
+            found += conflict_paths(value, final.get(key), (*path, str(key))) if key in final else []
         return found
     return [path] if _plain(layered) != _plain(final) else []
+
+
+def has_path(tree: Any, path: tuple[str, ...]) -> bool:
+    for key in path:
+        if not isinstance(tree, dict) or key not in tree:
+            return False
+        tree = tree[key]
+    return True
 
 
 def _plain(value: Any) -> Any:

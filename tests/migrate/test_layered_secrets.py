@@ -139,3 +139,19 @@ def test_secrets_absent_everywhere_are_still_to_set_with_copy_first_hints(tmp_pa
 
 def test_every_kept_secret_names_a_required_secret_with_a_hint() -> None:
     assert set(SECRET_SOURCES) <= set(SECRET_HINTS)
+
+
+def test_every_override_is_reported_once_with_the_side_that_wins(tmp_path: Path) -> None:
+    own = (
+        "  wire:secrets:\n    turnSecret:\n      secure: v1:bm90LWRlY3J5cHRhYmxlLWhlcmU=\n"
+        "  wire:extraValues:\n    wireServer:\n      brig:\n        replicaCount: 5\n"
+    )
+    plan = evaluate("legacy", project(tmp_path, STACK.replace("  wire:layeredValues:", own + "  wire:layeredValues:")))
+    [warning] = [w for w in plan.layering if w.startswith("wire-server:")]
+    computed, secret, extra = warning.split("; ")[0], warning.split("; ")[-2], warning.split("; ")[-1]
+    assert "brig.config.optSettings.setFederationDomain" in computed and "AWS resources" in computed
+    assert secret.startswith("the stack's own secrets (pulumi config --secret) win over your layered files for: ")
+    assert secret.count("brig.secrets.turn.secret") == 1 and "zAuth" not in secret
+    assert extra == "your wire:extraValues win over your layered files for: brig.replicaCount"
+    assert warning.count("brig.replicaCount") == 1 and warning.count("brig.secrets.turn.secret") == 1
+    assert "secrets.turnSecret" not in " ".join(w for w in plan.warnings if "kept from your files" in w)
