@@ -155,3 +155,16 @@ def test_every_override_is_reported_once_with_the_side_that_wins(tmp_path: Path)
     assert extra == "your wire:extraValues win over your layered files for: brig.replicaCount"
     assert warning.count("brig.replicaCount") == 1 and warning.count("brig.secrets.turn.secret") == 1
     assert "secrets.turnSecret" not in " ".join(w for w in plan.warnings if "kept from your files" in w)
+
+
+def test_a_section_the_stack_leaves_out_still_gets_the_kept_secrets(tmp_path: Path) -> None:
+    # No wire:databases in the stack: a placeholder for a secret found nowhere fills that section from its
+    # defaults, and the secrets kept from the files must stay the files' (never their mask).
+    stack = STACK.replace(
+        "  wire:databases:\n    rabbitmq:\n      host: rabbitmq\n    postgresql:\n      host: postgresql\n", ""
+    )
+    root = project(tmp_path, stack)
+    (root / SECRETS_FILE).write_text("brig:\n  secrets:\n    pgPassword: kept-pg\n")
+    plan = evaluate("legacy", root)
+    assert "databases.rabbitmq.password" in plan.secrets_to_set
+    assert at(plan.evaluation.result["wire-server"], "brig.secrets.pgPassword") == "kept-pg"
