@@ -32,8 +32,8 @@ EPILOG = f"""\
 Source keys: {SOURCE_KEY_ENV} / {SOURCE_SECRET_ENV} (or the options; the environment keeps them out of
 the process list). Destination credentials: the stack's aws: settings, else the AWS default chain.
 Safe to interrupt and to run again: finished objects are skipped, changed ones copied again.
-Exit code: 0 when every object is at the destination and verified, 1 when one failed or the run was
-interrupted, 2 on bad arguments. See docs/migration.md ("Copy the assets").
+Exit code: 0 when every object is at the destination and verified, 1 when one failed (with --verify: differs
+or is missing) or the run was interrupted, 2 on bad arguments. See docs/migration.md ("Copy the assets").
 Example:
   kubectl -n wire port-forward svc/fake-aws-s3 9000:9000 &
   python -m migrate assets --from http://localhost:9000/dummy-bucket --stack prod
@@ -86,6 +86,12 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--journal", type=Path, help="journal of verified copies (default: build/migrate/<buckets>.jsonl)")
     a.add_argument("--no-journal", action="store_true", help="decide from the destination's state alone")
     a.add_argument("--dry-run", action="store_true", help="list what would be copied; write nothing")
+    a.add_argument(
+        "--verify",
+        action="store_true",
+        help="re-read both sides of every object and compare size, headers, metadata and content (SHA-256); "
+        "write nothing, trust no journal; exit 1 when one differs or is missing",
+    )
     a.add_argument(
         "--no-source-md5-check",
         action="store_true",
@@ -142,13 +148,15 @@ def main(argv: list[str] | None = None) -> int:
         prefix=args.prefix,
         dry_run=args.dry_run,
         check_source_md5=not args.no_source_md5_check,
+        verify=args.verify,
     )
-    report = Report(source.label, destination.label, dry_run=args.dry_run)
+    report = Report(source.label, destination.label, dry_run=args.dry_run, verify=args.verify)
     runner = Runner(
         Bucket(source.client(pool=pool), source.bucket),
         Bucket(destination.client(pool=pool), destination.bucket),
         options,
-        journal=Journal(journal_path(args, source, destination), writable=not args.dry_run),
+        # --verify reads the journal only to report objects gone from the source.
+        journal=Journal(journal_path(args, source, destination), writable=not (args.dry_run or args.verify)),
         progress=Progress(lines=sys.stderr if args.json else sys.stdout),
         report=report,
     )

@@ -38,6 +38,10 @@ class Journal:
     def get(self, key: str) -> Entry | None:
         return self._entries.get(key)
 
+    def copied_keys(self) -> list[str]:
+        with self._lock:
+            return list(self._entries)
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from migrate.checksums import plain_md5, strip_etag
 from migrate.journal import Entry
+from migrate.metadata import metadata_text, s3_metadata
 
 # The headers cargohold writes and reads (CargoHold.S3: Content-Type, x-amz-meta-user|bot|provider|token,
 # legacy `zasset`) and those any other writer of the bucket may have set; copied as they are.
@@ -27,13 +28,15 @@ class Headers:
     content_encoding: str | None = None
     content_language: str | None = None
     cache_control: str | None = None
-    # x-amz-meta-*, names lower-case as S3 returns them, sorted: equality means "same metadata".
+    # x-amz-meta-*, names lower-case as S3 returns them, values as the text they stand for (metadata.py),
+    # sorted: equality means "same metadata".
     metadata: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_response(cls, response: Mapping[str, Any]) -> Headers:
         values = [response.get(param) or None for param in _HEADER_PARAMS]
-        metadata = tuple(sorted((str(k).lower(), str(v)) for k, v in (response.get("Metadata") or {}).items()))
+        items = (response.get("Metadata") or {}).items()
+        metadata = tuple(sorted((str(k).lower(), metadata_text(str(v))) for k, v in items))
         return cls(*values, metadata=metadata)
 
     def put_args(self) -> dict[str, Any]:
@@ -41,7 +44,7 @@ class Headers:
         values = (self.content_type, self.content_disposition, self.content_encoding)
         values += (self.content_language, self.cache_control)
         args: dict[str, Any] = {param: value for param, value in zip(_HEADER_PARAMS, values, strict=True) if value}
-        args["Metadata"] = dict(self.metadata)
+        args["Metadata"] = s3_metadata(dict(self.metadata))
         return args
 
 
@@ -80,7 +83,10 @@ def decide(source: StoredObject, destination: StoredObject | None, entry: Entry 
         return Decision(True, f"size differs ({destination.size} at the destination)")
     if destination.headers != source.headers:
         return Decision(True, "content type or metadata differ")
-    if entry is not None and entry.dest_etag == destination.etag:
+    if entry is not None:
+        if entry.dest_etag != destination.etag:
+            # Written over since it was verified (out of band, or by another copy): not the verified bytes.
+            return Decision(True, "changed at the destination since its verified copy (ETag differs from the journal)")
         if entry.source_etag == source.etag and entry.size == source.size:
             return Decision(False, "verified copy (journal)")
         return Decision(True, "changed at the source since the last copy")

@@ -52,7 +52,8 @@ class Progress:
             self.finished_bytes += outcome.size
             self.failed += outcome.status == Status.FAILED
             # On a terminal the bar shows the copies; failures and the dry run's list are always printed.
-            if outcome.status != Status.SKIPPED and not (self._tty and outcome.status == Status.COPIED):
+            quiet = outcome.status in (Status.SKIPPED, Status.VERIFIED)
+            if not quiet and not (self._tty and outcome.status == Status.COPIED):
                 self._print(outcome.line())
             self._maybe_draw()
 

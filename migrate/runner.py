@@ -30,6 +30,8 @@ class Options:
     prefix: str = ""
     dry_run: bool = False
     check_source_md5: bool = True
+    # Re-read both sides of every object and compare their content; write nothing, use no journal.
+    verify: bool = False
 
 
 class Runner:
@@ -61,11 +63,14 @@ class Runner:
         """Every listed object ends as one outcome; Ctrl-C stops cleanly (in-flight uploads aborted)."""
         window = self.options.jobs * 4  # bounded: a bucket of millions of keys is never all queued
         pending: set[Future[Outcome]] = set()
+        # Keys with a verified copy the listing has not shown yet: what is left at the end is gone from the source.
+        unseen = {key for key in self.journal.copied_keys() if key.startswith(self.options.prefix)}
         with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="migrate") as pool:
             try:
                 for key, size in self._listing():
                     if self.stop.is_set():
                         break
+                    unseen.discard(key)
                     self.report.listed += 1
                     self.report.listed_bytes += size
                     self.progress.on_listed(size)
@@ -81,6 +86,8 @@ class Runner:
                 self._collect({future for future in pending if not future.cancelled()}, None)
         if self.stop.is_set() and self.report.incomplete is None:
             self.report.incomplete = "stopped before every object was listed"
+        if self.report.incomplete is None:
+            self.report.gone_from_source = sorted(unseen)
         self.progress.close()
         return self.report
 
@@ -127,6 +134,8 @@ class Runner:
         source = self._head(self.source, key)
         if source is None:
             return Outcome(key, Status.SKIPPED, 0, "deleted at the source since the listing")
+        if self.options.verify:
+            return self._verify(source)
         decision = decide(source, self._head(self.destination, key), self.journal.get(key))
         if not decision.copy:
             return Outcome(key, Status.SKIPPED, source.size, decision.reason)
@@ -135,6 +144,21 @@ class Runner:
         copied = self.transfer.copy(source)
         self.journal.record(Entry(key, source.etag, source.size, copied.dest_etag, copied.checksum_sha256))
         return Outcome(key, Status.COPIED, source.size, f"{decision.reason}; verified ({copied.parts} part(s))")
+
+    def _verify(self, source: StoredObject) -> Outcome:
+        """Both sides re-read and compared: size, headers, metadata and the SHA-256 of the whole content."""
+        key = source.key
+        destination = self._head(self.destination, key)
+        if destination is None:
+            return Outcome(key, Status.FAILED, source.size, "missing at the destination")
+        if destination.size != source.size:
+            return Outcome(key, Status.FAILED, source.size, f"size differs ({destination.size} at the destination)")
+        if destination.headers != source.headers:
+            return Outcome(key, Status.FAILED, source.size, "content type or metadata differ")
+        source_sha256 = self.transfer.content_sha256(self.source, source)
+        if source_sha256 != self.transfer.content_sha256(self.destination, destination):
+            return Outcome(key, Status.FAILED, source.size, "content differs (SHA-256 of both sides re-read)")
+        return Outcome(key, Status.VERIFIED, source.size, "same content (SHA-256 of both sides re-read)")
 
     @staticmethod
     def _head(bucket: Bucket, key: str) -> StoredObject | None:

@@ -207,11 +207,27 @@ class Transfer:
         return Copied(dest_etag=strip_etag(head.get("ETag")), checksum_sha256=stored or digest.sha256, parts=parts)
 
     def _reread_sha256(self, key: str) -> str:
-        digest = hashlib.sha256()
-        body = self.destination.client.get_object(Bucket=self.destination.name, Key=key)["Body"]
+        return self._stream_sha256(self.destination, {"Key": key})
+
+    def content_sha256(self, bucket: Bucket, stored: StoredObject) -> str:
+        """SHA-256 of an object's whole content, streamed (whatever its ETag: multipart or not), read
+        conditionally on the ETag it was listed with; a single-part source is also checked against its MD5."""
+        args = {"Key": stored.key, "IfMatch": f'"{stored.etag}"'} if stored.etag else {"Key": stored.key}
+        # Only the source's: the destination's ETag is no MD5 under SSE-KMS, its default encryption with a key.
+        md5 = plain_md5(stored.etag) if self.check_source_md5 and bucket is self.source else None
+        return self._stream_sha256(bucket, args, md5)
+
+    def _stream_sha256(self, bucket: Bucket, args: dict[str, Any], md5: str | None = None) -> str:
+        digest, content_md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+        body = bucket.client.get_object(Bucket=bucket.name, **args)["Body"]
         try:
             while chunk := body.read(_READ_CHUNK):
+                if self.stop.is_set():
+                    raise Interrupted(args["Key"])
                 digest.update(chunk)
+                content_md5.update(chunk)
         finally:
             body.close()
+        if md5 and content_md5.hexdigest() != md5:
+            raise VerificationError("the bytes read do not match the object's MD5 (ETag)")
         return b64(digest.digest())

@@ -135,26 +135,39 @@ def config_from_pulumi_json(document: Any, label: str) -> StackConfig:
 # --- splitting and writing ---------------------------------------------------------------------------------
 
 
+class _Absent:
+    """Nothing at this path on one side of the split (None is a value: helm's null removes a chart default)."""
+
+
+_ABSENT = _Absent()
+
+
 def split_secrets(tree: Any) -> tuple[Any, Any]:
     """(the tree without secret leaves, the secret leaves alone at the same paths); None where empty.
 
     A list holding any secret goes whole to the secret side: helm replaces lists, it never merges them.
+    A null stays a null on the public side: it is what the release gets (a chart default removed).
     """
+    public, secret = _split(tree)
+    return (None if public is _ABSENT else public), (None if secret is _ABSENT else secret)
+
+
+def _split(tree: Any) -> tuple[Any, Any]:
     if isinstance(tree, SecretStr):
-        return None, tree
+        return _ABSENT, tree
     if isinstance(tree, dict):
         public: dict[str, Any] = {}
         secret: dict[str, Any] = {}
         for key, value in tree.items():
-            plain, hidden = split_secrets(value)
-            if plain is not None:
+            plain, hidden = _split(value)
+            if plain is not _ABSENT:
                 public[key] = plain
-            if hidden is not None:
+            if hidden is not _ABSENT:
                 secret[key] = hidden
-        return (public if public or not secret else None), (secret or None)
-    if isinstance(tree, list) and any(split_secrets(item)[1] is not None for item in tree):
-        return None, tree
-    return tree, None
+        return (public if public or not secret else _ABSENT), (secret or _ABSENT)
+    if isinstance(tree, list) and any(_split(item)[1] is not _ABSENT for item in tree):
+        return _ABSENT, tree
+    return tree, _ABSENT
 
 
 @dataclass(frozen=True)
@@ -217,6 +230,18 @@ def write_values(
     return written
 
 
+def program_config(stack_file: Any) -> StackConfig:
+    """The configuration the program sees in the offline plan: secrets not decrypted or not set yet hold the
+    placeholder, so every secret key the releases get is there (and listed by --no-secrets)."""
+    from plan.runner import prepare
+
+    _, runtime, secret_keys, _ = prepare(stack_file)
+    prefix = f"{NAMESPACE}:"
+    wire = {key.removeprefix(prefix): value for key, value in runtime.items() if key.startswith(prefix)}
+    secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
+    return load_config(wire, region=runtime.get("aws:region"), secret_keys=secrets, base_dir=stack_file.root).config
+
+
 def secret_paths_of(tree: Any, path: str = "") -> list[str]:
     if isinstance(tree, dict):
         return [found for key, value in tree.items() for found in secret_paths_of(value, f"{path}.{key}".lstrip("."))]
@@ -253,7 +278,8 @@ def run(args: argparse.Namespace, stack_dir: Path) -> int:
     from verify.outputs import OutputsError, mismatches, read_outputs
 
     try:
-        loaded = read_stack_file(args.stack, stack_dir).load()
+        stack_file = read_stack_file(args.stack, stack_dir)
+        loaded = stack_file.load()
         stack_cfg = cfg = loaded.config
         if args.config:
             try:
@@ -277,6 +303,9 @@ def run(args: argparse.Namespace, stack_dir: Path) -> int:
                 + ", ".join(loaded.missing_secrets)
                 + f". Pass the decrypted configuration with --config (`{CONFIG_HINT}`), or --no-secrets"
             )
+        if not args.config:
+            # As the plan evaluates it: every secret key present (placeholders), so none is left out of the list.
+            cfg = program_config(stack_file)
         written = write_values(cfg, aws_outputs_from_stack(cfg, outputs), args.out, with_secrets=not args.no_secrets)
     except (ValuesProblem, OutputsError, ConfigError, FileNotFoundError) as error:
         print(f"migrate values: {error}", file=sys.stderr)

@@ -152,6 +152,15 @@ def prepare(stack_file: StackFile) -> tuple[StackConfig, dict[str, str], set[str
     config = copy.deepcopy(stack_file.config)
     secret_keys = set(stack_file.secret_keys)
     defaults = loaded.config.model_dump(by_alias=True, mode="json", exclude_none=True)
+    # Secrets taken from the layered files are read from them again by the program, not from these defaults
+    # (where a secret is only its mask).
+    for path in loaded.config.layered_values.kept_secrets:
+        *parents, last = path.split(".")
+        node = defaults
+        for key in parents:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
     for path in loaded.missing_secrets:
         top = path.split(".")[0].split("[")[0]
         key = f"{NAMESPACE}:{top}"

@@ -31,16 +31,25 @@ KEY_SETTINGS = {
 
 # How to make the value of each secret, by its `wire:` path with list indexes as `[]`.
 SECRET_HINTS: dict[str, str] = {
-    "secrets.zauthPublicKeys": "the `public:` line of `docker run --rm quay.io/wire/zauth:<wire-server version> "
-    "-m gen-keypair` (as wire-server-deploy's bin/offline-secrets.sh does); keep the old key while rotating",
-    "secrets.zauthPrivateKeys": "the `secret:` line of the same `gen-keypair` run as zauthPublicKeys",
-    "secrets.turnSecret": '"$(openssl rand -hex 32)"; the same value as your TURN server (restund/coturn) uses',
-    "databases.rabbitmq.username": "the RabbitMQ user wire-server connects as (e.g. wire-server)",
-    "databases.rabbitmq.password": 'that user\'s password in RabbitMQ (a new one: "$(openssl rand -hex 24)")',
-    "databases.postgresql.password": "the PostgreSQL password of the database user; wire-server-deploy: "
+    "secrets.zauthPublicKeys": "copy it from your existing secrets (wire-server-deploy: brig.secrets.zAuth.publicKeys "
+    "in values/wire-server/secrets.yaml; or name that file in wire:layeredValues.secretFiles), or only for a new "
+    "installation generate it: the `public:` line of `docker run --rm quay.io/wire/zauth:<wire-server version> "
+    "-m gen-keypair` (as wire-server-deploy's bin/offline-secrets.sh does); new keys log every user out",
+    "secrets.zauthPrivateKeys": "copy it from your existing secrets (brig.secrets.zAuth.privateKeys), or only for a "
+    "new installation the `secret:` line of the same `gen-keypair` run as zauthPublicKeys",
+    "secrets.turnSecret": "copy it from your existing secrets (brig.secrets.turn.secret): the same value as your "
+    'TURN server (restund/coturn) uses; only for a new installation generate one: "$(openssl rand -hex 32)"',
+    "databases.rabbitmq.username": "copy it from your existing secrets (brig.secrets.rabbitmq.username): the "
+    "RabbitMQ user wire-server connects as (e.g. wire-server)",
+    "databases.rabbitmq.password": "copy it from your existing secrets (brig.secrets.rabbitmq.password): that "
+    'user\'s password in RabbitMQ; only for a new user generate one: "$(openssl rand -hex 24)"',
+    "databases.postgresql.password": "copy it from your existing secrets (brig.secrets.pgPassword): the PostgreSQL "
+    "password of the database user; wire-server-deploy: "
     "`kubectl get secret wire-postgresql-external-secret -o jsonpath='{.data.password}' | base64 -d`",
-    "email.smtp.password": "the password of the SMTP user",
-    "webApps.teamSettingsPullSecret": "`< team-settings-pull-secret.b64`: the base64 Docker config.json Wire "
+    "email.smtp.password": "copy it from your existing secrets (brig.secrets.smtpPassword): the password of the SMTP "
+    "user",
+    "webApps.teamSettingsPullSecret": "copy it from your existing team-settings secrets (secrets.configJson), or "
+    "`< team-settings-pull-secret.b64`: the base64 Docker config.json Wire "
     "gives with team-settings (its image is private)",
     "push.apps[].credential": "APNS: `< AuthKey_XXXX.p8` (token key) or `< apns-key.pem` (certificate key); "
     "GCM: `< fcm-service-account.json` from the Firebase console",

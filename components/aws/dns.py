@@ -80,11 +80,10 @@ class DnsRecords(pulumi.ComponentResource):
 
         wslb = cfg.cannon.websocket_load_balancer
         # With externalDns the cluster's external-dns owns that record; a second owner would fight it.
-        if wslb.enabled and wslb.hostname and not wslb.external_dns:
-            if websocket_hostname is not None:
-                self._address_record(wslb.hostname, websocket_hostname)
-            else:
-                self._to_target(wslb.hostname, dns.target, ingress_hostname)
+        # Only at cannon's own load balancer: the values serve websockets there, and the ingress (dns.target) no
+        # longer does. Without it (kubernetes.releases: false) no record is made; StackConfig warns.
+        if wslb.enabled and wslb.hostname and not wslb.external_dns and websocket_hostname is not None:
+            self._address_record(wslb.hostname, websocket_hostname)
 
         if dns.federation_srv and WireHost.FEDERATOR in dns.hosts:
             federator = naming.hostname("federator", cfg.domain)

@@ -38,9 +38,38 @@ class LayeredValues(Model):
 
     # The files' contents by release key, read once by `read_layered_values` (never from the stack file).
     _trees: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+    # Each file's own tree by release key, in layering order: which file a kept secret came from.
+    _files: dict[str, list[tuple[str, dict[str, Any]]]] = PrivateAttr(default_factory=dict)
+    # Stack secrets taken from these files (config path -> where it came from), set by the loader.
+    _kept_secrets: dict[str, str] = PrivateAttr(default_factory=dict)
 
     def tree(self, release_key: str) -> dict[str, Any] | None:
         return self._trees.get(release_key)
+
+    def value_at(self, release_key: str, dotted: str) -> Any:
+        """The merged layered value at a dotted chart path (None when no file sets it)."""
+        return value_at(self._trees.get(release_key), dotted)
+
+    def files_of(self, release_key: str) -> list[tuple[str, dict[str, Any]]]:
+        return self._files.get(release_key, [])
+
+    @property
+    def kept_secrets(self) -> dict[str, str]:
+        return dict(self._kept_secrets)
+
+    def with_kept_secrets(self, kept: dict[str, str]) -> LayeredValues:
+        copied = self.model_copy()
+        copied._kept_secrets = dict(kept)
+        return copied
+
+    def warnings(self) -> list[str]:
+        if not self._kept_secrets:
+            return []
+        kept = "; ".join(f"{path} from {source}" for path, source in sorted(self._kept_secrets.items()))
+        return [
+            "wire:layeredValues: these secrets are kept from your files (as Pulumi secrets), not asked for again: "
+            + kept
+        ]
 
     def releases(self) -> list[str]:
         return sorted(set(self.files) | set(self.secret_files))
@@ -51,6 +80,7 @@ def read_layered_values(section: LayeredValues, base_dir: Path | None = None) ->
     base = base_dir or PROJECT_ROOT
     problems: list[str] = []
     trees: dict[str, dict[str, Any]] = {}
+    files: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for release in section.releases():
         merged: dict[str, Any] = {}
         sources = [(path, False) for path in section.files.get(release, [])]
@@ -61,10 +91,13 @@ def read_layered_values(section: LayeredValues, base_dir: Path | None = None) ->
             if problem:
                 problems.append(problem)
                 continue
-            merged = deep_merge(merged, _as_secret(tree) if secret else tree)
+            tree = _as_secret(tree) if secret else tree
+            files.setdefault(release, []).append((path, tree))
+            merged = deep_merge(merged, tree)
         trees[release] = merged
     loaded = section.model_copy()
     loaded._trees = trees
+    loaded._files = files
     return loaded, problems
 
 
@@ -85,17 +118,43 @@ def fake_aws_findings(trees: Mapping[str, Any], *, irsa_services: set[str]) -> l
     return found
 
 
-def conflicts(layered: Any, final: Any, path: str = "") -> list[str]:
+def conflicts(layered: Any, final: Any) -> list[str]:
     """Paths where the operator's layered value differs from what the release finally gets (computed wins)."""
+    return [".".join(path) for path in conflict_paths(layered, final)]
+
+
+def conflict_paths(layered: Any, final: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The same as key tuples (a key may hold dots: an annotation name)."""
     if isinstance(layered, dict):
         if not isinstance(final, dict):
             return [path] if path else []
         found = []
         for key, value in layered.items():
-            child = f"{path}.{key}" if path else str(key)
-            found += conflicts(value, final.get(key), child) if key in final else []
+            found += conflict_paths(value, final.get(key), (*path, str(key))) if key in final else []
         return found
-    return [path] if layered != final else []
+    return [path] if _plain(layered) != _plain(final) else []
+
+
+def has_path(tree: Any, path: tuple[str, ...]) -> bool:
+    for key in path:
+        if not isinstance(tree, dict) or key not in tree:
+            return False
+        tree = tree[key]
+    return True
+
+
+def _plain(value: Any) -> Any:
+    # A secret the stack took from a layered file is the same value, whether the file was a secret file or not.
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def value_at(tree: Any, dotted: str) -> Any:
+    node = tree
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
 
 
 def _read(path: Path, label: str) -> tuple[dict[str, Any], str | None]:

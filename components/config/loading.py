@@ -31,6 +31,7 @@ from components.config.errors import ConfigError
 from components.config.guide_keys import guide_pointers
 from components.config.identity import CredentialsMode
 from components.config.layered import LayeredValues, fake_aws_findings, read_layered_values
+from components.config.layered_secrets import keep_layered_secrets, set_secret
 from components.config.push import PushMode
 from components.config.rules import CROSS_SECTION_RULES
 from components.config.secrets import required_secrets, secrets_in
@@ -125,6 +126,13 @@ def load_config(
                 f"pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
             )
     missing = [path for path in required_secrets(partial, sections=valid) if path not in present]
+    if layered is not None and missing:
+        # The operator's existing secrets (wire-server-deploy's secrets.yaml) win over asking for new ones.
+        kept = keep_layered_secrets(layered, missing)
+        for path, (value, _) in kept.items():
+            set_secret(data, path, value)
+        missing = [path for path in missing if path not in kept]
+        layered = layered.with_kept_secrets({path: source for path, (_, source) in kept.items()})
     if missing and not allow_missing_secrets:
         problems += [missing_secret_problem(path) for path in missing]
     if problems:

@@ -206,14 +206,32 @@ class StackConfig(Model):
     def warnings(self) -> list[str]:
         found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self) + self.adopt.warnings()
         found += entry_point_warnings(self)
+        found += self.layered_values.warnings()
+        found += self._websocket_dns_warnings()
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
-        if previews.enabled and not any(keys):
+        # An operator's own proxy_config (layered values) is kept as it is: their keys are in it.
+        layered_config = self.layered_values.value_at("wireServer", "proxy.secrets.proxy_config")
+        if previews.enabled and not any(keys) and not layered_config:
             found.append(
                 "linkPreviews.enabled but no API key is set: the proxy service runs, previews stay empty; "
                 "set e.g. pulumi config set --secret --path 'wire:linkPreviews.giphy' <key>"
             )
         return found
+
+    def _websocket_dns_warnings(self) -> list[str]:
+        """DNS that would disagree with the values: a websocket host at a load balancer that does not serve it."""
+        wslb = self.cannon.websocket_load_balancer
+        if self.dns is None or self.kubernetes.releases or not wslb.enabled or not wslb.hostname or wslb.external_dns:
+            return []
+        return [
+            f"cannon.websocketLoadBalancer with kubernetes.releases: false: no DNS record is made for {wslb.hostname}. "
+            "These values serve websockets on cannon's own load balancer, which this stack does not deploy, and "
+            "the ingress (dns.target) stops serving them once they are applied. While moving off fake-aws, leave "
+            "websocketLoadBalancer disabled (websockets stay on nginz-ssl behind the ingress) and enable it with "
+            f"kubernetes.releases: true, or point {wslb.hostname} at cannon's load balancer yourself right after "
+            "the values switch"
+        ]
 
     def endpoint(self, service: Literal["sqs", "sns", "ses", "dynamodb", "s3"]) -> str:
         override = getattr(self.service_endpoints, service)

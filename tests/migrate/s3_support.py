@@ -26,6 +26,12 @@ SOURCE_REGION = "us-east-1"
 DEST_BUCKET = "dev-wire-test-wire-assets"
 DEST_REGION = "eu-west-1"
 PART = 5 * MIB  # S3's (and moto's) minimum part size: the smallest multipart objects a test can make
+# cargohold's audit metadata (CargoHold.S3 `setAmzAuditLogMetadata`, wire-server develop): JSON of the conversation
+# and the file; ASCII here (non-ASCII names: test_assets_verification.py).
+WIRE_METADATA_ASCII = (
+    '{"convId":{"domain":"example.com","id":"00000000-0000-4000-8000-0000000000c8"},'
+    '"filename":"report-q3.pdf","filetype":"application/pdf"}'
+)
 
 
 def client(url: str, region: str) -> Any:
@@ -71,6 +77,14 @@ def assets() -> list[Asset]:
         Asset(f"v3/eternal/{uid(7)}", data(PART + 2048, 7), metadata=owner, source_parts=PART),
         Asset(f"otr/{uid(8)}/{uid(9)}", data(3000, 8), "image/png", metadata=owner),
         Asset(uid(10), data(512, 10), "image/jpeg", {"zasset": "public=true"}, {"ContentDisposition": "inline"}),
+        # As cargohold streams an upload with the audit metadata on: multipart at the source, exactly two parts.
+        Asset(
+            f"v3/eternal/{uid(11)}",
+            data(2 * PART, 11),
+            "application/pdf",
+            {**owner, "token": "c2VjcmV0LXRva2Vu", "wire-metadata": WIRE_METADATA_ASCII},
+            source_parts=PART,
+        ),
     ]
 
 
@@ -160,14 +174,15 @@ class Buckets:
         stop: threading.Event | None = None,
         jobs: int = 2,
         retries: int = 2,
+        verify: bool = False,
     ) -> Report:
         """One run of the copy in this process, optionally through faulty clients."""
-        report = Report("source", "destination", dry_run=dry_run)
+        report = Report("source", "destination", dry_run=dry_run, verify=verify)
         runner = Runner(
             Bucket(source or self.source.client, self.source.bucket),
             Bucket(destination or self.destination.client, self.destination.bucket),
-            Options(jobs=jobs, part_size=PART, retries=retries, dry_run=dry_run),
-            journal=Journal(self.journal if journal else None, writable=not dry_run),
+            Options(jobs=jobs, part_size=PART, retries=retries, dry_run=dry_run, verify=verify),
+            journal=Journal(self.journal if journal else None, writable=not (dry_run or verify)),
             progress=Progress(lines=StringIO(), bar=StringIO(), tty=False),
             report=report,
             stop=stop,

@@ -34,8 +34,10 @@ CASES = [
     ("journal: size changed", obj(size=10), obj(MULTIPART, at=LATER), entry(size=9), True, "changed at the source"),
     ("same md5", obj(), obj(at=T0 - timedelta(days=1)), None, False, "same MD5"),
     ("other md5", obj(), obj(MD5_B, at=LATER), None, True, "content differs"),
-    # The journal is about another destination object (overwritten since): the destination's state decides.
-    ("stale journal", obj(), obj(MD5_A, at=LATER), entry(dest_etag="other"), False, "same MD5"),
+    # The destination object is not the one the journal verified (overwritten since): copied again, even when
+    # the rest looks the same - a multipart ETag could not tell corrupted bytes from good ones.
+    ("stale journal", obj(), obj(MD5_A, at=LATER), entry(dest_etag="other"), True, "changed at the destination"),
+    ("stale journal, multipart", obj(MULTIPART), obj("d" * 32 + "-2", at=LATER), entry(MULTIPART), True, "destination"),
     ("multipart, copied later", obj(), obj(MULTIPART, at=LATER), None, False, "copied after"),
     ("multipart, same second", obj(), obj(MULTIPART, at=T0), None, True, "may be newer"),
     ("multipart source", obj(MULTIPART), obj(MD5_A, at=T0 - timedelta(seconds=1)), None, True, "may be newer"),

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pydantic import SecretStr
 
-from components.config import NAMESPACE, StackConfig, load_config
+from components.config import StackConfig
 from components.k8s.values import release_values
 from components.outputs import redact
 from components.stackfile import read_stack_file
@@ -21,8 +21,11 @@ from migrate.values import (
     split_secrets,
     write_values,
 )
+from migrate.values import (
+    program_config as stack_program_config,
+)
 from plan.registrations import reveal_secrets
-from plan.runner import Plan, evaluate, prepare
+from plan.runner import Plan, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +35,7 @@ def plans() -> dict[str, Plan]:
 
 def program_config(stack: str) -> StackConfig:
     """The configuration the evaluated program saw: secrets not set yet hold the offline placeholder."""
-    _, runtime, secret_keys, _ = prepare(read_stack_file(stack))
-    prefix = f"{NAMESPACE}:"
-    wire = {key.removeprefix(prefix): value for key, value in runtime.items() if key.startswith(prefix)}
-    secrets = {key.removeprefix(prefix) for key in secret_keys if key.startswith(prefix)}
-    return load_config(wire, region=runtime["aws:region"], secret_keys=secrets).config
+    return stack_program_config(read_stack_file(stack))
 
 
 def outputs_of(plan: Plan) -> dict:

@@ -99,18 +99,43 @@ def with_extra_values(
 
 
 def layering_warning(cfg: StackConfig, release: str, final: dict[str, Any]) -> str | None:
-    """Where the operator's layered files say something else than the release gets (computed or extraValues won)."""
-    from components.config.layered import conflicts
+    """Every key where the operator's layered files say something else than the release gets, once, grouped by
+    the side that wins: the computed values, the operator's wire:extraValues, or a secret set in the stack."""
+    from components.config.layered import conflict_paths, has_path
 
     key = EXTRA_VALUES_KEY.get(release)
     layered = cfg.layered_values.tree(key) if key else None
-    overridden = conflicts(layered, final) if layered else []
+    overridden = conflict_paths(layered, final) if layered else []
     if not overridden:
         return None
-    return (
-        f"{release}: the computed values replace these keys of your layered values files: {', '.join(overridden)} "
-        "(check each; set the value in wire:extraValues only if yours must win)"
-    )
+    extra = cfg.extra_values.get(key) if key else None
+    by_extra = [path for path in overridden if extra and has_path(extra, path)]
+    # A stack secret set on purpose (a computed AWS key is the computed side's: it follows from the AWS resources).
+    by_secret = [
+        path
+        for path in overridden
+        if path not in by_extra and "secrets" in path and path[-1] not in ("awsKeyId", "awsSecretKey")
+    ]
+    computed = [path for path in overridden if path not in by_extra and path not in by_secret]
+
+    def joined(paths: list[tuple[str, ...]]) -> str:
+        return ", ".join(".".join(path) for path in paths)
+
+    parts = []
+    if computed:
+        parts.append(
+            f"the computed values replace these keys of your layered values files: {joined(computed)} (they follow "
+            "from the stack's configuration and its AWS resources; check each; set the value in wire:extraValues "
+            "only if yours must win)"
+        )
+    if by_secret:
+        parts.append(
+            f"the stack's own secrets (pulumi config --secret) win over your layered files for: {joined(by_secret)} "
+            "(remove the stack's secret to keep the one in your file)"
+        )
+    if by_extra:
+        parts.append(f"your wire:extraValues win over your layered files for: {joined(by_extra)}")
+    return f"{release}: " + "; ".join(parts)
 
 
 def set_if(target: dict[str, Any], key: str, value: Any) -> None:

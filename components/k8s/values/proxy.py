@@ -12,6 +12,7 @@ from components.k8s.values.layout import WireServerLayout
 
 # Link-preview API keys, in the order the proxy chart's example lists them.
 LINK_PREVIEW_KEYS = ("youtube", "googlemaps", "soundcloud", "giphy", "spotify")
+LAYERED_PROXY_CONFIG = "proxy.secrets.proxy_config"
 
 
 def proxy_config_secret(cfg: StackConfig) -> SecretStr:
@@ -54,6 +55,9 @@ def proxy_values(cfg: StackConfig) -> dict[str, Any]:
     set_proxy_env(cfg, "proxy", config)
     if config:
         values["config"] = config
-    # The chart writes the proxy Secret in any case and fails without proxy_config.
-    values["secrets"] = {"proxy_config": proxy_config_secret(cfg)}
+    # The chart writes the proxy Secret in any case and fails without proxy_config. An operator's own (layered)
+    # proxy_config is kept while the stack sets no key of its own: an empty one would drop their API keys.
+    own_keys = any(getattr(cfg.link_previews, key) for key in LINK_PREVIEW_KEYS)
+    if own_keys or not cfg.layered_values.value_at("wireServer", LAYERED_PROXY_CONFIG):
+        values["secrets"] = {"proxy_config": proxy_config_secret(cfg)}
     return values

@@ -103,12 +103,13 @@ def test_ingress_controller_target_needs_an_aws_load_balancer(controller: str) -
 WSLB = {"enabled": True, "hostname": "ws.example.com", "certManager": {"enabled": True}}
 
 
-def test_cannon_host_uses_its_own_load_balancer_or_the_main_target() -> None:
+def test_cannon_host_points_only_at_its_own_load_balancer_never_at_the_main_target() -> None:
     cfg = config(dns=dns({"hostname": "lb.example.net"}, hosts=["webapp"]), cannon={"websocketLoadBalancer": WSLB})
     own = host_records(evaluate(cfg, websocket=pulumi.Output.from_input("cannon.elb")))
     assert own[("ws.example.com", "CNAME")]["records"] == ["cannon.elb"]
-    main = host_records(evaluate(cfg))
-    assert main[("ws.example.com", "CNAME")]["records"] == ["lb.example.net"]
+    # No cannon load balancer deployed (kubernetes.releases: false): the ingress does not serve these values'
+    # websockets, so no record points there.
+    assert not [name for name, _ in host_records(evaluate(cfg)) if name == "ws.example.com"]
 
 
 def test_cannon_host_is_left_to_external_dns_when_it_manages_it() -> None:
