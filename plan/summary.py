@@ -39,6 +39,10 @@ SECRET_HINTS: dict[str, str] = {
     "databases.rabbitmq.password": 'that user\'s password in RabbitMQ (a new one: "$(openssl rand -hex 24)")',
     "databases.postgresql.password": "the PostgreSQL password of the database user; wire-server-deploy: "
     "`kubectl get secret wire-postgresql-external-secret -o jsonpath='{.data.password}' | base64 -d`",
+    "databases.redis.password": "the AUTH password of your Redis (managed: leave unset, the program generates "
+    "the token)",
+    "databases.elasticsearch.password": "the basic-auth password of elasticsearch.username (managed: leave unset, "
+    "the program generates it)",
     "email.smtp.password": "the password of the SMTP user",
     "webApps.teamSettingsPullSecret": "`< team-settings-pull-secret.b64`: the base64 Docker config.json Wire "
     "gives with team-settings (its image is private)",

@@ -20,6 +20,7 @@ from components.config.base import DomainName, Model
 from components.config.cannon import Cannon
 from components.config.charts import Charts
 from components.config.databases import Databases
+from components.config.datastore_rules import datastore_warnings
 from components.config.dns import Dns
 from components.config.email import Email
 from components.config.endpoints import AwsEndpoints
@@ -29,6 +30,7 @@ from components.config.ingress import Ingress
 from components.config.kubernetes import Kubernetes
 from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
+from components.config.network import Network
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
@@ -106,6 +108,8 @@ class StackConfig(Model):
     """Replica counts (3 for high availability)."""
     databases: Databases = Field(default_factory=Databases)
     """External databases."""
+    network: Network | None = None
+    """The VPC, private subnets and client security groups of the managed data stores (databases.<store>.managed)."""
     secrets: ServiceSecrets = Field(default_factory=ServiceSecrets)
     """Service secrets unrelated to AWS."""
     charts: Charts = Field(default_factory=Charts)
@@ -193,6 +197,7 @@ class StackConfig(Model):
 
     def warnings(self) -> list[str]:
         found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self) + self.adopt.warnings()
+        found += datastore_warnings(self)
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         if previews.enabled and not any(keys):
