@@ -48,6 +48,11 @@ def stack_exports(cfg: StackConfig, parts: AwsComponents, account_id: pulumi.Out
     if parts.alarms is not None:
         exports["alarmTopicArn"] = parts.alarms.topic_arn
         exports["alarmNames"] = sorted(parts.alarms.alarms)
+    if parts.stores:
+        # Addresses only: the passwords reach the services through the helm values, as secrets.
+        exports["datastoreEndpoints"] = {
+            name: pulumi.Output.concat(store.host, ":", str(store.port)) for name, store in parts.stores.items()
+        }
     role_arns = parts.role_arns()
     if role_arns:
         exports["serviceRoleArns"] = role_arns

@@ -20,6 +20,7 @@ import pulumi_kubernetes as k8s
 from components.adoption import adoption_options
 from components.config import ChartSource, IngressMode, StackConfig
 from components.k8s import values as v
+from components.k8s.datastores import datastore_secrets
 from components.outputs import AwsOutputs, has_secret, reveal
 
 # How long helm waits for a release to become ready (its hooks included) before it counts as failed and
@@ -192,7 +193,9 @@ class WireReleases(pulumi.ComponentResource):
         wslb = cfg.cannon.websocket_load_balancer
         # cannon's own load balancer (and its certificate) need the add-ons before the release.
         cannon_addons = [*load_balancers, *(certificates if wslb.cert_manager.enabled else [])] if wslb.enabled else []
-        wire_server = self._release(v.WIRE_SERVER, [*depends_on, *cannon_addons])
+        # Amazon's CAs for the services' TLS to a managed RabbitMQ (none when RabbitMQ is self-run).
+        store_secrets = datastore_secrets(cfg, pulumi.ResourceOptions(parent=self, provider=provider))
+        wire_server = self._release(v.WIRE_SERVER, [*depends_on, *cannon_addons, *store_secrets])
         # Ingress objects go through the controller's admission webhook, Certificates through cert-manager's.
         self._release(v.NGINX_INGRESS_SERVICES, [*entry, *certificates])
         if v.WEBAPP in names:
