@@ -15,6 +15,11 @@ from components.config import StackConfig
 from components.k8s.values.datastores import CA_SECRET_KEY, CA_SECRET_NAME, amazon_root_cas
 
 
+def program_secrets(cfg: StackConfig) -> dict[str, set[str]]:
+    """The Secrets (name -> keys) this module creates for `cfg`, beside the charts' own."""
+    return {CA_SECRET_NAME: {CA_SECRET_KEY}} if cfg.databases.rabbitmq.is_managed else {}
+
+
 def datastore_secrets(cfg: StackConfig, opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
     """What the wire-server release needs in the cluster before it starts (none without a managed RabbitMQ)."""
     if not cfg.databases.rabbitmq.is_managed:

@@ -128,6 +128,20 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     # optional queues and table
     "no-features": {"wire:features": None},
+    # the four data stores Wire needs besides Cassandra, created on AWS (docs/datastores.md)
+    "managed-datastores": {
+        "wire:network": {
+            "vpcId": "vpc-0a1b2c3d4e5f60718",
+            "privateSubnetIds": ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722", "subnet-0a1b2c3d4e5f60733"],
+            "clientSecurityGroupIds": ["sg-0a1b2c3d4e5f60799"],
+        },
+        "wire:databases": {
+            "postgresql": {"host": None, "managed": {}},
+            "redis": {"host": None, "managed": {}},
+            "rabbitmq": {"host": None, "managed": {}},
+            "elasticsearch": {"host": None, "managed": {}},
+        },
+    },
     # databases on non-default ports
     "database-ports": {
         "wire:databases": {
