@@ -60,7 +60,9 @@ def create_aws(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> 
         ),
         team_events=TeamEventsJournal("team-events", cfg, opts=opts) if cfg.features.team_events_journal else None,
         assets=AssetStorage("assets", cfg, opts=opts),
-        alarms=Alarms("alarms", cfg, topic_key=topic_key, opts=opts) if cfg.alarms.enabled else None,
+        alarms=Alarms("alarms", cfg, topic_key=topic_key, account_id=account_id, opts=opts)
+        if cfg.alarms.enabled
+        else None,
     )
     parts.stores = create_datastores(cfg, account_id=account_id, partition=partition, opts=opts)
     parts.identities = service_identities(cfg, parts, account_id=account_id, partition=partition, opts=opts)

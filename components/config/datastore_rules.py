@@ -5,9 +5,9 @@ Registered with the cross-section rules (rules.py) when this module is imported 
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
+from components.config.managed_stores import max_connections
 from components.config.network import MIN_SUBNETS_PRODUCTION
 from components.config.rules import rule
 
@@ -20,38 +20,6 @@ POOL_SIZES = {"brig": 100, "galley": 100, "background-worker": 5}
 INDEX_JOB_POOL = 100
 # Connections RDS keeps for its own superusers (superuser_reserved_connections and rdsadmin).
 RESERVED_CONNECTIONS = 6
-# RDS for PostgreSQL: max_connections = LEAST(DBInstanceClassMemory / 9531392, 5000), where the class
-# memory is what remains after the OS and RDS's own processes (about 10 % less than the instance's).
-_BYTES_PER_CONNECTION = 9531392
-_USABLE_MEMORY = 0.9
-_SIZES = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16}
-_CLASS = re.compile(
-    r"^db\.(?P<family>[a-z]+)(?P<generation>\d+)[a-z]*\.(?P<size>(?P<times>\d*)x?large|micro|small|medium)$"
-)
-
-
-def instance_memory_gib(instance_class: str) -> int | None:
-    """Memory of an RDS instance class (burstable t, general-purpose m, memory-optimised r); None if unknown."""
-    match = _CLASS.match(instance_class)
-    if not match or match["family"] not in ("t", "m", "r"):
-        return None
-    size = match["size"]
-    if size in _SIZES:
-        base = _SIZES[size]
-    elif size.endswith("xlarge"):
-        base = 16 * int(match["times"] or 1)
-    else:
-        return None
-    if (match["family"] == "t" and base > 32) or (match["family"] != "t" and base < 8):
-        return None
-    return base * 2 if match["family"] == "r" else base
-
-
-def max_connections(instance_class: str) -> int | None:
-    memory = instance_memory_gib(instance_class)
-    if memory is None:
-        return None
-    return min(int(memory * 2**30 * _USABLE_MEMORY / _BYTES_PER_CONNECTION), 5000)
 
 
 def _pool_size(cfg: StackConfig, service: str) -> int:
@@ -103,7 +71,7 @@ def _postgresql_sizing(cfg: StackConfig) -> list[str]:
     managed = cfg.databases.postgresql.managed
     if managed is None:
         return []
-    sizing = managed.sizing(cfg.is_production)
+    sizing = managed.sizing(cfg.is_production, connections_needed(cfg))
     key = "wire:databases.postgresql.managed"
     problems = []
     if cfg.is_production and sizing.backup_retention_days == 0:
@@ -182,14 +150,14 @@ def datastore_warnings(cfg: StackConfig) -> list[str]:
     found: list[str] = []
     dbs = cfg.databases
     pg = dbs.postgresql.managed
-    if pg is not None and max_connections(pg.sizing(cfg.is_production).instance_class) is None:
+    if pg is not None and max_connections(pg.sizing(cfg.is_production, connections_needed(cfg)).instance_class) is None:
         found.append(
             "databases.postgresql.managed.instanceClass: its memory (and so max_connections) is unknown to the "
             "program; check it holds brig's, galley's and background-worker's pools"
         )
     if not cfg.is_production:
         return found
-    if pg is not None and not pg.sizing(True).multi_az:
+    if pg is not None and not pg.sizing(True, connections_needed(cfg)).multi_az:
         found.append("databases.postgresql.managed.multiAz is false in production: no standby, an AZ outage stops Wire")
     if dbs.redis.managed is not None and dbs.redis.managed.sizing(True).replicas == 0:
         found.append("databases.redis.managed.replicas is 0 in production: no failover for gundeck's Redis")

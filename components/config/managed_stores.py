@@ -73,11 +73,58 @@ def _pick(value: T | None, production: bool, prod: T, other: T) -> T:
     return prod if production else other
 
 
+# RDS for PostgreSQL: max_connections = LEAST(DBInstanceClassMemory / 9531392, 5000), where the class
+# memory is what remains after the OS and RDS's own processes (about 10 % less than the instance's).
+_BYTES_PER_CONNECTION = 9531392
+_USABLE_MEMORY = 0.9
+_SIZES = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16}
+_CLASS = re.compile(
+    r"^db\.(?P<family>[a-z]+)(?P<generation>\d+)[a-z]*\.(?P<size>(?P<times>\d*)x?large|micro|small|medium)$"
+)
+
+
+def instance_memory_gib(instance_class: str) -> int | None:
+    """Memory of an RDS instance class (burstable t, general-purpose m, memory-optimised r); None if unknown."""
+    match = _CLASS.match(instance_class)
+    if not match or match["family"] not in ("t", "m", "r"):
+        return None
+    size = match["size"]
+    if size in _SIZES:
+        base = _SIZES[size]
+    elif size.endswith("xlarge"):
+        base = 16 * int(match["times"] or 1)
+    else:
+        return None
+    if (match["family"] == "t" and base > 32) or (match["family"] != "t" and base < 8):
+        return None
+    return base * 2 if match["family"] == "r" else base
+
+
+def max_connections(instance_class: str) -> int | None:
+    memory = instance_memory_gib(instance_class)
+    if memory is None:
+        return None
+    return min(int(memory * 2**30 * _USABLE_MEMORY / _BYTES_PER_CONNECTION), 5000)
+
+
+# Default classes, smallest first: the first whose max_connections holds Wire's pools is chosen.
+POSTGRESQL_CLASSES = {
+    True: ("db.m7g.large", "db.m7g.xlarge", "db.m7g.2xlarge", "db.m7g.4xlarge"),
+    False: ("db.t4g.large", "db.t4g.xlarge", "db.t4g.2xlarge"),
+}
+
+
+def default_postgresql_class(production: bool, connections: int) -> str:
+    ladder = POSTGRESQL_CLASSES[production]
+    return next((name for name in ladder if (max_connections(name) or 0) >= connections), ladder[-1])
+
+
 class ManagedPostgresql(Model):
     """RDS for PostgreSQL 17: password authentication, TLS required, the user owns its database."""
 
     instance_class: Annotated[str, Field(pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")] | None = None
-    """RDS instance class; db.m7g.xlarge in production (room for brig's and galley's pools), else db.t4g.large."""
+    """RDS instance class; by default the smallest db.m7g (production) or db.t4g class whose max_connections holds
+    brig's, galley's and background-worker's pools at their replica counts."""
     allocated_storage_gib: Annotated[int, Field(ge=20, le=65536)] | None = None
     """gp3 storage at creation (GiB); 100 in production, else 20."""
     max_allocated_storage_gib: Annotated[int, Field(ge=20, le=65536)] | None = None
@@ -87,9 +134,10 @@ class ManagedPostgresql(Model):
     backup_retention_days: Annotated[int, Field(ge=0, le=35)] | None = None
     """Automated backups (point-in-time restore) kept this many days; 14 in production, else 1."""
 
-    def sizing(self, production: bool) -> PostgresqlSizing:
+    def sizing(self, production: bool, connections: int) -> PostgresqlSizing:
+        """`connections`: what Wire's pools need at most (datastore_rules.connections_needed)."""
         return PostgresqlSizing(
-            instance_class=_pick(self.instance_class, production, "db.m7g.xlarge", "db.t4g.large"),
+            instance_class=self.instance_class or default_postgresql_class(production, connections),
             allocated_storage_gib=_pick(self.allocated_storage_gib, production, 100, 20),
             max_allocated_storage_gib=_pick(self.max_allocated_storage_gib, production, 1000, 100),
             multi_az=_pick(self.multi_az, production, True, False),
@@ -150,12 +198,14 @@ class ManagedOpensearch(Model):
     def sizing(self, production: bool, subnets: int) -> OpensearchSizing:
         count = _pick(self.instance_count, production, 3, 1)
         master = self.dedicated_master_type or ("m6g.large.search" if production else None)
-        # One subnet per zone: as many zones as there are data nodes and subnets, at most three.
-        zones = min(count, subnets, 3)
+        # One subnet per zone; zone awareness wants the data nodes spread evenly (an even count over 2 zones,
+        # a multiple of 3 over 3): the most zones that allows, else one.
+        room = min(count, subnets)
+        zones = next((z for z in (3, 2) if z <= room and count % z == 0), 1)
         return OpensearchSizing(
             instance_type=_pick(self.instance_type, production, "r6g.large.search", "t3.medium.search"),
             instance_count=count,
-            zones=zones if zones in (2, 3) else 1,
+            zones=zones,
             volume_gib=_pick(self.volume_gib, production, 100, 10),
             dedicated_master_type=master,
             dedicated_master_count=3 if master else 0,

@@ -15,6 +15,7 @@ from components.aws.common import child, stateful, tags
 from components.aws.datastores.common import COMPONENT, ManagedStore, final_snapshot_name
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
+from components.config.datastore_rules import connections_needed
 from components.config.managed_stores import POSTGRESQL_FAMILY, POSTGRESQL_PORT, POSTGRESQL_VERSION
 
 
@@ -27,7 +28,7 @@ class PostgresqlStore(ManagedStore):
         managed = pg.managed
         if managed is None:
             raise ValueError("PostgresqlStore needs wire:databases.postgresql.managed")
-        sizing = managed.sizing(cfg.is_production)
+        sizing = managed.sizing(cfg.is_production, connections_needed(cfg))
         aws_name = naming.datastore(cfg.environment, "postgresql")
         subnets, _vpc = self.network()
         self.security_group = self.allow_clients(aws_name, [POSTGRESQL_PORT], "RDS for PostgreSQL")
