@@ -20,7 +20,7 @@ import pulumi_kubernetes as k8s
 from components.adoption import adoption_options
 from components.config import ChartSource, IngressMode, StackConfig
 from components.k8s import values as v
-from components.k8s.datastores import datastore_secrets
+from components.k8s.datastores import datastore_secrets, roll_cannon_on_credentials
 from components.outputs import AwsOutputs, has_secret, reveal
 
 # How long helm waits for a release to become ready (its hooks included) before it counts as failed and
@@ -196,6 +196,7 @@ class WireReleases(pulumi.ComponentResource):
         # Amazon's CAs for the services' TLS to a managed RabbitMQ (none when RabbitMQ is self-run).
         store_secrets = datastore_secrets(cfg, pulumi.ResourceOptions(parent=self, provider=provider))
         wire_server = self._release(v.WIRE_SERVER, [*depends_on, *cannon_addons, *store_secrets])
+        roll_cannon_on_credentials(cfg, aws, wire_server, pulumi.ResourceOptions(parent=self, provider=provider))
         # Ingress objects go through the controller's admission webhook, Certificates through cert-manager's.
         self._release(v.NGINX_INGRESS_SERVICES, [*entry, *certificates])
         if v.WEBAPP in names:
