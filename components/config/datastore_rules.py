@@ -149,6 +149,8 @@ def datastore_warnings(cfg: StackConfig) -> list[str]:
     """Valid choices an operator should know the cost of."""
     found: list[str] = []
     dbs = cfg.databases
+    if cfg.network is not None and not dbs.managed_stores():
+        found.append("network is set, but no store of databases is managed: it has no effect; remove it")
     pg = dbs.postgresql.managed
     if pg is not None and max_connections(pg.sizing(cfg.is_production, connections_needed(cfg)).instance_class) is None:
         found.append(

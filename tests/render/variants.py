@@ -143,13 +143,25 @@ VARIANTS: dict[str, dict[str, Any]] = {
         },
     },
     # databases on non-default ports
+    # (self-run stores: the base stack's managed ones replaced)
     "database-ports": {
+        "wire:network": None,
         "wire:databases": {
-            "elasticsearch": {"port": 9201},
-            "rabbitmq": {"port": 5673},
-            "redis": {"port": 6380},
-            "postgresql": {"port": 5433},
-        }
+            "elasticsearch": {"managed": None, "host": "elasticsearch-external", "port": 9201},
+            "rabbitmq": {"managed": None, "host": "rabbitmq-external", "port": 5673},
+            "redis": {"managed": None, "host": "redis-external", "port": 6380},
+            "postgresql": {"managed": None, "host": "postgresql-external-rw", "port": 5433},
+        },
+    },
+    # self-run stores on the chart's ports (elasticsearch-index's postgresql, no TLS, no CA)
+    "databases-self-run": {
+        "wire:network": None,
+        "wire:databases": {
+            "elasticsearch": {"managed": None, "host": "elasticsearch-external"},
+            "rabbitmq": {"managed": None, "host": "rabbitmq-external"},
+            "redis": {"managed": None, "host": "redis-external"},
+            "postgresql": {"managed": None, "host": "postgresql-external-rw"},
+        },
     },
 }
 
