@@ -42,6 +42,7 @@ def run(
     results += brig(exp, aws)
     results += galley(exp, aws)
     results += cargohold(exp, aws)
+    results += checks.datastores(aws, cfg)
     if exp.zone_id:
         results += checks.dns(aws.client("route53"), exp.zone_id, exp.records)
     return results

@@ -3,6 +3,7 @@
 Each check returns `Result`s and never raises on AWS errors. This package re-exports the checks `verify.run` calls.
 """
 
+from verify.checks.datastores import datastores
 from verify.checks.dynamodb import table
 from verify.checks.route53 import dns
 from verify.checks.s3 import bucket, name_bucket_denial, tls_only_over_http
@@ -12,6 +13,7 @@ from verify.checks.sqs import queue, queue_publisher
 
 __all__ = [
     "bucket",
+    "datastores",
     "dns",
     "name_bucket_denial",
     "platform_application",
