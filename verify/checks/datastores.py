@@ -6,6 +6,7 @@ control plane only, with the operator's credentials.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from components import naming
@@ -25,6 +26,18 @@ def _problems(found: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
     ]
 
 
+def _describe(check: str, name: str, store: str, call: Callable[[], Any], missing: tuple[str, ...], action: str) -> Any:
+    """The store's description, or the Result saying why there is none (missing, denied, failing)."""
+    try:
+        return call()
+    except AwsError as error:
+        if error_code(error) in (*NOT_FOUND, *missing):
+            return fail(check, name, MISSING.format(store=store))
+        return denied_or(error, check, name, action, "cannot describe it")
+    except LookupError:  # an empty answer
+        return fail(check, name, MISSING.format(store=store))
+
+
 def _verdict(check: str, name: str, problems: list[str], good: str) -> Result:
     if problems:
         return fail(check, name, "; ".join(problems) + ": run pulumi up (or pulumi refresh) to converge")
@@ -36,12 +49,16 @@ def postgresql(rds: Any, cfg: StackConfig) -> Result:
     name = naming.datastore(cfg.environment, "postgresql")
     if managed is None:
         return ok(check, name, "self-run")
-    try:
-        instance = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0]
-    except AwsError as error:
-        if error_code(error) in (*NOT_FOUND, "DBInstanceNotFound", "DBInstanceNotFoundFault"):
-            return fail(check, name, MISSING.format(store="postgresql"))
-        return denied_or(error, check, name, "rds:DescribeDBInstances", "cannot describe the instance")
+    instance = _describe(
+        check,
+        name,
+        "postgresql",
+        lambda: rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0],
+        ("DBInstanceNotFound", "DBInstanceNotFoundFault"),
+        "rds:DescribeDBInstances",
+    )
+    if isinstance(instance, Result):
+        return instance
     sizing = managed.sizing(cfg.is_production, connections_needed(cfg))
     wanted = {
         "Engine": "postgres",
@@ -62,12 +79,16 @@ def redis(elasticache: Any, cfg: StackConfig) -> Result:
     name = naming.datastore(cfg.environment, "redis")
     if managed is None:
         return ok(check, name, "self-run")
-    try:
-        group = elasticache.describe_replication_groups(ReplicationGroupId=name)["ReplicationGroups"][0]
-    except AwsError as error:
-        if error_code(error) in (*NOT_FOUND, "ReplicationGroupNotFoundFault"):
-            return fail(check, name, MISSING.format(store="redis"))
-        return denied_or(error, check, name, "elasticache:DescribeReplicationGroups", "cannot describe the group")
+    group = _describe(
+        check,
+        name,
+        "redis",
+        lambda: elasticache.describe_replication_groups(ReplicationGroupId=name)["ReplicationGroups"][0],
+        ("ReplicationGroupNotFoundFault",),
+        "elasticache:DescribeReplicationGroups",
+    )
+    if isinstance(group, Result):
+        return group
     wanted = {"TransitEncryptionEnabled": True, "AtRestEncryptionEnabled": True, "AuthTokenEnabled": True}
     problems = _problems(group, wanted)
     if group.get("ClusterEnabled"):
@@ -80,14 +101,17 @@ def rabbitmq(mq: Any, cfg: StackConfig) -> Result:
     name = naming.datastore(cfg.environment, "rabbitmq")
     if managed is None:
         return ok(check, name, "self-run")
-    try:
-        brokers = mq.list_brokers().get("BrokerSummaries", [])
-        summary = next((b for b in brokers if b.get("BrokerName") == name), None)
+
+    def find() -> Any:
+        summaries = mq.list_brokers().get("BrokerSummaries", [])
+        summary = next((b for b in summaries if b.get("BrokerName") == name), None)
         if summary is None:
-            return fail(check, name, MISSING.format(store="rabbitmq"))
-        broker = mq.describe_broker(BrokerId=summary["BrokerId"])
-    except AwsError as error:
-        return denied_or(error, check, name, "mq:DescribeBroker", "cannot describe the broker")
+            raise LookupError(name)
+        return mq.describe_broker(BrokerId=summary["BrokerId"])
+
+    broker = _describe(check, name, "rabbitmq", find, (), "mq:DescribeBroker")
+    if isinstance(broker, Result):
+        return broker
     sizing = managed.sizing(cfg.is_production)
     wanted = {
         "EngineType": "RABBITMQ",
@@ -107,12 +131,16 @@ def opensearch(client: Any, cfg: StackConfig) -> Result:
     name = naming.datastore(cfg.environment, "elasticsearch")
     if managed is None:
         return ok(check, name, "self-run")
-    try:
-        domain = client.describe_domain(DomainName=name)["DomainStatus"]
-    except AwsError as error:
-        if error_code(error) in (*NOT_FOUND, "ResourceNotFoundException"):
-            return fail(check, name, MISSING.format(store="elasticsearch"))
-        return denied_or(error, check, name, "es:DescribeDomain", "cannot describe the domain")
+    domain = _describe(
+        check,
+        name,
+        "elasticsearch",
+        lambda: client.describe_domain(DomainName=name)["DomainStatus"],
+        ("ResourceNotFoundException",),
+        "es:DescribeDomain",
+    )
+    if isinstance(domain, Result):
+        return domain
     problems = _problems(domain, {"EngineVersion": OPENSEARCH_VERSION})
     flags = {
         "encryption at rest": (domain.get("EncryptionAtRestOptions") or {}).get("Enabled"),

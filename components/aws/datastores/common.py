@@ -1,18 +1,34 @@
-"""What every managed store shares: its network (subnet list, security group) and its outputs."""
+"""What every managed store shares: its name, subnets and security group, and its outputs."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.aws.common import child, tags
 from components.config import StackConfig
+from components.config.network import Network
 
 COMPONENT = "datastores"
+T = TypeVar("T")
+
+
+def required(section: T | None, store: str) -> T:
+    """The store's `managed` section (create_datastores builds only the stores that have one)."""
+    if section is None:
+        raise ValueError(f"a managed store needs wire:databases.{store}.managed")
+    return section
 
 
 class ManagedStore(pulumi.ComponentResource):
-    """A store the services reach at `host`:`port` with `username` (if any) and `password` (a secret)."""
+    """A store the services reach at `host`:`port` with `username` (if any) and `password` (a secret).
+
+    Every store lives in `wire:network`'s private subnets behind a security group of its own that admits
+    only the cluster's security groups, on the store's `ports` alone, with no egress rules.
+    """
 
     host: pulumi.Output[str]
     port: int
@@ -22,24 +38,28 @@ class ManagedStore(pulumi.ComponentResource):
     # What the wire-server release waits for (the store itself).
     resources: list[pulumi.Resource]
 
-    def __init__(self, type_name: str, name: str, cfg: StackConfig, opts: pulumi.ResourceOptions | None) -> None:
+    def __init__(
+        self,
+        type_name: str,
+        name: str,
+        cfg: StackConfig,
+        opts: pulumi.ResourceOptions | None,
+        *,
+        store: str,
+        ports: list[int],
+        what: str,
+    ) -> None:
         super().__init__(f"wire:aws:{type_name}", name, None, opts)
+        network = required(cfg.network, store)
         self.cfg = cfg
+        self.aws_name = naming.datastore(cfg.environment, store)
+        self.subnets = list(dict.fromkeys(network.private_subnet_ids))
+        self.security_group = self._allow_clients(network, ports, what)
 
-    def network(self) -> tuple[list[str], str]:
-        network = self.cfg.network
-        if network is None:  # the config rules require it with any managed store
-            raise ValueError("a managed store needs wire:network")
-        return list(dict.fromkeys(network.private_subnet_ids)), network.vpc_id
-
-    def allow_clients(self, aws_name: str, ports: list[int], what: str) -> aws.ec2.SecurityGroup:
-        """A security group admitting only the cluster's security groups, on `ports` alone; no egress."""
-        network = self.cfg.network
-        if network is None:
-            raise ValueError("a managed store needs wire:network")
+    def _allow_clients(self, network: Network, ports: list[int], what: str) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
-            aws_name,
-            name=aws_name,
+            self.aws_name,
+            name=self.aws_name,
             description=f"{what}: only the Wire cluster's security groups, on {', '.join(map(str, ports))}",
             vpc_id=network.vpc_id,
             ingress=[
@@ -56,7 +76,8 @@ class ManagedStore(pulumi.ComponentResource):
             opts=child(self),
         )
 
-    def finish(self) -> None:
+    def finish(self, store: pulumi.Resource) -> None:
+        self.resources = [store]
         self.register_outputs({"host": self.host, "port": self.port, "securityGroupId": self.security_group.id})
 
 

@@ -12,9 +12,8 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from components import naming
 from components.aws.common import stateful, tags
-from components.aws.datastores.common import COMPONENT, ManagedStore
+from components.aws.datastores.common import COMPONENT, ManagedStore, required
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
 from components.config.managed_stores import OPENSEARCH_PORT, OPENSEARCH_VERSION
@@ -41,15 +40,11 @@ class OpensearchStore(ManagedStore):
         partition: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("OpensearchStore", name, cfg, opts)
+        what = "Amazon OpenSearch Service"
+        super().__init__("OpensearchStore", name, cfg, opts, store="elasticsearch", ports=[OPENSEARCH_PORT], what=what)
         es = cfg.databases.elasticsearch
-        managed = es.managed
-        if managed is None:
-            raise ValueError("OpensearchStore needs wire:databases.elasticsearch.managed")
-        subnets, _vpc = self.network()
-        sizing = managed.sizing(cfg.is_production, len(subnets))
-        aws_name = naming.datastore(cfg.environment, "elasticsearch")
-        self.security_group = self.allow_clients(aws_name, [OPENSEARCH_PORT], "Amazon OpenSearch Service")
+        aws_name, subnets = self.aws_name, self.subnets
+        sizing = required(es.managed, "elasticsearch").sizing(cfg.is_production, len(subnets))
         username = es.username or DEFAULT_USERNAME
         # OpenSearch wants an upper- and a lower-case letter, a digit and a special character.
         self.password = store_password(self, f"{aws_name}-password", es.password, length=32, specials="-_.")
@@ -101,5 +96,4 @@ class OpensearchStore(ManagedStore):
         self.host = self.domain.endpoint
         self.port = OPENSEARCH_PORT
         self.username = username
-        self.resources = [self.domain]
-        self.finish()
+        self.finish(self.domain)

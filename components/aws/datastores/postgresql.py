@@ -10,9 +10,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components import naming
 from components.aws.common import child, stateful, tags
-from components.aws.datastores.common import COMPONENT, ManagedStore, final_snapshot_name
+from components.aws.datastores.common import COMPONENT, ManagedStore, final_snapshot_name, required
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
 from components.config.datastore_rules import connections_needed
@@ -23,15 +22,12 @@ class PostgresqlStore(ManagedStore):
     instance: aws.rds.Instance
 
     def __init__(self, name: str, cfg: StackConfig, *, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("PostgresqlStore", name, cfg, opts)
+        super().__init__(
+            "PostgresqlStore", name, cfg, opts, store="postgresql", ports=[POSTGRESQL_PORT], what="RDS for PostgreSQL"
+        )
         pg = cfg.databases.postgresql
-        managed = pg.managed
-        if managed is None:
-            raise ValueError("PostgresqlStore needs wire:databases.postgresql.managed")
-        sizing = managed.sizing(cfg.is_production, connections_needed(cfg))
-        aws_name = naming.datastore(cfg.environment, "postgresql")
-        subnets, _vpc = self.network()
-        self.security_group = self.allow_clients(aws_name, [POSTGRESQL_PORT], "RDS for PostgreSQL")
+        sizing = required(pg.managed, "postgresql").sizing(cfg.is_production, connections_needed(cfg))
+        aws_name, subnets = self.aws_name, self.subnets
         subnet_group = aws.rds.SubnetGroup(
             aws_name, name=aws_name, subnet_ids=subnets, tags=tags(COMPONENT), opts=child(self)
         )
@@ -82,5 +78,4 @@ class PostgresqlStore(ManagedStore):
         self.host = self.instance.address
         self.port = POSTGRESQL_PORT
         self.username = pg.user
-        self.resources = [self.instance]
-        self.finish()
+        self.finish(self.instance)

@@ -9,9 +9,8 @@ from urllib.parse import urlparse
 import pulumi
 import pulumi_aws as aws
 
-from components import naming
 from components.aws.common import stateful, tags
-from components.aws.datastores.common import COMPONENT, ManagedStore
+from components.aws.datastores.common import COMPONENT, ManagedStore, required
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
 from components.config.managed_stores import RABBITMQ_ADMIN_PORT, RABBITMQ_PORT, RABBITMQ_VERSION
@@ -33,18 +32,12 @@ class RabbitmqStore(ManagedStore):
     broker: aws.mq.Broker
 
     def __init__(self, name: str, cfg: StackConfig, *, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("RabbitmqStore", name, cfg, opts)
-        rabbitmq = cfg.databases.rabbitmq
-        managed = rabbitmq.managed
-        if managed is None:
-            raise ValueError("RabbitmqStore needs wire:databases.rabbitmq.managed")
-        sizing = managed.sizing(cfg.is_production)
-        aws_name = naming.datastore(cfg.environment, "rabbitmq")
-        subnets, _vpc = self.network()
         # AMQPS for the services; the management API (443) for background-worker.
-        self.security_group = self.allow_clients(
-            aws_name, [RABBITMQ_PORT, RABBITMQ_ADMIN_PORT], "Amazon MQ for RabbitMQ"
-        )
+        ports = [RABBITMQ_PORT, RABBITMQ_ADMIN_PORT]
+        super().__init__("RabbitmqStore", name, cfg, opts, store="rabbitmq", ports=ports, what="Amazon MQ for RabbitMQ")
+        rabbitmq = cfg.databases.rabbitmq
+        sizing = required(rabbitmq.managed, "rabbitmq").sizing(cfg.is_production)
+        aws_name, subnets = self.aws_name, self.subnets
         username = rabbitmq.username.get_secret_value() if rabbitmq.username is not None else DEFAULT_USERNAME
         # Amazon MQ refuses ',', ':' and '=' in a password: letters and digits only.
         self.password = store_password(self, f"{aws_name}-password", rabbitmq.password, length=32)
@@ -71,5 +64,4 @@ class RabbitmqStore(ManagedStore):
         self.host = self.broker.instances.apply(broker_host)
         self.port = RABBITMQ_PORT
         self.username = pulumi.Output.secret(username) if rabbitmq.username is not None else username
-        self.resources = [self.broker]
-        self.finish()
+        self.finish(self.broker)

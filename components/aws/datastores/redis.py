@@ -5,9 +5,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components import naming
 from components.aws.common import child, stateful, tags
-from components.aws.datastores.common import COMPONENT, ManagedStore, final_snapshot_name
+from components.aws.datastores.common import COMPONENT, ManagedStore, final_snapshot_name, required
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
 from components.config.managed_stores import REDIS_ENGINE_VERSIONS, REDIS_FAMILIES, REDIS_PORT
@@ -17,15 +16,11 @@ class RedisStore(ManagedStore):
     group: aws.elasticache.ReplicationGroup
 
     def __init__(self, name: str, cfg: StackConfig, *, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("RedisStore", name, cfg, opts)
+        super().__init__("RedisStore", name, cfg, opts, store="redis", ports=[REDIS_PORT], what="ElastiCache")
         redis = cfg.databases.redis
-        managed = redis.managed
-        if managed is None:
-            raise ValueError("RedisStore needs wire:databases.redis.managed")
+        managed = required(redis.managed, "redis")
         sizing = managed.sizing(cfg.is_production)
-        aws_name = naming.datastore(cfg.environment, "redis")
-        subnets, _vpc = self.network()
-        self.security_group = self.allow_clients(aws_name, [REDIS_PORT], "ElastiCache")
+        aws_name, subnets = self.aws_name, self.subnets
         subnet_group = aws.elasticache.SubnetGroup(
             aws_name, name=aws_name, subnet_ids=subnets, tags=tags(COMPONENT), opts=child(self)
         )
@@ -59,5 +54,4 @@ class RedisStore(ManagedStore):
         self.host = self.group.primary_endpoint_address
         self.port = REDIS_PORT
         self.username = None
-        self.resources = [self.group]
-        self.finish()
+        self.finish(self.group)
