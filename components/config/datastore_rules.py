@@ -149,6 +149,12 @@ def datastore_warnings(cfg: StackConfig) -> list[str]:
     """Valid choices an operator should know the cost of."""
     found: list[str] = []
     dbs = cfg.databases
+    es = dbs.elasticsearch
+    if not es.is_managed and (es.username is None) != (es.password is None):
+        found.append(
+            "databases.elasticsearch: username and password go together (brig's basic auth); with only one set, "
+            "brig sends none: set both, or remove the one"
+        )
     if cfg.network is not None and not dbs.managed_stores():
         found.append("network is set, but no store of databases is managed: it has no effect; remove it")
     pg = dbs.postgresql.managed

@@ -87,3 +87,12 @@ def test_opensearch_spreads_data_nodes_evenly(count: int, subnets: int, producti
     sizing = ManagedOpensearch(instance_count=count).sizing(production, subnets)
     assert sizing.zones in (1, 2, 3) and sizing.zones <= max(1, min(count, subnets))
     assert count % sizing.zones == 0 or sizing.zones == 1
+
+
+def test_keys_without_effect_are_warned_about() -> None:
+    lone_user = load(base(databases={"elasticsearch": {"username": "brig"}}))
+    assert any("username and password go together" in w for w in lone_user.warnings())
+    unused_network = load(base(network=NETWORK))
+    assert any("network is set, but no store" in w for w in unused_network.warnings())
+    single = load(base(network=NETWORK, databases={"rabbitmq": {"managed": {"deploymentMode": "SINGLE_INSTANCE"}}}))
+    assert any("SINGLE_INSTANCE in production" in w for w in single.warnings())
