@@ -89,8 +89,9 @@ migrate-assets: $(RUNTIME)
 	$(PY) -m migrate assets --from $(FROM) --stack $(STACK) $(if $(OUTPUTS),--outputs $(OUTPUTS),)
 
 ## make review BASE=<git rev> [HEAD=<git rev>] [STACKS="dev prod"]: offline plan diff per stack (default: all)
+## make review BASE_RELEASE=2026-q1: what moving each stack from that Wire release to its wire:release changes
 review: $(RUNTIME)
-	$(PY) -m review $(strip $(if $(BASE),--base '$(BASE)') $(if $(HEAD),--head '$(HEAD)') $(if $(strip $(STACKS)),--stacks '$(STACKS)'))
+	$(PY) -m review $(strip $(if $(BASE),--base '$(BASE)') $(if $(BASE_RELEASE),--base-release '$(BASE_RELEASE)') $(if $(HEAD),--head '$(HEAD)') $(if $(strip $(STACKS)),--stacks '$(STACKS)'))
 
 ## make bench: benchmarks (table + JSON in build/bench)
 bench: $(DEV)

@@ -66,9 +66,22 @@ def load_stack(
         loaded = LoadedConfig(loaded.config)
     # Only over a configuration that validated: the entries are matched with what the program creates.
     found += adoption_problems(loaded.config)
+    unnamed_cluster = loaded.config.kubernetes.unnamed_cluster_problem()
+    if unnamed_cluster:
+        found.append(unnamed_cluster + _provider_namespace_hint(config))
     if found:
         raise ConfigError(found)
     return loaded
+
+
+def _provider_namespace_hint(config: Mapping[str, Any]) -> str:
+    """`kubernetes:context` / `kubernetes:kubeconfig` configure only the default provider, which Pulumi.yaml
+    disables: the program's provider never reads them."""
+    keys = [key for key in ("kubernetes:context", "kubernetes:kubeconfig") if config.get(key)]
+    if not keys:
+        return ""
+    moves = ", ".join(f"{key} to wire:kubernetes.{key.split(':', 1)[1]}" for key in keys)
+    return f" ({' and '.join(keys)} configure only the default provider, which this project disables: move {moves})"
 
 
 def namespace_problems(config: Mapping[str, Any]) -> list[str]:

@@ -11,9 +11,14 @@ Used by the offline plan and by the tests. Beyond `pulumi.runtime.Mocks` this mo
   balancer hostname for a Service read, ...), and answers invokes with camelCase keys;
 - with `preview=True` answers like the engine in a stack's first `pulumi preview`: a resource being
   created returns only its inputs (every computed output and its id unknown), a read whose id is
-  unknown returns nothing, invokes still run;
+  unknown returns nothing, invokes still run; an import (`import_`) is read by its import id, so its
+  outputs are known, and `Registration.stored_inputs()` gives what the engine stores for it (every
+  ignored input taken from the live resource);
 - notes for every registration whether it happened inside an `Output.apply` callback (a resource
-  created there is missing from a preview whenever the applied value is unknown).
+  created there is missing from a preview whenever the applied value is unknown);
+- notes every alias that is an unknown Output when the resource registers: the SDK drops such an alias
+  without a word (pulumi/runtime/resource.py `prepare_aliases` skips an alias resolving to None), so a
+  preview would show a delete and a create that `up` does not do (`Evaluation.unknown_aliases`).
 
 What the mocks answer per type is in plan/mock_outputs.py; what is recorded of each registration in
 plan/registrations.py.
@@ -181,6 +186,8 @@ class Evaluation:
     secret_outputs: set[str]
     result: Any = None
     invokes: list[tuple[str, str]] = field(default_factory=list)
+    # `<type>::<name>` of every resource registered with an alias that was an unknown Output (dropped).
+    unknown_aliases: list[str] = field(default_factory=list)
 
     def find(self, type_token: str, name: str | None = None) -> list[Registration]:
         return [r for r in self.resources if r.type == type_token and (name is None or r.name == name)]
@@ -235,7 +242,13 @@ def run_program(
     def program() -> None:
         holder["result"] = fn()
 
-    with _language_host_config(config, secret_keys), _noting_applies(), _without_stack_traces():
+    unknown_aliases: list[str] = []
+    with (
+        _language_host_config(config, secret_keys),
+        _noting_applies(),
+        _without_stack_traces(),
+        _noting_unknown_aliases(unknown_aliases),
+    ):
         _sync_await(run_pulumi_func(program))
         root = pulumi.runtime.get_root_resource()
         exported = dict(getattr(root, "outputs", {}) or {})
@@ -258,7 +271,7 @@ def run_program(
 
         _sync_await(resolve())
         _sync_await(wait_for_rpcs())
-    return Evaluation(monitor.registrations, outputs, secret, holder.get("result"), monitor.invokes)
+    return Evaluation(monitor.registrations, outputs, secret, holder.get("result"), monitor.invokes, unknown_aliases)
 
 
 _CONFIG_ENV = ("PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")
@@ -295,3 +308,21 @@ def _without_stack_traces() -> Iterator[None]:
         yield
     finally:
         runtime_resource._get_stack_trace = original  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _noting_unknown_aliases(found: list[str]) -> Iterator[None]:
+    """Note each alias that is an unknown Output as the resource registers (the SDK then drops it)."""
+    original = runtime_resource.prepare_aliases
+
+    async def prepare_aliases(resource: Any, resource_options: Any, supports_alias_specs: bool) -> Any:
+        for alias in getattr(resource_options, "aliases", None) or []:
+            if isinstance(alias, pulumi.Output) and not await alias.is_known():
+                found.append(f"{resource._type}::{resource._name}")
+        return await original(resource, resource_options, supports_alias_specs)
+
+    runtime_resource.prepare_aliases = prepare_aliases  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        runtime_resource.prepare_aliases = original

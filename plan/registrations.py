@@ -17,6 +17,8 @@ from components.outputs import REDACTED, any_marked, map_marked
 
 # How a value only the real apply will know is shown (as `pulumi preview` does).
 KNOWN_AFTER_APPLY = "(known after apply)"
+# An input the engine takes from the live resource at an import (an ignored one), unknown offline.
+LIVE_VALUE = "(the live resource's value)"
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,17 @@ class Registration:
     # `import_=`: the id of the live resource this registration adopts, and what it ignores while doing so.
     import_id: str | None = None
     ignore_changes: list[str] = field(default_factory=list)
+
+    def stored_inputs(self) -> dict[str, Any]:
+        """The inputs the engine stores for this registration.
+
+        At an import the engine sets every ignored input to the live resource's, before Check and Diff
+        (pulumi/pulumi pkg/resource/deploy/step.go, `ImportStep.Apply`: processIgnoreChanges), so the import
+        checkpoint holds those live values, as the provider read them (`LIVE_VALUE` here).
+        """
+        if not self.import_id:
+            return self.inputs
+        ignored = set(self.ignore_changes)
+        return {key: LIVE_VALUE if key in ignored else value for key, value in self.inputs.items()} | {
+            key: LIVE_VALUE for key in ignored if key not in self.inputs
+        }

@@ -34,7 +34,7 @@ RENDER_PLACEHOLDER = "cGxhY2Vob2xkZXI="
 HELM_ENV = "HELM"
 
 # API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them.
-CUSTOM_RESOURCE_GROUPS = ("cert-manager.io", "monitoring.coreos.com", "metallb.io")
+CUSTOM_RESOURCE_GROUPS = ("cert-manager.io", "monitoring.coreos.com", "metallb.io", "elbv2.k8s.aws")
 
 ENABLE_HINT = (
     f"set {CHARTS_DIR_ENV}=<folder of packaged charts> (or `make charts` to pull them into the cache) "
@@ -79,6 +79,54 @@ def locate_chart(source: ChartSource, dirs: list[Path] | None = None) -> Path | 
         if candidate.is_file():
             return candidate
     return None
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A packaged chart that renders pinned versions it is not, because they share its layout."""
+
+    lowest: tuple[int, int]
+    highest: tuple[int, int] | None  # None: every later version, until a layout change is found
+    version: str
+    why: str
+
+
+# Pinned versions with no packaged chart for offline rendering, and the chart of the same layout that renders
+# them instead (`../shared/charts/README.md` says where each comes from). Explicit, never a guess: a pinned
+# version outside these ranges and not packaged is "not found".
+STAND_INS: dict[str, tuple[StandIn, ...]] = {
+    "wire-server": (
+        StandIn((5, 30), None, "5.30.0-develop.20260411", "the 5.30+ layout (proxy subchart behind tags.proxy)"),
+        StandIn((5, 29), (5, 29), "5.29.5", "the 5.29 layout (proxy inline)"),
+    ),
+    "nginx-ingress-services": (
+        StandIn((5, 30), None, "5.30.0-develop.20260411", "the 5.30+ layout (templates as 5.29.5)"),
+        StandIn((5, 28), (5, 29), "5.29.5", "the closest chart here (5.28 -> 5.29.5 not diffed here)"),
+    ),
+}
+
+
+def stand_in(source: ChartSource) -> StandIn | None:
+    """The stand-in of a pinned version (STAND_INS), if it has one."""
+    found = source.major_minor
+    if source.path is not None or found is None:
+        return None
+    for candidate in STAND_INS.get(source.chart, ()):
+        if candidate.lowest <= found and (candidate.highest is None or found <= candidate.highest):
+            return candidate
+    return None
+
+
+def locate_chart_or_stand_in(source: ChartSource, dirs: list[Path] | None = None) -> tuple[Path, StandIn | None] | None:
+    """The packaged chart of a pinned source, else its stand-in's (with the StandIn, so callers say so)."""
+    exact = locate_chart(source, dirs)
+    if exact is not None:
+        return exact, None
+    candidate = stand_in(source)
+    if candidate is None:
+        return None
+    packaged = locate_chart(source.model_copy(update={"version": candidate.version}), dirs)
+    return (packaged, candidate) if packaged is not None else None
 
 
 def pull_chart(source: ChartSource, helm: str, into: Path | None = None) -> Path:
@@ -140,7 +188,17 @@ def render(
     if result.returncode != 0:
         raise RenderError(f"{release} ({chart.name}): {result.stderr.strip()}")
     objects = [doc for doc in yaml.safe_load_all(result.stdout) if isinstance(doc, dict)]
-    return Rendered(release=release, objects=objects)
+    return Rendered(release=release, objects=list(_list_items(objects)))
+
+
+def _list_items(objects: list[dict[str, Any]]) -> Any:
+    """Objects with every `kind: List` replaced by its items, as helm and kubectl apply them (the AWS Load
+    Balancer Controller chart renders its IngressClass and IngressClassParams as one List)."""
+    for obj in objects:
+        if obj.get("apiVersion") == "v1" and obj.get("kind") == "List":
+            yield from (item for item in obj.get("items") or [] if isinstance(item, dict))
+        else:
+            yield obj
 
 
 def _fill_placeholders(tree: Any) -> Any:
@@ -198,6 +256,18 @@ def _minor(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".")[:2])
 
 
+def _addon_chart(cfg: Any, release: str) -> tuple[ChartSource, str] | None:
+    """Chart and namespace of an add-on release (wire:addons), which the Wire releases' tables do not list."""
+    from components.config.addons import CERT_MANAGER_NAMESPACE, LB_CONTROLLER_NAMESPACE
+    from components.k8s.values.addons import AWS_LOAD_BALANCER_CONTROLLER, CERT_MANAGER
+
+    if release == CERT_MANAGER:
+        return cfg.charts.cert_manager, CERT_MANAGER_NAMESPACE
+    if release == AWS_LOAD_BALANCER_CONTROLLER:
+        return cfg.charts.aws_load_balancer_controller, LB_CONTROLLER_NAMESPACE
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
@@ -227,16 +297,19 @@ def main(argv: list[str] | None = None) -> int:
     cfg = plan.config
     failed = False
     for release, values in plan.values.items():
-        source = release_chart(cfg, release)
+        source, namespace = _addon_chart(cfg, release) or (release_chart(cfg, release), release_namespace(cfg, release))
         chart = locate_chart(source)
         if chart is None and args.pull:
             chart = pull_chart(source, helm)
+        if chart is None and (found := locate_chart_or_stand_in(source)) is not None:
+            chart, used = found
+            print(f"  {release}: {chart_file(source)} is not here; rendering with {chart.name}, {used and used.why}")
         if chart is None:
             print(f"{release}: chart {chart_file(source)} not found; {ENABLE_HINT}")
             failed = True
             continue
         try:
-            rendered = render(helm, chart, release, release_namespace(cfg, release), values, cfg.kubernetes.version)
+            rendered = render(helm, chart, release, namespace, values, cfg.kubernetes.version)
         except RenderError as error:
             print(f"✘ {error}")
             failed = True

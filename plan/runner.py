@@ -13,7 +13,9 @@ plan.json (version 1):
      "outputs": {<export>: value},          # secrets as "[secret]"
      "secretOutputs": [<export>],
      "values": {<release>: "values/<release>.yaml"},
-     "warnings": [...], "secretsToSet": [<wire: key path>], "drain": "<cannon drain summary>"}
+     "warnings": [...], "secretsToSet": [<wire: key path>], "drain": "<cannon drain summary>",
+     "wireRelease": {"name": "<wire:release>", "manifest": "<wire-builds build.json URL>",
+                     "chartOverrides": [<chart that differs from the release>]}}
 """
 
 from __future__ import annotations
@@ -103,9 +105,16 @@ class Plan:
             "warnings": self.warnings,
             "secretsToSet": self.secrets_to_set,
             "drain": self.config.cannon.drain.summary(),
+            "wireRelease": self.wire_release(),
             "mode": "preview" if self.preview else "up",
             "legend": LEGEND_PREVIEW if self.preview else LEGEND_UP,
         }
+
+    def wire_release(self) -> dict[str, Any]:
+        from components.config.wire_builds import known_releases
+
+        release = known_releases()[self.config.release]
+        return {"name": release.name, "manifest": release.source, "chartOverrides": self.config.chart_overrides}
 
     def write(self, out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)

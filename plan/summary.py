@@ -196,6 +196,18 @@ def cost_lines(document: Mapping[str, Any], values: Mapping[str, Any]) -> list[s
     return lines
 
 
+def release_lines(release: Mapping[str, Any] | None) -> list[str]:
+    """The Wire release the charts come from, and every chart that differs from it."""
+    if not release:
+        return []
+    overrides = release["chartOverrides"]
+    lines = [
+        f"Wire release {release['name']} ({release['manifest']}): "
+        + ("charts as released" if not overrides else f"{len(overrides)} chart(s) differ from the release:")
+    ]
+    return lines + [f"  ~ {line}" for line in overrides]
+
+
 def secret_lines(paths: list[str], stack: str) -> list[str]:
     lines = []
     for path in paths:
@@ -227,6 +239,7 @@ def summary(document: dict, values: Mapping[str, Any] | None = None, logged: lis
         lines += ["", "Adopted (imported, not created):", *adopted]
     if records := dns_lines(resources):
         lines += ["", "DNS records:", *records]
+    lines += ["", *release_lines(document.get("wireRelease"))]
     lines += ["", "Outputs:"]
     lines += [f"  {key}: {plain(value)}" for key, value in document["outputs"].items()]
     lines += ["", *cost_lines(document, values or {}), "", document["drain"]]

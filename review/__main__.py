@@ -1,4 +1,6 @@
-"""Offline review of a change: `python -m review --base <rev> [--head <rev>] [--stacks dev prod] [--out DIR]`.
+"""Offline review of a change: `python -m review --base <rev> [--head <rev>] [--stacks dev prod] [--out DIR]`,
+or of an upgrade between two Wire releases: `python -m review --base-release 2026-q1` (the head with each
+stack's `wire:release` set to 2026-q1 as the base: every chart version and every values change it brings).
 
 For each stack the offline plan (`python -m plan`, Pulumi mocks, no credentials) runs at the base
 revision and at the head (default: the working tree), with this same interpreter. The differences
@@ -42,7 +44,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m review", description="Offline plan diff between two revisions, per stack."
     )
-    parser.add_argument("--base", required=True, help="git revision to compare against (e.g. origin/main)")
+    bases = parser.add_mutually_exclusive_group(required=True)
+    bases.add_argument("--base", help="git revision to compare against (e.g. origin/main)")
+    bases.add_argument(
+        "--base-release",
+        metavar="RELEASE",
+        help="compare against the head with every stack's wire:release set to RELEASE (e.g. 2026-q1)",
+    )
     parser.add_argument("--head", default=None, help="git revision of the change (default: the working tree)")
     parser.add_argument(
         "--stacks",
@@ -57,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def choose_stacks(repo: Path, base: str, head: str | None, requested: list[str]) -> list[str]:
+def choose_stacks(repo: Path, base: str | None, head: str | None, requested: list[str]) -> list[str]:
     """The requested stacks (each must have a stack file at base or head), or all of them."""
     known = stacks_at(repo, base) | stacks_at(repo, head)
     if not requested:
@@ -77,10 +85,20 @@ def choose_stacks(repo: Path, base: str, head: str | None, requested: list[str])
 def prepare(args: argparse.Namespace) -> tuple[Path, list[str], Path]:
     """Repository, stacks and output directory, every argument checked before a plan runs."""
     repo = repo_root(Path.cwd())
-    resolve(repo, args.base, "--base")
+    if args.base_release is not None:
+        from components.config.wire_builds import known_releases
+
+        if args.base_release not in known_releases():
+            raise ReviewError(
+                f"--base-release {args.base_release}: not a Wire release this program knows; "
+                f"known releases: {', '.join(known_releases())}"
+            )
+    else:
+        resolve(repo, args.base, "--base")
     if args.head is not None:
         resolve(repo, args.head, "--head")
-    stacks = choose_stacks(repo, args.base, args.head, split_stacks(args.stacks))
+    base = args.base if args.base is not None else args.head
+    stacks = choose_stacks(repo, base, args.head, split_stacks(args.stacks))
     out: Path = args.out if args.out.is_absolute() else Path.cwd() / args.out
     problem = unwritable(out)
     if problem:
@@ -96,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="wire-review-") as work:
-        reviews = review_stacks(repo, args.base, args.head, stacks, Path(work), jobs=args.jobs)
+        reviews = review_stacks(
+            repo, args.base, args.head, stacks, Path(work), jobs=args.jobs, base_release=args.base_release
+        )
     status = 0
     for review in reviews:
         text = render_markdown(review)

@@ -137,3 +137,34 @@ def diff_release_values(base: Mapping[str, str], head: Mapping[str, str]) -> dic
 def diff_list(base: list[str], head: list[str]) -> tuple[list[str], list[str]]:
     """(added, removed) entries of a list such as `warnings` or `secretsToSet`."""
     return [item for item in head if item not in base], [item for item in base if item not in head]
+
+
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def chart_pins(plan: Mapping[str, Any]) -> dict[str, str]:
+    """Helm release name -> `<chart> <version> (<repository>)` of every release the plan deploys."""
+    pins = {}
+    for resource in plan.get("resources") or []:
+        if resource.get("type") != HELM_RELEASE:
+            continue
+        inputs = resource.get("inputs") or {}
+        repo = (inputs.get("repositoryOpts") or {}).get("repo")
+        where = f" ({repo})" if repo else ""
+        pins[inputs.get("name") or resource["name"]] = f"{inputs.get('chart')} {inputs.get('version') or ''}{where}"
+    return pins
+
+
+def diff_charts(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[PropertyChange]:
+    """Every release whose chart, version or repository changes (or that appears or goes)."""
+    old, new = chart_pins(base), chart_pins(head)
+    return [
+        PropertyChange(release, old.get(release, MISSING), new.get(release, MISSING))
+        for release in sorted(set(old) | set(new))
+        if old.get(release) != new.get(release)
+    ]
+
+
+def wire_release(plan: Mapping[str, Any]) -> str:
+    release = plan.get("wireRelease") or {}
+    return str(release.get("name") or MISSING)

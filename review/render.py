@@ -33,6 +33,9 @@ class StackReview:
     warnings_removed: list[str] = field(default_factory=list)
     secrets_added: list[str] = field(default_factory=list)
     secrets_removed: list[str] = field(default_factory=list)
+    # Chart version/repository per helm release, and the Wire release (wire:release) they come from.
+    charts: list[PropertyChange] = field(default_factory=list)
+    wire_release: PropertyChange | None = None
     base_error: str | None = None
     head_error: str | None = None
 
@@ -98,6 +101,18 @@ def _changed(review: StackReview) -> list[str]:
     return [*lines, ""]
 
 
+def _charts(review: StackReview) -> list[str]:
+    if not (review.charts or review.wire_release):
+        return []
+    lines = [f"**Charts ({len(review.charts)} release(s) change chart)**", ""]
+    if review.wire_release is not None:
+        lines += [f"Wire release: {_code(review.wire_release.describe().split(': ', 1)[1])}", ""]
+    if review.charts:
+        lines += ["| Release | Base | Head |", "|---|---|---|"]
+        lines += [f"| {_code(c.path)} | {_cell(str(c.old))} | {_cell(str(c.new))} |" for c in review.charts]
+    return [*lines, ""]
+
+
 def _values(review: StackReview) -> list[str]:
     if not review.values:
         return []
@@ -138,6 +153,7 @@ def render_markdown(review: StackReview) -> str:
         f"{len(review.values)} values file(s) changed."
     )
     lines.append("")
+    lines += _charts(review)
     if review.unchanged:
         lines += ["No changes to resources, outputs or helm values.", ""]
     lines += _resource_table("Added", diff.added)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -19,7 +20,7 @@ import yaml
 from components.config import ConfigError
 from components.stackfile import read_stack_file
 from policy import model, rules
-from review.diff import diff_list, diff_release_values, diff_resources
+from review.diff import PropertyChange, diff_charts, diff_list, diff_release_values, diff_resources, wire_release
 from review.render import StackReview, compare_outputs
 
 # Last lines of a failed plan's output shown in the comment (the whole output is in the log).
@@ -163,18 +164,66 @@ def compare(stack: str, base: PlanResult, head: PlanResult, labels: tuple[str, s
     review.secrets_added, review.secrets_removed = diff_list(
         base.plan.get("secretsToSet") or [], head.plan.get("secretsToSet") or []
     )
+    review.charts = diff_charts(base.plan, head.plan)
+    releases = (wire_release(base.plan), wire_release(head.plan))
+    if releases[0] != releases[1]:
+        review.wire_release = PropertyChange("wire:release", *releases)
     review.violations = violations(head, ctx)
     review.base_violations = violations(base, ctx)
     return review
 
 
+_RELEASE_LINE = re.compile(r"^  wire:release:.*$", re.MULTILINE)
+
+
+def with_release(stack_yaml: str, release: str) -> str:
+    """A stack file's text with `wire:release` set to `release` (replaced, or added first under `config:`)."""
+    line = f"  wire:release: {release}"
+    if _RELEASE_LINE.search(stack_yaml):
+        return _RELEASE_LINE.sub(line, stack_yaml, count=1)
+    if not re.search(r"^config:[ \t]*$", stack_yaml, re.MULTILINE):
+        raise ReviewError("a stack file has no top-level `config:` map to set wire:release in")
+    return re.sub(r"^config:[ \t]*$", f"config:\n{line}", stack_yaml, count=1, flags=re.MULTILINE)
+
+
+def release_tree(root: Path, release: str, dest: Path) -> Path:
+    """A copy of the program at `root` with every stack file's `wire:release` set to `release` (a copy, not
+    links: the plan finds its stack files next to its own resolved source)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for entry in root.iterdir():
+        if entry.name in (".git", ".venv", "build", "tests") or entry.name.startswith("."):
+            continue
+        if stack_names([entry.name]):
+            (dest / entry.name).write_text(with_release(entry.read_text(encoding="utf-8"), release), encoding="utf-8")
+        elif entry.is_dir():
+            shutil.copytree(entry, dest / entry.name, ignore=skip)
+        else:
+            shutil.copy2(entry, dest / entry.name)
+    return dest
+
+
 def review_stacks(
-    repo: Path, base_rev: str, head_rev: str | None, stacks: list[str], work: Path, jobs: int = 4
+    repo: Path,
+    base_rev: str | None,
+    head_rev: str | None,
+    stacks: list[str],
+    work: Path,
+    jobs: int = 4,
+    base_release: str | None = None,
 ) -> list[StackReview]:
-    """Plan every stack at base and head (in parallel: each plan is its own process) and compare."""
-    base_root = export_tree(repo, base_rev, work / "base-tree")
+    """Plan every stack at base and head (in parallel: each plan is its own process) and compare.
+
+    With `base_release` the base is the head itself with every stack's `wire:release` set to it: what an
+    upgrade (or a step back) between two Wire releases changes, before `pulumi up`."""
     head_root = repo if head_rev is None else export_tree(repo, head_rev, work / "head-tree")
-    labels = (describe(repo, base_rev), describe(repo, head_rev))
+    if base_release is not None:
+        base_root = release_tree(head_root, base_release, work / "base-tree")
+        labels = (f"wire:release {base_release}", describe(repo, head_rev))
+    else:
+        assert base_rev is not None
+        base_root = export_tree(repo, base_rev, work / "base-tree")
+        labels = (describe(repo, base_rev), describe(repo, head_rev))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         base_jobs = {s: pool.submit(run_plan, base_root, s, work / "base" / s) for s in stacks}
         head_jobs = {s: pool.submit(run_plan, head_root, s, work / "head" / s) for s in stacks}

@@ -65,3 +65,35 @@ def test_readme_names_every_pinned_chart_version() -> None:
         if f"| {source.chart} | {source.version} |" not in readme
     ]
     assert not missing, f"README's 'Tested chart versions' table lacks {missing}"
+
+
+def test_readme_says_which_chart_rendered_each_pinned_version() -> None:
+    """A pin without its own packaged chart is described with the stand-in that rendered it; "rendered (exact)"
+    only where the pinned chart itself is packaged (needs WIRE_CHARTS_DIR: the charts available here)."""
+    import os
+
+    from components.config.charts import Charts
+    from plan.render import locate_chart, stand_in
+
+    if not os.environ.get("WIRE_CHARTS_DIR"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("set WIRE_CHARTS_DIR: the README's table is checked against the packaged charts")
+        pytest.skip("set WIRE_CHARTS_DIR=<folder of packaged charts> to check the README's table against them")
+    readme = (ROOT / "README.md").read_text()
+    charts = Charts()
+    wrong = []
+    for source in (getattr(charts, name) for name in type(charts).model_fields):
+        row = next(line for line in readme.splitlines() if line.startswith(f"| {source.chart} | {source.version} |"))
+        exact = locate_chart(source) is not None
+        if "rendered (exact" in row and not exact:
+            wrong.append(f"{source.chart} {source.version}: says exact, but no such chart is packaged")
+        substitute = stand_in(source)
+        if not exact and substitute is not None and substitute.version not in row:
+            wrong.append(
+                f"{source.chart} {source.version}: rendered with {substitute.version}, the row does not say so"
+            )
+        if not exact and substitute is None and "values checked as data" not in row:
+            wrong.append(
+                f"{source.chart} {source.version}: not rendered here, the row must say 'values checked as data'"
+            )
+    assert wrong == []

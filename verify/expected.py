@@ -11,7 +11,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from components import naming
+from components.aws.ses_records import DnsRecord, static_records
 from components.config import EmailMode, PushMode, StackConfig, WireHost
+from verify.expected_resources import (
+    AlarmsTarget,
+    BucketRules,
+    CloudFrontTarget,
+    IdentityTarget,
+    TopicKeyTarget,
+    alarms_target,
+    bucket_rules,
+    cloudfront_target,
+    identity_targets,
+    topic_key_targets,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,10 @@ class SesTarget:
     sender: str
     queue: str
     topic_arn: str
+    # The MAIL FROM domain SES sends bounces from, and its MX, SPF and the DMARC records (ses_records).
+    mail_from: str = ""
+    records: tuple[Record, ...] = ()
+    configuration_set: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,8 @@ class Record:
     targets: tuple[str, ...] = ()
     # False for records another tool owns (external-dns): missing is a warning, not a failure.
     required: bool = True
+    # Who needs the record and what breaks without it; None for the Wire host names (dns.hosts).
+    purpose: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,14 @@ class Expected:
     zone_id: str | None
     records: tuple[Record, ...]
     service_role_arns: dict[str, str] = field(default_factory=dict)
+    # What the stack added later (verify/expected_resources.py).
+    production: bool = False
+    alarms: AlarmsTarget | None = None
+    topic_keys: tuple[TopicKeyTarget, ...] = ()
+    identities: tuple[IdentityTarget, ...] = ()
+    access_key_ids: dict[str, str] = field(default_factory=dict)
+    bucket_rules: BucketRules | None = None
+    cloudfront: CloudFrontTarget | None = None
 
 
 def sns_arn(region: str, account: str, resource: str) -> str:
@@ -139,7 +166,22 @@ def ses_target(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -
         sender=_out(outputs, "sesSender") or cfg.email.sender,
         queue=_out(outputs, "sesQueueName") or naming.brig_email_queue(cfg.environment),
         topic_arn=topic,
+        mail_from=f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}",
+        records=tuple(ses_record(record) for record in static_records(cfg)),
+        configuration_set=naming.ses_configuration_set(cfg.environment),
     )
+
+
+SES_RECORD_PURPOSES = {
+    "MX": "SES's MAIL FROM needs it: without it SES falls back to amazonses.com and brig's mail fails DMARC alignment",
+    "TXT": "brig's mail needs it (SPF of the MAIL FROM domain, or the DMARC policy): receivers may reject or spam it",
+    "CNAME": "brig's mail is not DKIM-signed with the identity's current key: receivers may reject or spam it",
+}
+
+
+def ses_record(record: DnsRecord) -> Record:
+    """A record SES needs (ses_records), as verify looks for it in the zone."""
+    return Record(record.name, (record.type,), tuple(record.values), purpose=SES_RECORD_PURPOSES[record.type])
 
 
 def records(cfg: StackConfig, outputs: dict[str, Any]) -> tuple[Record, ...]:
@@ -200,4 +242,11 @@ def expected(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> 
         zone_id=cfg.dns.zone_id if cfg.dns else None,
         records=records(cfg, outputs),
         service_role_arns={str(k): str(v) for k, v in (_out(outputs, "serviceRoleArns") or {}).items()},
+        production=cfg.is_production,
+        alarms=alarms_target(cfg, outputs, account),
+        topic_keys=topic_key_targets(cfg, outputs, account),
+        identities=identity_targets(cfg, account),
+        access_key_ids={str(k): str(v) for k, v in (_out(outputs, "serviceAccessKeyIds") or {}).items()},
+        bucket_rules=bucket_rules(cfg),
+        cloudfront=cloudfront_target(cfg, outputs, _out(outputs, "assetsBucketName") or cfg.bucket_name),
     )

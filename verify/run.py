@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from components.aws.ses_records import dkim_records
 from components.config import PushMode, StackConfig
 from verify import checks, probes, service
 from verify.aws import Aws
-from verify.expected import Expected, PushTarget, deployed_account, expected
+from verify.expected import Expected, PushTarget, deployed_account, expected, ses_record
 from verify.results import Result, Status, warn
 
 
@@ -43,9 +44,42 @@ def run(
     results += galley(exp, aws)
     results += cargohold(exp, aws)
     results += checks.datastores(aws, cfg)
+    results += identities(exp, aws)
+    results += alarms(exp, aws)
     if exp.zone_id:
-        results += checks.dns(aws.client("route53"), exp.zone_id, exp.records)
+        results += dns(exp, aws)
     return results
+
+
+def identities(exp: Expected, aws: Aws) -> list[Result]:
+    iam = aws.client("iam")
+    return [
+        result
+        for target in exp.identities
+        for result in checks.identity(iam, target, access_key_id=exp.access_key_ids.get(target.owner))
+    ]
+
+
+def alarms(exp: Expected, aws: Aws) -> list[Result]:
+    """The alarms and their topic, then the key of every topic an AWS service publishes to."""
+    sns = aws.client("sns")
+    results = checks.alarms(aws.client("cloudwatch"), sns, exp.alarms) if exp.alarms else []
+    kms = aws.client("kms")
+    names = {"ses": "brig feedback key", "sns": "gundeck events key", "cloudwatch": "alarm topic key"}
+    return results + [checks.topic_key(sns, kms, key, check=names[key.publisher]) for key in exp.topic_keys]
+
+
+def dns(exp: Expected, aws: Aws) -> list[Result]:
+    """The Wire host names, then the records SES needs: DKIM with the identity's current tokens, MAIL FROM, DMARC."""
+    assert exp.zone_id
+    records = list(exp.records)
+    results: list[Result] = []
+    if exp.ses:
+        tokens, problem = checks.dkim_tokens(aws.client("ses"), exp.ses)
+        results += [problem] if problem else []
+        records += [ses_record(record) for record in dkim_records(exp.ses.identity, tokens)]
+        records += exp.ses.records
+    return results + checks.dns(aws.client("route53"), exp.zone_id, records)
 
 
 def gundeck(push: PushTarget, aws: Aws, push_aws: Aws, external: bool) -> list[Result]:
@@ -84,6 +118,8 @@ def brig(exp: Expected, aws: Aws) -> list[Result]:
     results, _ = checks.queue(sqs, exp.brig_internal_queue, check="brig internal queue", region=exp.region)
     if exp.ses:
         results += checks.ses(aws.client("ses"), exp.ses)
+        results.append(checks.mail_from(aws.client("ses"), exp.ses))
+        results.append(checks.configuration_set(aws.client("sesv2"), exp.ses))
         found, attrs = checks.queue(sqs, exp.ses.queue, check="brig ses queue", region=exp.region)
         results += found
         queue_arn = attrs.get("QueueArn") if attrs else None
@@ -94,7 +130,7 @@ def brig(exp: Expected, aws: Aws) -> list[Result]:
         )
         results.append(checks.queue_publisher(attrs, exp.ses.queue, exp.ses.topic_arn, check="brig ses feedback"))
     if exp.prekey_table:
-        results.append(checks.table(aws.client("dynamodb"), exp.prekey_table))
+        results += checks.table(aws.client("dynamodb"), exp.prekey_table, production=exp.production)
     if exp.user_journal_queue:
         found, _ = checks.queue(sqs, exp.user_journal_queue, check="brig user journal", region=exp.region, fifo=True)
         results += found
@@ -116,6 +152,15 @@ def cargohold(exp: Expected, aws: Aws) -> list[Result]:
     results = checks.bucket(s3, exp.bucket, region=exp.region, style=exp.addressing_style)
     if not results or results[0].status != Status.OK:
         return results
+    if exp.bucket_rules:
+        results += [
+            checks.cors(s3, exp.bucket, exp.bucket_rules),
+            checks.lifecycle(s3, exp.bucket, exp.bucket_rules),
+            checks.ownership(s3, exp.bucket),
+            checks.tls_only_policy(s3, exp.bucket),
+        ]
+    if exp.cloudfront:
+        results += checks.distribution(aws.client("cloudfront", region="us-east-1"), exp.cloudfront)
     transport = checks.tls_only_over_http(s3, exp.bucket, aws.endpoint("s3"))
     if transport is not None:
         return [*results, transport]

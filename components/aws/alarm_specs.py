@@ -15,6 +15,11 @@ from components.config import EmailMode, PushMode, StackConfig
 SES_PERIOD_SECONDS = 3600
 
 
+def alarm_topic(env: str) -> str:
+    """The SNS topic every alarm notifies."""
+    return f"{env}-wire-alarms"
+
+
 @dataclass(frozen=True)
 class AlarmSpec:
     name: str

@@ -5,16 +5,12 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.alarm_specs import AlarmSpec, alarm_specs
+from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
 from components.aws.common import child, tags
 from components.aws.datastore_alarms import ACCOUNT_DIMENSION, datastore_alarm_specs
 from components.config import StackConfig
 
 COMPONENT = "alarms"
-
-
-def alarm_topic(env: str) -> str:
-    return f"{env}-wire-alarms"
 
 
 class Alarms(pulumi.ComponentResource):

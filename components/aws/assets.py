@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import policies
+from components.aws.asset_rules import CORS_MAX_AGE, CORS_METHODS, LifecycleRule, lifecycle_rule_specs, web_origins
 from components.aws.common import adopted, child, stateful, tags
 from components.config import StackConfig
 
@@ -20,57 +21,35 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 # AWS managed origin request policy "CORS-S3Origin": forwards Origin, Access-Control-Request-Method and
 # Access-Control-Request-Headers to S3, so the bucket's CORS rules answer (the cache policy forwards none).
 CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
-# Methods of the CORS rules: downloads, and the preflight a browser may send first.
-CORS_METHODS = ["GET", "HEAD"]
-CORS_MAX_AGE = 3000
-
-
-def web_origins(domain: str) -> list[str]:
-    """The Wire web apps that fetch assets from the browser."""
-    return [f"https://{host}.{domain}" for host in ("webapp", "teams", "account")]
 
 
 def lifecycle_rules(cfg: StackConfig) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
-    """cargohold keys are `v3/<retention>/<id>`; only the retentions with a TTL expire, never earlier than cargohold."""
-    days = cfg.assets.lifecycle
+    """`lifecycle_rule_specs(cfg)` as the resource's arguments."""
 
-    def rule(rule_id: str, prefix: str | None, **kwargs) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+    def rule(spec: LifecycleRule) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+        kwargs: dict[str, Any] = {}
+        if spec.expiration_days is not None:
+            kwargs["expiration"] = aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=spec.expiration_days)
+        if spec.infrequent_access_days is not None:
+            kwargs["transitions"] = [
+                aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
+                    days=spec.infrequent_access_days, storage_class="STANDARD_IA"
+                )
+            ]
+        if spec.abort_multipart_days is not None:
+            kwargs["abort_incomplete_multipart_upload"] = (
+                aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                    days_after_initiation=spec.abort_multipart_days
+                )
+            )
         return aws.s3.BucketLifecycleConfigurationRuleArgs(
-            id=rule_id,
+            id=spec.id,
             status="Enabled",
-            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=prefix),
+            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=spec.prefix),
             **kwargs,
         )
 
-    return [
-        rule(
-            "expire-volatile",
-            "v3/volatile/",
-            expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days.volatile_days),
-        ),
-        rule(
-            "expire-expiring",
-            "v3/expiring/",
-            expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days.expiring_days),
-        ),
-        rule(
-            "eternal-infrequent-access",
-            "v3/eternal-infrequent_access/",
-            transitions=[
-                aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                    days=days.infrequent_access_days, storage_class="STANDARD_IA"
-                )
-            ],
-        ),
-        # Whole bucket: a failed streaming upload leaves billed parts behind otherwise.
-        rule(
-            "abort-incomplete-multipart",
-            None,
-            abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                days_after_initiation=days.abort_multipart_days
-            ),
-        ),
-    ]
+    return [rule(spec) for spec in lifecycle_rule_specs(cfg)]
 
 
 def cors_response_headers(cfg: StackConfig, *, parent: pulumi.Resource) -> aws.cloudfront.ResponseHeadersPolicy:

@@ -26,14 +26,13 @@ def stateful(parent: pulumi.Resource, cfg: StackConfig, **kwargs) -> pulumi.Reso
 
 
 def adopted(cfg: StackConfig, role: str, inputs: Iterable[str]) -> dict[str, Any]:
-    """Options adopting the live resource `wire:adopt.aws.<role>` names (none when it names none)."""
-    return adoption_options(cfg, cfg.adopt.import_id(role), _with_tags_all(inputs))
+    """Options adopting the live resource `wire:adopt.aws.<role>` names (none when it names none).
 
-
-def _with_tags_all(inputs: Iterable[str]) -> list[str]:
-    # The provider merges its default tags into tagsAll: ignored with tags, or the import would see a difference.
-    names = list(inputs)
-    return [*names, "tags_all"] if "tags" in names else names
+    The provider's default tags are not ignored: they live in `tagsAll`, an output the SDK cannot translate
+    (only Args names are: pulumi/runtime/resource.py `_translate_ignore_changes`), so an entry for it would
+    ignore nothing. docs/migration.md says how to adopt a resource that lacks them.
+    """
+    return adoption_options(cfg, cfg.adopt.import_id(role), inputs)
 
 
 def adopted_record(

@@ -19,12 +19,11 @@ def record_resource_name(fqdn: str, record_type: str) -> str:
     return fqdn if record_type in ADDRESS_TYPES else f"{record_type.lower()}-{fqdn}"
 
 
-def _replacement_options(fqdn: str, record_type: str) -> dict[str, Any]:
+def _address_aliases(fqdn: str, record_type: str) -> dict[str, Any]:
     if record_type not in ADDRESS_TYPES:
         return {}
     # Until 2026-11 address records were named `<type>-<fqdn>` too; the aliases adopt them in place.
-    aliases = [pulumi.Alias(name=f"{kind.lower()}-{fqdn}") for kind in ADDRESS_TYPES]
-    return {"delete_before_replace": True, "aliases": aliases}
+    return {"aliases": [pulumi.Alias(name=f"{kind.lower()}-{fqdn}") for kind in ADDRESS_TYPES]}
 
 
 def record_type_for(address: str) -> str:
@@ -44,8 +43,10 @@ class DnsRecords(pulumi.ComponentResource):
 
     An address record (A or CNAME: a Wire hostname, the cannon host, an extra A/CNAME record) is named
     by its host alone, so a change of target that changes its type (a load balancer hostname → IPs) is
-    a replacement of one resource, done delete-first: Route53 refuses a CNAME next to any other record
-    of the same name, so creating the new record before deleting the old one would fail.
+    an in-place update of one resource, not a replacement: only `name` and `zone_id` force a new record
+    (terraform-provider-aws, internal/service/route53/record.go, the `aws_route53_record` schema), and
+    the update sends the old record's DELETE and the new one's CREATE in one atomic change batch
+    (`resourceRecordUpdate`), which Route53 accepts although a CNAME cannot stand next to an A record.
     """
 
     records: list[aws.route53.Record]
@@ -141,7 +142,7 @@ class DnsRecords(pulumi.ComponentResource):
         record = aws.route53.Record(
             record_resource_name(fqdn, logical_type),
             **args,
-            opts=child(self, **_replacement_options(fqdn, logical_type), **adopt),
+            opts=child(self, **_address_aliases(fqdn, logical_type), **adopt),
         )
         self.records.append(record)
         if fqdn not in self.fqdns:

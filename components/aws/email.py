@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -11,34 +10,17 @@ import pulumi_aws as aws
 from components import naming
 from components.aws.common import adopted, adopted_record, child, tags
 from components.aws.queues import EncryptedQueue
+from components.aws.ses_records import (
+    DKIM_TOKEN_COUNT,
+    RECORD_TTL,
+    DnsRecord,
+    dkim_record,
+    dkim_records,
+    static_records,
+)
 from components.config import StackConfig
 
 COMPONENT = "brig"
-RECORD_TTL = 600
-SPF = "v=spf1 include:amazonses.com -all"
-# Easy DKIM always hands out three tokens (SES API: DkimAttributes.Tokens), one CNAME each.
-DKIM_TOKEN_COUNT = 3
-
-
-@dataclass(frozen=True)
-class DnsRecord:
-    """A record SES needs; created in Route53 with `dns`, otherwise exported for the operator."""
-
-    name: str
-    type: str
-    values: list[str]
-    ttl: int = RECORD_TTL
-
-    def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "type": self.type, "values": list(self.values), "ttl": self.ttl}
-
-
-def dkim_record(domain: str, token: str) -> DnsRecord:
-    return DnsRecord(f"{token}._domainkey.{domain}", "CNAME", [f"{token}.dkim.amazonses.com"])
-
-
-def dkim_records(domain: str, tokens: list[str]) -> list[DnsRecord]:
-    return [dkim_record(domain, token) for token in tokens]
 
 
 def dkim_resource_name(index: int) -> str:
@@ -48,17 +30,6 @@ def dkim_resource_name(index: int) -> str:
 
 def record_resource_name(record: DnsRecord) -> str:
     return f"ses-{record.type.lower()}-{record.name}"
-
-
-def static_records(cfg: StackConfig) -> list[DnsRecord]:
-    """MAIL FROM (MX + SPF) and DMARC; they don't depend on anything SES returns."""
-    ses = cfg.email.ses_settings
-    mail_from = f"{ses.mail_from_subdomain}.{cfg.domain}"
-    return [
-        DnsRecord(mail_from, "MX", [f"10 feedback-smtp.{cfg.region}.amazonses.com"]),
-        DnsRecord(mail_from, "TXT", [SPF]),
-        DnsRecord(f"_dmarc.{cfg.domain}", "TXT", [ses.dmarc.record()]),
-    ]
 
 
 class EmailSending(pulumi.ComponentResource):
@@ -224,9 +195,10 @@ class EmailSending(pulumi.ComponentResource):
     def _dkim_record(self, zone_id: str, index: int, tokens: pulumi.Output[list[str]]) -> aws.route53.Record:
         # The API contract of Easy DKIM: exactly DKIM_TOKEN_COUNT tokens.
         record = tokens.apply(lambda found: dkim_record(self.domain, found[index]))
-        # Records used to be named after their token; the alias adopts such a record on the first update
-        # (it resolves once the identity's tokens are known, which they are for an existing identity).
-        old_name = record.apply(lambda found: pulumi.Alias(name=record_resource_name(found)))
+        # No alias for the records of stacks from before 2026-11, named after their token: an alias built from
+        # the tokens is unknown whenever they are (an update of the identity), and the SDK drops an unknown alias,
+        # so that preview would show a delete and a create `up` does not do. Their rename is a one-time
+        # `pulumi state rename` (docs/operations.md, "DNS records").
         return self._record(
             zone_id,
             dkim_resource_name(index),
@@ -234,7 +206,6 @@ class EmailSending(pulumi.ComponentResource):
             "CNAME",
             record.apply(lambda found: found.values),
             depends_on=[self.identity],
-            aliases=[old_name],
             # An adopted identity keeps its tokens, so its DKIM records exist already, with exactly these names
             # and values (Wire's Terraform made them): they are taken over, which changes nothing in DNS.
             overwrite=self._cfg.adopt.import_id("sesIdentity") is not None,

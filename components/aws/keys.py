@@ -8,9 +8,10 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import policies
-from components.aws.alarms import alarm_topic
+from components.aws.alarm_specs import alarm_topic
 from components.aws.common import child, tags
-from components.config import EmailMode, PushMode, StackConfig
+from components.aws.topic_publishers import topic_publishers
+from components.config import StackConfig
 
 COMPONENT = "wire-server"
 PUBLISHER_NAMES = {
@@ -34,18 +35,6 @@ def previous_key_urns(stack: str, project: str, environment: str, publishers: li
     if publishers == [policies.CLOUDWATCH_PUBLISHER]:
         return [f"urn:pulumi:{stack}::{project}::wire:aws:Alarms$aws:kms/key:Key::{alarm_topic(environment)}"]
     return []
-
-
-def topic_publishers(cfg: StackConfig) -> list[str]:
-    """The AWS services that publish to a topic of this stack."""
-    publishers = []
-    if cfg.email.mode == EmailMode.SES:
-        publishers.append(policies.SES_PUBLISHER)  # bounce and complaint notifications
-    if cfg.push.mode == PushMode.CREATE and cfg.push.apps:
-        publishers.append(policies.SNS_PUBLISHER)  # the platform applications' endpoint events
-    if cfg.alarms.enabled:
-        publishers.append(policies.CLOUDWATCH_PUBLISHER)  # the alarms' notifications
-    return publishers
 
 
 class EventTopicsKey(pulumi.ComponentResource):

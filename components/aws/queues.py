@@ -11,15 +11,14 @@ import pulumi_aws as aws
 from components import naming
 from components.aws import policies
 from components.aws.common import adopted, child, stateful
+from components.aws.queue_settings import (
+    DLQ_RETENTION_SECONDS,
+    MAX_RECEIVE_COUNT,
+    RECEIVE_WAIT_SECONDS,
+    RETENTION_SECONDS,
+    VISIBILITY_TIMEOUT_SECONDS,
+)
 from components.config import StackConfig
-
-MAX_RECEIVE_COUNT = 5
-# Services poll with WaitTimeSeconds 20 (brig, gundeck); long polling on the queue matches that.
-RECEIVE_WAIT_SECONDS = 20
-RETENTION_SECONDS = 4 * 24 * 3600
-# A dead letter waits as long as SQS allows, so an operator has time to look at it.
-DLQ_RETENTION_SECONDS = 14 * 24 * 3600
-VISIBILITY_TIMEOUT_SECONDS = 60
 
 
 class EncryptedQueue(pulumi.ComponentResource):

@@ -13,9 +13,10 @@ class Kubernetes(Model):
     namespace: Hostname = "wire"
     """Namespace of the wire-server releases (also in the cannon pod names of noProxyList)."""
     context: str | None = None
-    """kubeconfig context to deploy to; the ambient kubeconfig's current context when unset."""
+    """kubeconfig context to deploy to (of `kubeconfig`, else of $KUBECONFIG / ~/.kube/config). A stack that
+    deploys releases names its cluster: context, kubeconfig or clusterStack."""
     kubeconfig: str | None = None
-    """Path of a kubeconfig file; the ambient one ($KUBECONFIG, ~/.kube/config) when unset."""
+    """Path of a kubeconfig file (its current context unless `context` names another)."""
     cluster_stack: str | None = None
     """A cluster stack ("org/project/stack") exporting `kubeconfig` (and optionally `oidcProviderArn`)."""
     releases: bool = True
@@ -38,6 +39,25 @@ class Kubernetes(Model):
         if self.cluster_stack and self.cluster_stack.count("/") != 2:
             raise ValueError("clusterStack must be a fully qualified stack name: <org>/<project>/<stack>")
         return self
+
+    def unnamed_cluster_problem(self) -> str | None:
+        """The problem of a stack that deploys releases without naming its cluster (None when it names one).
+
+        An explicit Kubernetes provider with neither `context` nor `kubeconfig` uses the current context of
+        whatever kubeconfig the machine running `pulumi up` has (pulumi-kubernetes v4.32.0, the tag closest
+        to our pin 4.34.2: provider/pkg/provider/provider.go, `Configure`: an empty kubeconfig loads
+        client-go's default loading rules, an empty context keeps their current-context), so the same stack
+        could deploy to another cluster from another laptop. Checked by load_stack on a configuration that
+        validated.
+        """
+        if not self.releases or any(self._cluster_settings().values()):
+            return None
+        return (
+            "wire:kubernetes: the stack deploys helm releases but names no cluster, so they would go to whatever "
+            "kubeconfig context is current on the machine running `pulumi up`; set wire:kubernetes.context (a "
+            "context of your kubeconfig: `kubectl config get-contexts`), wire:kubernetes.kubeconfig (a kubeconfig "
+            "file) or wire:kubernetes.clusterStack (<org>/<project>/<stack>), or releases: false (AWS only)"
+        )
 
     def _cluster_settings(self) -> dict[str, str | None]:
         return {"context": self.context, "kubeconfig": self.kubeconfig, "clusterStack": self.cluster_stack}

@@ -90,6 +90,19 @@ def _known_releases(cfg: StackConfig) -> list[str]:
     ]
 
 
+@rule("extra_values")
+def _proxy_tag_is_link_previews(cfg: StackConfig) -> list[str]:
+    # From wire-server 5.30 tags.proxy decides whether the proxy runs at all; the program writes it from
+    # linkPreviews.enabled, which also decides nginz's route: set elsewhere, the two would disagree.
+    tags = (cfg.extra_values.get("wireServer") or {}).get("tags")
+    if isinstance(tags, dict) and "proxy" in tags:
+        return [
+            "wire:extraValues.wireServer.tags.proxy: the program sets it from wire:linkPreviews.enabled (with "
+            "nginz's route to the proxy); remove it and set wire:linkPreviews.enabled instead"
+        ]
+    return []
+
+
 @rule("dns", "cannon", "domain")
 def _websocket_host(cfg: StackConfig) -> list[str]:
     wslb = cfg.cannon.websocket_load_balancer

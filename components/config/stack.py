@@ -42,6 +42,7 @@ from components.config.sso import SamlContact, Sso
 from components.config.teams import Teams
 from components.config.verify import Verify
 from components.config.web_apps import WebApps
+from components.config.wire_builds import chart_overrides, check_release_name, newest_release, with_release_charts
 
 _ENV_RE = re.compile(r"^[a-z][a-z0-9]{0,19}$")
 
@@ -60,6 +61,9 @@ def with_defaults(data: Any) -> Any:
     # IRSA is the default; an explicit section wins.
     if isinstance(data, dict) and "serviceCredentials" not in data and "service_credentials" not in data:
         data = {**data, "serviceCredentials": {"mode": "irsa"}}
+    # The charts of the release (wire:release, else the newest known), under the operator's wire:charts.
+    if isinstance(data, dict):
+        data = {**data, "charts": with_release_charts(data.get("charts"), data.get("release"))}
     return data
 
 
@@ -112,8 +116,11 @@ class StackConfig(Model):
     """The VPC, private subnets and client security groups of the managed data stores (databases.<store>.managed)."""
     secrets: ServiceSecrets = Field(default_factory=ServiceSecrets)
     """Service secrets unrelated to AWS."""
+    release: Annotated[str, AfterValidator(check_release_name)] = Field(default_factory=newest_release)
+    """Wire release (a wireapp/wire-builds release branch, e.g. `2026-q2`; default: the newest the program
+    knows): the version and helm repository of every Wire chart and of cert-manager, as Wire ships them."""
     charts: Charts = Field(default_factory=Charts)
-    """Chart sources."""
+    """Chart sources: the release's, and per chart an override (`version`, `repo`, or a local `path`)."""
     ingress: Ingress = Field(default_factory=Ingress)
     """Entry point (ingress controller and its load balancer)."""
     service_endpoints: AwsEndpoints = Field(default_factory=AwsEndpoints)
@@ -194,6 +201,11 @@ class StackConfig(Model):
         if self.link_previews.enabled and "proxy" not in extra:
             extra.append("proxy")
         return extra
+
+    @property
+    def chart_overrides(self) -> list[str]:
+        """Charts that differ from `release`'s manifest, one line each (empty: the release as Wire ships it)."""
+        return chart_overrides(self.charts, self.release)
 
     def warnings(self) -> list[str]:
         found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self) + self.adopt.warnings()

@@ -11,9 +11,8 @@ from components.config import StackConfig
 def kubernetes_provider(cfg: StackConfig, opts: pulumi.ResourceOptions | None = None) -> k8s.Provider:
     """A provider for the configured cluster: a cluster stack's kubeconfig, or a context / kubeconfig path.
 
-    With neither set, the ambient kubeconfig ($KUBECONFIG, ~/.kube/config) and its current context are
-    used, exactly as kubectl would. An explicit provider (rather than the default one) keeps every
-    release on the same cluster even when the ambient context changes between runs.
+    The stack always names one (load_stack refuses a stack that deploys releases without: see
+    `Kubernetes.unnamed_cluster_problem`), so the provider never takes the machine's current context.
     """
     kube = cfg.kubernetes
     kubeconfig: pulumi.Input[str] | None = None

@@ -60,12 +60,13 @@ def single_output(tree: Any) -> pulumi.Output[Any]:
     return pulumi.Output.from_input(0).apply(lambda _: tree)
 
 
-def chart_values(tree: pulumi.Input[dict[str, Any]]) -> pulumi.Output[dict[str, Any]]:
-    """What the chart receives: the tree revealed, as a secret Output whenever any leaf is a SecretStr."""
+def chart_values(tree: pulumi.Input[dict[str, Any]], *, secret: bool = False) -> pulumi.Output[dict[str, Any]]:
+    """What the chart receives: the tree revealed, as a secret Output whenever any leaf is a SecretStr (or
+    `secret`: the whole tree, e.g. of an adopted release, whose layered values are the operator's)."""
 
     def to_input(resolved: dict[str, Any]) -> Any:
         revealed = reveal(resolved)
-        return pulumi.Output.secret(0).apply(lambda _: revealed) if has_secret(resolved) else revealed
+        return pulumi.Output.secret(0).apply(lambda _: revealed) if secret or has_secret(resolved) else revealed
 
     return single_output(tree).apply(to_input)
 
@@ -82,13 +83,22 @@ def helm_release(
 ) -> k8s.helm.v3.Release:
     """One helm release as every release of this program is installed: fixed name, atomic, cleaned up on a
     failed upgrade, ready only when its Deployments and Jobs are. A live release of that name is adopted
-    when `wire:adopt.releases` names it (wire-server-deploy's)."""
+    when `wire:adopt.releases` names it (wire-server-deploy's).
+
+    An adopted release's values are registered as one secret, whatever they hold: they carry the operator's
+    layered files. In step import every input is ignored, as a real import needs (docs/migration.md,
+    "Adopting a helm release"): the engine refuses an import whose inputs differ from the live release
+    (pulumi/pulumi pkg/resource/deploy/step.go, `ImportStep.Apply`), and pulumi-kubernetes' import reads
+    chart, version and values from the live release (v4.32.0 provider/pkg/provider/helm_release.go,
+    `Read` / `importRelease`), so a kept chart, repository or values would differ.
+    """
+    import_id = cfg.adopt.release_id(release)
     args: dict[str, Any] = dict(
         # A fixed release name: Service names (and the hostnames read from them) derive from it.
         name=release,
         namespace=namespace,
         create_namespace=True,
-        values=chart_values(values),
+        values=chart_values(values, secret=import_id is not None),
         timeout=timeout,
         # A failed install is uninstalled and a failed upgrade rolled back, so no release is left in
         # state `failed` (the next `pulumi up` would refuse to re-use its name) and running pods stay.
@@ -100,7 +110,7 @@ def helm_release(
         max_history=MAX_HISTORY,
         **chart_args(source),
     )
-    adopt = adoption_options(cfg, cfg.adopt.release_id(release), args)
+    adopt = adoption_options(cfg, import_id, args)
     return k8s.helm.v3.Release(
         release, **args, opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(**adopt))
     )

@@ -18,6 +18,8 @@ config:
   wire:environment: legacy
   wire:domain: wire.example.org
   wire:production: false
+  wire:kubernetes:
+    context: wire
   wire:serviceCredentials:
     mode: irsa
     oidcProviderArn: arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC

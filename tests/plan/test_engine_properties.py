@@ -116,8 +116,9 @@ web_apps = st.fixed_dictionaries(
     {"teamSettings": st.booleans(), "accountPages": st.booleans(), "selfHosted": st.booleans()}
 )
 
+# A stack that deploys releases names its cluster (load_stack refuses it otherwise).
 kubernetes = st.one_of(
-    st.just({"namespace": "wire"}),
+    st.just({"namespace": "wire", "kubeconfig": "/home/ops/.kube/wire"}),
     st.just({"namespace": "chat", "context": "kind-wire"}),
     st.just({"namespace": "wire", "clusterStack": "acme/cluster/prod"}),
 )
@@ -129,6 +130,7 @@ wire = st.fixed_dictionaries(
         "production": st.booleans(),
         "email": email,
         "databases": st.just({"rabbitmq": {"host": "rabbitmq"}, "postgresql": {"host": "postgresql"}}),
+        "kubernetes": kubernetes,
     },
     optional={
         "serviceCredentials": credentials,
@@ -140,7 +142,6 @@ wire = st.fixed_dictionaries(
         "features": features,
         "webApps": web_apps,
         "linkPreviews": st.just({"enabled": True}),
-        "kubernetes": kubernetes,
     },
 )
 

@@ -90,6 +90,7 @@ def test_secret_values_never_reach_the_plan_files(tmp_path: Path) -> None:
         "production": True,
         "domain": "example.com",
         "serviceCredentials": {"mode": "staticKeys"},
+        "kubernetes": {"context": "kind-wire"},
         "email": {
             "mode": "smtp",
             "sender": "no-reply@example.com",

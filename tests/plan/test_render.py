@@ -72,3 +72,31 @@ def test_secret_placeholders_render_as_base64() -> None:
     assert filled == {
         "secrets": {"configJson": render.RENDER_PLACEHOLDER, "list": [render.RENDER_PLACEHOLDER, "plain"]}
     }
+
+
+def test_a_pinned_version_without_a_packaged_chart_renders_with_its_explicit_stand_in(tmp_path: Path) -> None:
+    for name in (
+        "wire-server-5.29.5.tgz",
+        "wire-server-5.30.0-develop.20260411.tgz",
+        "nginx-ingress-services-5.29.5.tgz",
+    ):
+        (tmp_path / name).write_bytes(b"")
+    repo = "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts"
+
+    def found(chart: str, version: str) -> tuple[str, str | None] | None:
+        located = render.locate_chart_or_stand_in(ChartSource(chart=chart, repo=repo, version=version), [tmp_path])
+        return None if located is None else (located[0].name, located[1] and located[1].version)
+
+    assert found("wire-server", "5.29.5") == ("wire-server-5.29.5.tgz", None)  # exact: no stand-in
+    assert found("wire-server", "5.32.0") == ("wire-server-5.30.0-develop.20260411.tgz", "5.30.0-develop.20260411")
+    assert found("wire-server", "5.32.0-pre.3") == (
+        "wire-server-5.30.0-develop.20260411.tgz",
+        "5.30.0-develop.20260411",
+    )
+    assert found("wire-server", "5.29.1") == ("wire-server-5.29.5.tgz", "5.29.5")
+    assert found("nginx-ingress-services", "5.28.0") == ("nginx-ingress-services-5.29.5.tgz", "5.29.5")
+    assert found("nginx-ingress-services", "5.31.0") is None  # its stand-in is not packaged here
+    assert found("wire-server", "5.28.0") is None  # no stand-in: another layout may differ
+    assert found("webapp", "0.8.0-pre.3297") is None
+    assert ChartSource(chart="cert-manager", repo=repo, version="v1.16.3").major_minor == (1, 16)
+    assert ChartSource(chart="x", path="./x").major_minor is None

@@ -129,3 +129,23 @@ def test_the_plan_does_not_import_the_cost_model_until_it_prints(tmp_path: Path,
     assert result.stdout.strip() == "False", result.stderr
     assert plan_main(["--stack", "dev", "--out", str(tmp_path), "--quiet"]) == 0
     assert "Monthly idle cost" not in capsys.readouterr().out
+
+
+def test_the_summary_names_the_wire_release_and_every_chart_that_differs_from_it() -> None:
+    manifest = "https://github.com/wireapp/wire-builds/blob/abc/build.json"
+    release = {"name": "2026-q2", "manifest": manifest, "chartOverrides": []}
+    assert f"Wire release 2026-q2 ({manifest}): charts as released" in summary(_document(wireRelease=release))
+    held = "wire-server: 5.29.5 from https://x (release: 5.32.0 from https://x)"
+    text = summary(_document(wireRelease={**release, "chartOverrides": [held]}))
+    assert "1 chart(s) differ from the release:" in text
+    assert f"  ~ {held}" in text
+
+
+def test_a_held_back_chart_is_in_the_plan(tmp_path: Path) -> None:
+    from plan.runner import evaluate
+    from tests.corpus import good_stacks, project_root
+
+    root = project_root(tmp_path, {"held": good_stacks()["release-with-override"]})
+    document = evaluate("held", root).document()
+    assert document["wireRelease"]["name"] == "2026-q1"
+    assert [line.split(":")[0] for line in document["wireRelease"]["chartOverrides"]] == ["wire-server"]

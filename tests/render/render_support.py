@@ -12,35 +12,63 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config import StackConfig
+from components.config import ChartSource, StackConfig
+from components.config.wire_builds import release_chart_sources
 from components.k8s.values import release_chart, release_namespace, release_values
 from components.outputs import redact
 from plan.render import (
     ENABLE_HINT,
     RenderError,
+    StandIn,
     find_helm,
-    locate_chart,
+    locate_chart_or_stand_in,
     render,
 )
 from tests.components.k8s.k8s_support import aws_outputs, stack_file_cfg
 from tests.render.variants import stack_files
 
 IN_CI = os.environ.get("CI") == "true"
-# Charts that are not among the pinned ones shipped for offline rendering: rendered when present, else skipped.
-OPTIONAL_CHARTS = ("webapp",)
+# Charts that are not among the pinned ones shipped for offline rendering: rendered when present, else skipped
+# (their values are checked as data in tests/components/k8s/values/).
+OPTIONAL_CHARTS = ("webapp", "team-settings")
+
+# Every stack renders on both wire-server layouts (components/k8s/values/layout.py): `@5.29` pins wire-server
+# and nginx-ingress-services 5.29.5 (what installations upgrade from); `@5.30` keeps the stack's pins when they
+# have the 5.30+ layout, else takes the newest release's.
+LAYOUTS = ("5.29", "5.30")
+INLINE_PROXY_VERSION = "5.29.5"
 
 STACKS = stack_files()
-STACK_IDS = sorted(STACKS)
+STACK_IDS = [f"{stack}@{layout}" for stack in sorted(STACKS) for layout in LAYOUTS]
 
 # Why render tests did not run (reported once, see conftest.py).
 SKIPPED: set[str] = set()
+# Pinned charts rendered with a stand-in of the same layout (plan/render.STAND_INS), reported once.
+STAND_INS_USED: set[str] = set()
 
 POD_KINDS = {"Deployment": "spec", "StatefulSet": "spec", "DaemonSet": "spec", "Job": "spec", "Pod": None}
 
 
 @functools.cache
 def stack_cfg(stack_id: str) -> StackConfig:
-    return stack_file_cfg(STACKS[stack_id])
+    """The stack's configuration with the wire-server layout of its id (`<stack>@<layout>`)."""
+    stack, _, layout = stack_id.partition("@")
+    return with_layout(stack_file_cfg(STACKS[stack]), layout)
+
+
+def with_layout(cfg: StackConfig, layout: str) -> StackConfig:
+    charts = cfg.charts
+    if layout == "5.29":
+        repo = release_chart_sources(None)["wireServer"]["repo"]
+        pinned = {
+            name: ChartSource(chart=getattr(charts, name).chart, repo=repo, version=INLINE_PROXY_VERSION)
+            for name in ("wire_server", "nginx_ingress_services")
+        }
+        return cfg.model_copy(update={"charts": charts.model_copy(update=pinned)})
+    if layout == "5.30" and (charts.wire_server.major_minor or (0, 0)) < (5, 30):
+        newest = ChartSource(**release_chart_sources(None)["wireServer"])
+        return cfg.model_copy(update={"charts": charts.model_copy(update={"wire_server": newest})})
+    return cfg
 
 
 def kube_version(cfg: StackConfig) -> str:
@@ -65,13 +93,19 @@ def helm_or_skip() -> str:
 
 def chart_or_skip(cfg: StackConfig, release: str) -> Path:
     source = release_chart(cfg, release)
-    chart = locate_chart(source)
-    if chart is None:
+    found = locate_chart_or_stand_in(source)
+    if found is None:
         if source.chart in OPTIONAL_CHARTS:
             pytest.skip(f"chart {source.chart} {source.version} not available (optional)")
         unavailable(f"chart {source.chart} {source.version} not found")
-    assert chart is not None
-    return chart
+    assert found is not None
+    note_stand_in(source, *found)
+    return found[0]
+
+
+def note_stand_in(source: ChartSource, chart: Path, used: StandIn | None) -> None:
+    if used is not None:
+        STAND_INS_USED.add(f"{source.chart} {source.version} rendered with {chart.name} ({used.why})")
 
 
 def values_of(cfg: StackConfig) -> dict[str, Any]:
@@ -151,9 +185,10 @@ def _render_stack(stack_id: str) -> Manifests | RenderError:
     assert helm is not None
     manifests = Manifests()
     for release, tree in values_of(cfg).items():
-        chart = locate_chart(release_chart(cfg, release))
-        if chart is None:  # an optional chart (checked by the caller)
+        found = locate_chart_or_stand_in(release_chart(cfg, release))
+        if found is None:  # an optional chart (checked by the caller)
             continue
+        chart = found[0]
         try:
             rendered = render(helm, chart, release, release_namespace(cfg, release), tree, kube_version(cfg))
         except RenderError as error:

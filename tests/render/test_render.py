@@ -147,3 +147,58 @@ def test_every_referenced_secret_key_is_rendered(stack_id: str) -> None:
             elif key is not None and key not in manifests.secret_keys(secret):
                 missing.append(f"{where}: Secret {secret} has no key {key}")
     assert missing == []
+
+
+def _routed_services(manifests: Manifests) -> set[str]:
+    """The Services nginx-ingress-services' Ingresses send traffic to."""
+    names = set()
+    for ingress in manifests.by_release.get("nginx-ingress-services", []):
+        if ingress.get("kind") != "Ingress":
+            continue
+        for rule in ingress["spec"].get("rules") or []:
+            for path in (rule.get("http") or {}).get("paths") or []:
+                names.add(path["backend"]["service"]["name"])
+    return names
+
+
+@pytest.mark.parametrize("stack_id", STACK_IDS)
+def test_every_routed_service_exists_exactly_once(stack_id: str) -> None:
+    manifests = rendered(stack_id)
+    owners: dict[str, list[str]] = {}
+    for release, objects in manifests.by_release.items():
+        for obj in objects:
+            if obj.get("kind") == "Service":
+                owners.setdefault(obj["metadata"]["name"], []).append(release)
+    routed = _routed_services(manifests)
+    assert routed, "nginx-ingress-services routes nowhere"
+    # A Service of an optional chart not available here (webapp) may be missing, never doubled.
+    optional = {release for release in ("webapp", "team-settings") if release not in manifests.by_release}
+    problems = {
+        name: owners.get(name, [])
+        for name in routed
+        if len(owners.get(name, [])) > 1 or (not owners.get(name) and not _served_by(name, optional))
+    }
+    assert problems == {}, f"routed Services without exactly one owner: {problems}"
+    # ... and each selects the pods of a rendered workload (e.g. account-pages 0.9 labels them app:, not
+    # wireService: as 4.14.0 did).
+    pod_labels = [(pod_template_labels(obj)) for obj in workloads(manifests)]
+    unselected = []
+    for name in sorted(routed):
+        service = manifests.find("Service", name)
+        selector = ((service or {}).get("spec") or {}).get("selector")
+        if service is None or not selector or _served_by(name, optional):
+            continue
+        if not any(selector.items() <= labels.items() for labels in pod_labels):
+            unselected.append(f"{name}: {selector}")
+    assert unselected == [], f"routed Services that select no rendered pods: {unselected}"
+
+
+def pod_template_labels(obj: dict[str, Any]) -> dict[str, str]:
+    if obj["kind"] == "Pod":
+        return obj["metadata"].get("labels") or {}
+    template = obj["spec"]["jobTemplate"]["spec"]["template"] if obj["kind"] == "CronJob" else obj["spec"]["template"]
+    return template["metadata"].get("labels") or {}
+
+
+def _served_by(service: str, releases: set[str]) -> bool:
+    return any(service.startswith(release) for release in releases)

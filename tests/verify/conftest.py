@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.moto_support import moto_server, post
+from tests.verify.stack_runs import Stack, make_stack
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +36,14 @@ def moto(moto_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iter
     yield moto_url
     with contextlib.suppress(OSError):
         post(f"{moto_url}/moto-api/reset-auth", b"inf")
+
+
+@pytest.fixture
+def stack(moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Stack:
+    """Everything but DNS (a Route53 zone costs time in moto; the DNS tests add it)."""
+    return make_stack(moto, tmp_path, capsys, dns=False)
+
+
+@pytest.fixture
+def dns_stack(moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Stack:
+    return make_stack(moto, tmp_path, capsys, dns=True)

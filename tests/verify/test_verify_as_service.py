@@ -42,7 +42,7 @@ def _run(
 def deployed(moto: str, tmp_path: Path) -> vs.Created:
     wire = vs.values()
     vs.write_stack(tmp_path, wire, moto)
-    return vs.provision(moto, vs.config(wire))
+    return vs.provision(moto, vs.config(wire), identities=False, bucket_policy=False)
 
 
 def test_cargohold_least_privilege(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from components.aws import policies
 from components.stackfile import PROJECT_ROOT, read_stack_file
 from tests.verify import verify_stack as vs
 from verify.cli import main
@@ -22,10 +21,8 @@ def test_dev_stack_passes_its_own_verify(moto: str, tmp_path: Path, monkeypatch,
     # The README's emulator on its fixed port is this test's moto_server on a free one.
     (tmp_path / "Pulumi.dev.yaml").write_text(text.replace(README_ENDPOINT, moto.replace("127.0.0.1", "localhost")))
     cfg = read_stack_file("dev", tmp_path).load().config
+    # With the TLS-only bucket policy of components/aws/assets.py (see the warning below).
     created = vs.provision(moto, cfg)
-    # As components/aws/assets.py: the TLS-only bucket policy (see the warning below).
-    policy = policies.asset_bucket_policy(bucket_arn=f"arn:aws:s3:::{created.bucket}")
-    vs.client(moto, "s3").put_bucket_policy(Bucket=created.bucket, Policy=json.dumps(policy))
     # No ambient credentials at all: the stack's aws:accessKey/aws:secretKey must be what verify uses.
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(key, raising=False)

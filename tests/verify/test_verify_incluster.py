@@ -168,7 +168,7 @@ BOOTSTRAP = textwrap.dedent(
 def test_pod_code_runs_the_probes_on_its_own(moto: str, tmp_path: Path) -> None:
     wire = vs.values(serviceEndpoints={name: moto for name in ("sqs", "sns", "ses", "dynamodb", "s3")})
     cfg = vs.config(wire)
-    created = vs.provision(moto, cfg)
+    created = vs.provision(moto, cfg, identities=False, bucket_policy=False)
     outputs = {"awsAccountId": "123456789012"}
     documents = incluster.manifests(cfg, expected(cfg, outputs, "123456789012"))
     mount = tmp_path / "opt"

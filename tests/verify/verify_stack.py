@@ -10,7 +10,7 @@ import functools
 import json
 import re
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,17 @@ import yaml
 
 from components import naming
 from components.aws import policies
+from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
+from components.aws.asset_rules import CORS_MAX_AGE, CORS_METHODS, lifecycle_rule_specs, web_origins
+from components.aws.queue_settings import DLQ_RETENTION_SECONDS, RETENTION_SECONDS
+from components.aws.ses_records import dkim_records, static_records
+from components.aws.topic_publishers import topic_publishers
 from components.config import StackConfig, load_config
+from verify.expected_resources import identity_targets
 
 REGION = "eu-west-1"
+# moto's account.
+ACCOUNT = "123456789012"
 EVENT_ATTRIBUTES = ("EventEndpointCreated", "EventEndpointDeleted", "EventEndpointUpdated", "EventDeliveryFailure")
 DOMAIN = "wire.test"
 LB = "lb.example.net"
@@ -48,6 +56,8 @@ def values(zone_id: str | None = None, **changes: Any) -> dict[str, Any]:
         "email": {"mode": "ses", "sender": f"no-reply@{DOMAIN}"},
         "assets": {"s3AddressingStyle": "path"},
         "features": {"prekeyTable": True, "teamEventsJournal": True, "userJournal": True},
+        "kubernetes": {"context": "kind-wire"},
+        "alarms": {"email": f"ops@{DOMAIN}"},
     }
     if zone_id:
         hosts = ["nginz-https", "nginz-ssl", "webapp", "account", "teams", "federator"]
@@ -76,7 +86,7 @@ def config(wire: dict[str, Any], region: str = REGION) -> StackConfig:
 
 def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", region: str = REGION) -> str:
     """A Pulumi.<name>.yaml whose `aws:endpoints` point at moto (as Pulumi.dev.yaml does at :4566)."""
-    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts"]
+    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts", "kms", "cloudwatch"]
     document = {
         "config": {
             "aws:region": region,
@@ -88,11 +98,11 @@ def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", 
     return name
 
 
-def hosted_zone(url: str) -> str:
+def hosted_zone(url: str, domain: str = DOMAIN) -> str:
     """A zone whose moto-generated id is a valid Route53 id (`Z...`), as the config requires."""
     route53 = client(url, "route53")
     for attempt in range(2000):
-        zone_id = route53.create_hosted_zone(Name=DOMAIN, CallerReference=str(attempt))["HostedZone"]["Id"]
+        zone_id = route53.create_hosted_zone(Name=domain, CallerReference=str(attempt))["HostedZone"]["Id"]
         zone_id = zone_id.rsplit("/", 1)[-1]
         if _ZONE_ID.match(zone_id):
             return zone_id
@@ -101,13 +111,14 @@ def hosted_zone(url: str) -> str:
 
 
 def make_queue(url: str, name: str, *, region: str = REGION, encrypted: bool = True, dlq: bool = True) -> str:
-    """A queue as components/aws/queues.py makes it: SSE-SQS and a redrive policy to `<name>-dlq`."""
+    """A queue as components/aws/queues.py makes it: SSE-SQS, its retention and a redrive policy to `<name>-dlq`."""
     sqs = client(url, "sqs", region)
     fifo = {"FifoQueue": "true"} if name.endswith(".fifo") else {}
     sse = {"SqsManagedSseEnabled": "true" if encrypted else "false"}
-    attributes = {**fifo, **sse}
+    attributes = {**fifo, **sse, "MessageRetentionPeriod": str(RETENTION_SECONDS)}
     if dlq:
-        dlq_url = sqs.create_queue(QueueName=naming.dead_letter_queue(name), Attributes={**fifo, **sse})["QueueUrl"]
+        dlq_attributes = {**fifo, **sse, "MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)}
+        dlq_url = sqs.create_queue(QueueName=naming.dead_letter_queue(name), Attributes=dlq_attributes)["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5})
     queue_url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
@@ -119,14 +130,14 @@ def delete_queue(url: str, name: str, region: str = REGION) -> None:
     sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
 
 
-def subscribe(url: str, topic: str, queue_arn: str) -> str:
+def subscribe(url: str, topic: str, queue_arn: str, key: str | None = None, region: str = REGION) -> str:
     """As EncryptedQueue.subscribe_raw: raw delivery, and the queue policy that lets the topic send."""
-    sns = client(url, "sns")
-    topic_arn = sns.create_topic(Name=topic)["TopicArn"]
+    sns = client(url, "sns", region)
+    topic_arn = sns.create_topic(Name=topic, Attributes={"KmsMasterKeyId": key} if key else {})["TopicArn"]
     sub = sns.subscribe(
         TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
     )
-    sqs = client(url, "sqs")
+    sqs = client(url, "sqs", region)
     queue_url = sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
     policy = policies.sns_to_sqs_policy(queue_arn=queue_arn, topic_arn=topic_arn)
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
@@ -139,25 +150,35 @@ class Created:
     bucket: str
     subscriptions: dict[str, str]
     apps: dict[str, str]
+    # The event topics' key (keys.py), when the stack has one.
+    topic_key: str | None = None
+    access_key_ids: dict[str, str] = field(default_factory=dict)
 
 
-def provision(url: str, cfg: StackConfig) -> Created:
-    """Every resource verify checks for `cfg`, correctly configured."""
+def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_policy: bool = True) -> Created:
+    """Every resource verify checks for `cfg`, correctly configured.
+
+    `identities=False` leaves out the services' IAM users/roles (tests that make their own), `bucket_policy=False`
+    the TLS-only bucket policy (moto refuses every object call under it, see docs/verify.md).
+    """
     env = cfg.environment
     subscriptions: dict[str, str] = {}
     apps: dict[str, str] = {}
+    key = topic_key(url, cfg)
     for queue in naming.queues(cfg):
-        make_queue(url, queue)
-    sqs = client(url, "sqs")
+        make_queue(url, queue, region=cfg.region)
+    sqs = client(url, "sqs", cfg.region)
 
     def arn(name: str) -> str:
         queue_url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
         return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
-    sns = client(url, "sns")
+    sns = client(url, "sns", cfg.region)
     if cfg.push.mode == "create":
-        subscriptions["push"] = subscribe(url, naming.push_events_topic(env), arn(naming.gundeck_queue(env)))
-        topic_arn = sns.create_topic(Name=naming.push_events_topic(env))["TopicArn"]
+        topic = naming.push_events_topic(env)
+        gundeck = arn(naming.gundeck_queue(env))
+        subscriptions["push"] = subscribe(url, topic, gundeck, key or "alias/aws/sns", cfg.region)
+        topic_arn = sns.create_topic(Name=topic)["TopicArn"]
         for app in cfg.push.apps:
             name = naming.platform_application(cfg.arn_env, app.name)
             # As components/aws/push.py: every endpoint event goes to the topic.
@@ -168,29 +189,118 @@ def provision(url: str, cfg: StackConfig) -> Created:
             ]
     if cfg.email.mode == "ses":
         topic = naming.email_events_topic(env)
-        subscriptions["ses"] = subscribe(url, topic, arn(naming.brig_email_queue(env)))
-        ses = client(url, "ses")
+        subscriptions["ses"] = subscribe(url, topic, arn(naming.brig_email_queue(env)), key, cfg.region)
+        ses = client(url, "ses", cfg.region)
         ses.verify_domain_identity(Domain=cfg.domain)
         ses.verify_domain_dkim(Domain=cfg.domain)
+        mail_from = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"
+        ses.set_identity_mail_from_domain(Identity=cfg.domain, MailFromDomain=mail_from)
+        client(url, "sesv2", cfg.region).create_configuration_set(
+            ConfigurationSetName=naming.ses_configuration_set(env),
+            ReputationOptions={"ReputationMetricsEnabled": True},
+            SuppressionOptions={"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+        )
         topic_arn = sns.create_topic(Name=topic)["TopicArn"]
         for kind in ("Bounce", "Complaint"):
             ses.set_identity_notification_topic(Identity=cfg.domain, NotificationType=kind, SnsTopic=topic_arn)
     if cfg.features.prekey_table:
-        client(url, "dynamodb").create_table(
+        ddb = client(url, "dynamodb", cfg.region)
+        ddb.create_table(
             TableName=naming.prekey_table(env),
             KeySchema=[{"AttributeName": "client", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "client", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
+            DeletionProtectionEnabled=cfg.is_production,
         )
-    make_bucket(url, cfg.bucket_name)
+        ddb.update_continuous_backups(
+            TableName=naming.prekey_table(env), PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+        )
+    location = {"LocationConstraint": cfg.region}
+    client(url, "s3", cfg.region).create_bucket(Bucket=cfg.bucket_name, CreateBucketConfiguration=location)
+    complete_bucket(url, cfg.bucket_name, cfg, policy=bucket_policy)
+    alarms(url, cfg, key)
+    keys = service_identities(url, cfg) if identities else {}
     if cfg.dns:
         records(url, cfg)
-    return Created(cfg, cfg.bucket_name, subscriptions, apps)
+    return Created(cfg, cfg.bucket_name, subscriptions, apps, key, keys)
 
 
-def make_bucket(url: str, name: str) -> None:
-    client(url, "s3").create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+def topic_key(url: str, cfg: StackConfig) -> str | None:
+    """The event topics' key as components/aws/keys.py makes it: its policy grants exactly the publishers."""
+    publishers = topic_publishers(cfg)
+    if not publishers:
+        return None
+    policy = policies.topic_key_policy(account_id=ACCOUNT, partition="aws", region=cfg.region, publishers=publishers)
+    return str(client(url, "kms", cfg.region).create_key(Policy=json.dumps(policy))["KeyMetadata"]["Arn"])
+
+
+def alarms(url: str, cfg: StackConfig, key: str | None) -> None:
+    """As components/aws/alarms.py: the topic (with the key), its mail subscription, one alarm per spec."""
+    if not cfg.alarms.enabled:
+        return
+    sns = client(url, "sns", cfg.region)
+    topic_arn = sns.create_topic(Name=alarm_topic(cfg.environment), Attributes={"KmsMasterKeyId": key or ""})[
+        "TopicArn"
+    ]
+    if cfg.alarms.email:
+        sns.subscribe(TopicArn=topic_arn, Protocol="email", Endpoint=cfg.alarms.email)
+    for spec in alarm_specs(cfg):
+        put_alarm(url, cfg.region, spec, topic_arn)
+
+
+def put_alarm(url: str, region: str, spec: AlarmSpec, topic_arn: str | None) -> None:
+    """One alarm of `alarm_specs`; `topic_arn` None leaves it without actions."""
+    actions = [topic_arn] if topic_arn else []
+    client(url, "cloudwatch", region).put_metric_alarm(
+        AlarmName=spec.name,
+        AlarmDescription=spec.description,
+        Namespace=spec.namespace,
+        MetricName=spec.metric,
+        Dimensions=[{"Name": name, "Value": value} for name, value in spec.dimensions.items()],
+        Statistic=spec.statistic,
+        Period=spec.period_seconds,
+        EvaluationPeriods=1,
+        Threshold=spec.threshold,
+        ComparisonOperator=spec.comparison,
+        TreatMissingData=spec.treat_missing_data,
+        AlarmActions=actions,
+        OKActions=actions,
+    )
+
+
+def service_identities(url: str, cfg: StackConfig) -> dict[str, str]:
+    """As components/aws/irsa.py and identity.py: a role per service and add-on (IRSA) or a user with a key, each
+    with its inline policy. Returns the access key ids (static keys) by service."""
+    iam = client(url, "iam")
+    access_keys = {}
+    for target in identity_targets(cfg, ACCOUNT):
+        policy = json.dumps(target.document)
+        if target.kind == "role":
+            iam.create_role(RoleName=target.name, AssumeRolePolicyDocument=json.dumps(target.trust))
+            if target.policy:
+                iam.put_role_policy(RoleName=target.name, PolicyName=target.policy, PolicyDocument=policy)
+        else:
+            iam.create_user(UserName=target.name)
+            if target.policy:
+                iam.put_user_policy(UserName=target.name, PolicyName=target.policy, PolicyDocument=policy)
+            access_keys[target.owner] = iam.create_access_key(UserName=target.name)["AccessKey"]["AccessKeyId"]
+    return access_keys
+
+
+def complete_bucket(url: str, name: str, cfg: StackConfig, *, policy: bool = True) -> None:
+    """All that components/aws/assets.py sets on the bucket: access, encryption, CORS, lifecycle, ownership, policy."""
     secure_bucket(url, name)
+    s3 = client(url, "s3")
+    if policy:
+        document = policies.asset_bucket_policy(bucket_arn=f"arn:aws:s3:::{name}")
+        s3.put_bucket_policy(Bucket=name, Policy=json.dumps(document))
+    cors = {"AllowedMethods": CORS_METHODS, "AllowedOrigins": web_origins(cfg.domain), "AllowedHeaders": ["*"]}
+    s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [{**cors, "MaxAgeSeconds": CORS_MAX_AGE}]})
+    rules = [rule.api() for rule in lifecycle_rule_specs(cfg)]
+    s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
+    s3.put_bucket_ownership_controls(
+        Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
 
 
 def secure_bucket(url: str, name: str) -> None:
@@ -214,11 +324,22 @@ def secure_bucket(url: str, name: str) -> None:
 
 
 def records(url: str, cfg: StackConfig) -> None:
-    """As components/aws/dns.py: a CNAME per host to the load balancer, the federator SRV record."""
+    """As components/aws/dns.py: a CNAME per host to the load balancer, the federator SRV record; and as
+    components/aws/email.py the SES records: DKIM with the identity's tokens, MAIL FROM MX and SPF, DMARC."""
     assert cfg.dns is not None
     changes = [_change(naming.hostname(str(host), cfg.domain), "CNAME", LB) for host in cfg.dns.hosts]
-    federator = naming.hostname("federator", cfg.domain)
-    changes.append(_change(naming.federator_srv(cfg.domain), "SRV", f"0 10 443 {federator}"))
+    wslb = cfg.cannon.websocket_load_balancer
+    if wslb.enabled and wslb.hostname and not wslb.external_dns:
+        changes.append(_change(wslb.hostname, "CNAME", LB))
+    if cfg.dns.federation_srv and "federator" in cfg.dns.hosts:
+        federator = naming.hostname("federator", cfg.domain)
+        changes.append(_change(naming.federator_srv(cfg.domain), "SRV", f"0 10 443 {federator}"))
+    if cfg.email.mode == "ses":
+        tokens = client(url, "ses", cfg.region).get_identity_dkim_attributes(Identities=[cfg.domain])["DkimAttributes"]
+        found = dkim_records(cfg.domain, tokens[cfg.domain]["DkimTokens"]) + static_records(cfg)
+        for record in found:
+            values = [f'"{value}"' if record.type == "TXT" else value for value in record.values]
+            changes.append(_change(record.name, record.type, values[0]))
     client(url, "route53").change_resource_record_sets(HostedZoneId=cfg.dns.zone_id, ChangeBatch={"Changes": changes})
 
 

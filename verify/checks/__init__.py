@@ -3,19 +3,33 @@
 Each check returns `Result`s and never raises on AWS errors. This package re-exports the checks `verify.run` calls.
 """
 
+from verify.checks.cloudfront import distribution
+from verify.checks.cloudwatch import alarms
 from verify.checks.datastores import datastores
 from verify.checks.dynamodb import table
+from verify.checks.iam import identity
+from verify.checks.kms import topic_key
 from verify.checks.route53 import dns
 from verify.checks.s3 import bucket, name_bucket_denial, tls_only_over_http
-from verify.checks.ses import ses
+from verify.checks.s3_rules import cors, lifecycle, ownership, tls_only_policy
+from verify.checks.ses import configuration_set, dkim_tokens, mail_from, ses
 from verify.checks.sns import platform_application, subscription
 from verify.checks.sqs import queue, queue_publisher
 
 __all__ = [
+    "alarms",
     "bucket",
+    "configuration_set",
+    "cors",
     "datastores",
+    "distribution",
+    "dkim_tokens",
     "dns",
+    "identity",
+    "lifecycle",
+    "mail_from",
     "name_bucket_denial",
+    "ownership",
     "platform_application",
     "queue",
     "queue_publisher",
@@ -23,4 +37,6 @@ __all__ = [
     "subscription",
     "table",
     "tls_only_over_http",
+    "tls_only_policy",
+    "topic_key",
 ]

@@ -15,11 +15,22 @@ def _fqdn(name: str) -> str:
     return name.rstrip(".").lower().replace("\\052", "*")
 
 
+def _txt(value: str) -> str:
+    """A TXT value as written (case kept: `v=DMARC1` is case-sensitive); Route53 quotes it, in chunks when long."""
+    return "".join(part.strip('"') for part in value.split('" "'))
+
+
+def _target(value: str, record_type: str) -> str:
+    return _txt(value) if record_type == "TXT" else _fqdn(value)
+
+
 def _values(record_set: dict[str, Any]) -> set[str]:
     alias = record_set.get("AliasTarget")
     if alias:
         return {_fqdn(alias["DNSName"]).removeprefix("dualstack.")}
     values = {str(item["Value"]) for item in record_set.get("ResourceRecords", [])}
+    if record_set.get("Type") == "TXT":
+        return {_txt(value) for value in values}
     if record_set.get("Type") == "SRV":
         # "priority weight port target": only the target can be derived.
         return {_fqdn(value.split()[-1]) for value in values}
@@ -45,20 +56,25 @@ def dns(route53: Any, zone_id: str, expected: Iterable[Record], *, check: str = 
 
 def _record(check: str, zone_id: str, record: Record, found: list[dict[str, Any]]) -> Result:
     wanted = "/".join(record.types) or "any"
+    # What breaks and the fix: a record SES needs names its purpose; a host name is in dns.hosts.
+    because = f": {record.purpose}; pulumi up" if record.purpose else ""
     if not found:
         if not record.required:
             return warn(check, record.name, f"no {wanted} record in zone {zone_id} yet (external-dns creates it)")
-        return fail(check, record.name, f"no {wanted} record in zone {zone_id}: create it (dns.hosts, pulumi up)")
+        fix = because or ": create it (dns.hosts, pulumi up)"
+        return fail(check, record.name, f"no {wanted} record in zone {zone_id}{fix}")
     matching = [item for item in found if not record.types or item["Type"] in record.types]
     if not matching:
         types = ", ".join(sorted({item["Type"] for item in found}))
-        return fail(check, record.name, f"has {types} records, expected {wanted}")
+        return fail(check, record.name, f"has {types} records, expected {wanted}{because}")
     if record.targets:
         values = set().union(*(_values(item) for item in matching))
-        targets = {_fqdn(target) for target in record.targets}
+        targets = {_target(target, matching[0]["Type"]) for target in record.targets}
         if not targets <= values:
             return fail(
-                check, record.name, f"points to {', '.join(sorted(values))}, expected {', '.join(sorted(targets))}"
+                check,
+                record.name,
+                f"points to {', '.join(sorted(values))}, expected {', '.join(sorted(targets))}{because}",
             )
         return ok(check, record.name, f"{matching[0]['Type']} -> {', '.join(sorted(targets))}")
     return ok(check, record.name, f"{matching[0]['Type']} record exists")

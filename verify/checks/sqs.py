@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from components import naming
+from components.aws.queue_settings import DLQ_RETENTION_SECONDS
 from verify.aws import NOT_FOUND, AwsError, describe, error_code
 from verify.checks.failures import denied_or
 from verify.resource_policy import publisher_may_send
@@ -71,9 +72,24 @@ def dead_letter_queue(sqs: Any, attrs: dict[str, str], check: str, name: str) ->
     except (ValueError, KeyError, TypeError):
         return [fail(check, name, f"RedrivePolicy is not valid JSON with deadLetterTargetArn: {raw}")]
     try:
-        sqs.get_queue_url(QueueName=target)
+        dlq_url = sqs.get_queue_url(QueueName=target)["QueueUrl"]
+        dlq_attrs = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["MessageRetentionPeriod"])["Attributes"]
     except AwsError as error:
         return [fail(check, name, f"its dead-letter queue {target} is not reachable ({describe(error)}): create it")]
+    results = [retention(attrs, dlq_attrs, check, name, target)]
     if target != dlq_name:
-        return [warn(check, name, f"dead-letter queue is {target}, expected {dlq_name}")]
-    return [ok(check, name, f"dead-letter queue {target}")]
+        return [*results, warn(check, name, f"dead-letter queue is {target}, expected {dlq_name}")]
+    return [*results, ok(check, name, f"dead-letter queue {target}")]
+
+
+def retention(attrs: dict[str, str], dlq_attrs: dict[str, str], check: str, name: str, dlq: str) -> Result:
+    """A message lands in the DLQ with its original age: a DLQ keeping it no longer than the source loses it at once."""
+    source, kept = int(attrs.get("MessageRetentionPeriod", 0)), int(dlq_attrs.get("MessageRetentionPeriod", 0))
+    if kept <= source:
+        return fail(
+            check,
+            name,
+            f"its dead-letter queue {dlq} keeps messages {kept} s, not longer than the queue ({source} s): a message "
+            f"that failed expires before anyone can look at it; pulumi up sets {DLQ_RETENTION_SECONDS} s",
+        )
+    return ok(check, name, f"the dead-letter queue keeps messages {kept} s (the queue {source} s)")

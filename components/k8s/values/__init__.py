@@ -10,7 +10,7 @@ what they share (release names, hostnames, proxy environment, AWS identity, data
 Secrets stay `SecretStr` leaves here (never revealed): the Pulumi layer turns a tree holding any
 `SecretStr` into a secret Output, and `redact()` prints them as `[secret]`.
 
-Key paths follow the wire-server chart line 5.29.x, not the guide where the two differ:
+Key paths follow the wire-server chart (5.29.x and the 5.30+ layout, see layout.py), not the guide where the two differ:
 `cannon.config.drainOpts`, `brig.config.optSettings.setMaxTeamSize`,
 `cargohold.config.aws.s3AddressingStyle` and `<svc>.config.proxy.noProxyList`.
 """

@@ -8,6 +8,7 @@ from pydantic import SecretStr
 
 from components.config import StackConfig
 from components.k8s.values.common import set_proxy_env
+from components.k8s.values.layout import WireServerLayout
 
 # Link-preview API keys, in the order the proxy chart's example lists them.
 LINK_PREVIEW_KEYS = ("youtube", "googlemaps", "soundcloud", "giphy", "spotify")
@@ -30,9 +31,23 @@ def proxy_config_secret(cfg: StackConfig) -> SecretStr:
     return SecretStr("\n".join(lines))
 
 
+def proxy_release_values(cfg: StackConfig, layout: WireServerLayout | None) -> dict[str, Any]:
+    """The wire-server values that deploy the proxy (or not), as the chart's layout reads them (layout.py).
+
+    Link previews off runs no proxy pods in either layout: 5.29.x gets `replicaCount` 0 (its templates render
+    anyway, and fail without the secret), 5.30+ `tags.proxy: false` and nothing else. A local chart, whose
+    layout is not known, gets what both layouts read: each ignores the other's key.
+    """
+    if layout == WireServerLayout.INLINE_PROXY:
+        return {"proxy": proxy_values(cfg)}
+    values: dict[str, Any] = {"tags": {"proxy": cfg.link_previews.enabled}}
+    if cfg.link_previews.enabled or layout is None:
+        values["proxy"] = proxy_values(cfg)
+    return values
+
+
 def proxy_values(cfg: StackConfig) -> dict[str, Any]:
-    # At chart 5.29.x the proxy is part of wire-server (no tags.proxy switch): without link previews it
-    # runs no pods, and nginz does not route to it.
+    # Without link previews the proxy runs no pods, and nginz does not route to it.
     enabled = cfg.link_previews.enabled
     values: dict[str, Any] = {"replicaCount": cfg.replicas.proxy if enabled else 0}
     config: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from components.k8s.values.common import ACCOUNT_PAGES, TEAM_SETTINGS, host_name
 def _web_app_values(cfg: StackConfig, host: WireHost, replicas: int) -> dict[str, Any]:
     external_urls = {"backendRest": host_name(cfg, WireHost.NGINZ_HTTPS), "appHost": host_name(cfg, host)}
     if host == WireHost.TEAMS:
-        # Only team-settings opens a websocket; neither 4.14.0 chart reads backendDomain.
+        # Only team-settings opens a websocket; no chart reads backendDomain (4.14.0, account-pages 0.9.0-pre.1).
         external_urls["backendWebsocket"] = websocket_host(cfg)
     return {
         "replicaCount": replicas,

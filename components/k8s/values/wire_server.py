@@ -13,8 +13,9 @@ from components.k8s.values.common import WIRE_SERVER, cassandra_endpoint, with_e
 from components.k8s.values.datastores import datastore_values, elasticsearch_index_values
 from components.k8s.values.galley import galley_values
 from components.k8s.values.gundeck import gundeck_values
+from components.k8s.values.layout import wire_server_layout
 from components.k8s.values.nginz import nginz_fillers, nginz_values
-from components.k8s.values.proxy import proxy_values
+from components.k8s.values.proxy import proxy_release_values
 from components.k8s.values.spar import spar_values
 from components.outputs import AwsOutputs
 from components.trees import deep_merge
@@ -36,7 +37,7 @@ def wire_server_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
         "nginz": nginz_values(cfg),
         "spar": spar_values(cfg),
         "background-worker": background_worker_values(cfg),
-        "proxy": proxy_values(cfg),
+        **proxy_release_values(cfg, wire_server_layout(cfg.charts.wire_server)),
     }
     values = deep_merge(values, datastore_values(cfg, aws))
     return with_extra_values(cfg, WIRE_SERVER, values, fillers={"nginz": nginz_fillers(cfg)})

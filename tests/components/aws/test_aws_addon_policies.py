@@ -112,3 +112,14 @@ def test_lb_controller_policy_uses_the_stacks_partition(partition: str) -> None:
     document = addon_policies.aws_load_balancer_controller_policy(partition)
     arns = [r for item in document["Statement"] for r in _resources(item) if r != "*"]
     assert arns and all(r.startswith(f"arn:{partition}:") for r in arns)
+
+
+def test_the_stored_controller_policy_is_byte_identical_to_the_pinned_controller_release() -> None:
+    from components.config.charts import Charts
+    from tests.reference_support import reference_or_skip
+
+    # Chart 1.17.1 is controller v2.17.1 (the chart's appVersion); the policy is that tag's
+    # docs/install/iam_policy.json, kept byte for byte in ../shared/reference/aws-load-balancer-controller/.
+    assert Charts().aws_load_balancer_controller.version == "1.17.1"
+    published = reference_or_skip("aws-load-balancer-controller/iam_policy-v2.17.1.json")
+    assert addon_policies.LB_CONTROLLER_POLICY_FILE.read_bytes() == published.read_bytes()

@@ -163,13 +163,15 @@ def _address_record(target: dict):
     return next(r for r in evaluation.find(RECORD) if r.inputs["name"] == "webapp.example.com")
 
 
-def test_a_type_change_replaces_the_same_record_delete_first() -> None:
-    """CNAME → A keeps the URN (named by host) and deletes before creating: Route53 refuses both at once."""
+def test_a_type_change_updates_the_same_record_in_place() -> None:
+    """CNAME → A keeps the URN (named by host): the provider updates `type` in place (only name and zone_id
+    force a replacement), so `delete_before_replace` would never fire and is not set."""
     cname = _address_record({"hostname": "lb.example.net"})
     a = _address_record({"ips": ["203.0.113.10"]})
     assert (cname.inputs["type"], a.inputs["type"]) == ("CNAME", "A")
     assert cname.urn == a.urn and cname.name == "webapp.example.com"
-    assert cname.delete_before_replace and a.delete_before_replace
+    assert {key: cname.inputs[key] for key in ("name", "zoneId")} == {key: a.inputs[key] for key in ("name", "zoneId")}
+    assert not cname.delete_before_replace and not a.delete_before_replace
     # Records of earlier versions were named `<type>-<fqdn>`: adopted, not recreated.
     assert sorted(a.alias_names) == ["a-webapp.example.com", "cname-webapp.example.com"]
 
@@ -186,3 +188,20 @@ def test_records_of_other_types_keep_their_type_in_the_name() -> None:
         "txt-webapp.example.com",
         "webapp.example.com",
     ]
+
+
+def test_no_record_carries_delete_before_replace() -> None:
+    extra = [
+        {"name": "status", "type": "A", "values": ["203.0.113.20"]},
+        {"name": "www", "type": "TXT", "values": ["x"]},
+    ]
+    evaluation = evaluate(
+        config(
+            dns=dns({"fromIngressController": True}, hosts=["webapp", "federator"], extraRecords=extra),
+            ingress={"controller": "awsNlb"},
+        ),
+        ingress=pulumi.Output.from_input("from-k8s.elb"),
+    )
+    records = evaluation.find(RECORD)
+    assert records
+    assert not [record.name for record in records if record.delete_before_replace]

@@ -73,7 +73,7 @@ def test_both_add_ons_are_pinned_releases_in_their_namespaces() -> None:
     assert cert_manager["namespace"] == "cert-manager"
     assert cert_manager["values"]["crds"]["enabled"] is True
     controller = evaluation.one(RELEASE, "aws-load-balancer-controller").inputs
-    assert (controller["chart"], controller["version"]) == ("aws-load-balancer-controller", "1.7.2")
+    assert (controller["chart"], controller["version"]) == ("aws-load-balancer-controller", "1.17.1")
     assert controller["repositoryOpts"] == {"repo": "https://aws.github.io/eks-charts"}
     assert controller["namespace"] == "kube-system"
     assert controller["values"]["clusterName"] == "wire-staging"

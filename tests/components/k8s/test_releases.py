@@ -49,7 +49,8 @@ def test_default_releases_charts_and_namespace() -> None:
     assert names == ["nginx-ingress-services", "webapp", "wire-server"]
     wire = evaluation.one(RELEASE, "wire-server").inputs
     assert wire["chart"] == "wire-server"
-    assert wire["version"] == "5.29.5"
+    # The newest Wire release's, with its repositories (webapp from charts-webapp).
+    assert wire["version"] == "5.32.0"
     assert wire["repositoryOpts"] == {"repo": "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts"}
     assert wire["namespace"] == "chat"
     assert wire["name"] == "wire-server"
@@ -57,6 +58,7 @@ def test_default_releases_charts_and_namespace() -> None:
     assert evaluation.one(RELEASE, "nginx-ingress-services").inputs["namespace"] == "chat"
     webapp = evaluation.one(RELEASE, "webapp").inputs
     assert (webapp["chart"], webapp["namespace"]) == ("webapp", "chat")
+    assert webapp["repositoryOpts"] == {"repo": "https://s3-eu-west-1.amazonaws.com/public.wire.com/charts-webapp"}
     assert not evaluation.find("kubernetes:helm.sh/v4:Chart")
 
 

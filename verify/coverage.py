@@ -1,0 +1,58 @@
+"""Which verify check covers each AWS resource kind the program creates, or why that kind needs none.
+
+tests/verify/test_verify_coverage.py reads every AWS type of the offline plans (tests/plan/golden/<stack>/plan.json)
+and fails for a type that is in neither table. For a new kind of resource:
+
+- write the check in verify/checks/<service>.py (expected state from the same pure function the component
+  uses, see verify/expected_resources.py), export it in verify/checks/__init__.py, call it from verify/run.py,
+  and add the type here with the check's name; or
+- if nothing Wire or the stack relies on can drift there, add one line to NO_CHECK saying why.
+"""
+
+from __future__ import annotations
+
+# AWS type -> the checks (names exported by verify.checks) that look at what the stack relies on in it.
+CHECKED: dict[str, tuple[str, ...]] = {
+    "aws:cloudfront/distribution:Distribution": ("distribution",),
+    "aws:cloudfront/keyGroup:KeyGroup": ("distribution",),
+    "aws:cloudfront/originAccessControl:OriginAccessControl": ("distribution",),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": ("distribution",),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms",),
+    "aws:dynamodb/table:Table": ("table",),
+    "aws:iam/accessKey:AccessKey": ("identity",),
+    "aws:iam/role:Role": ("identity",),
+    "aws:iam/rolePolicy:RolePolicy": ("identity",),
+    "aws:iam/user:User": ("identity",),
+    "aws:iam/userPolicy:UserPolicy": ("identity",),
+    "aws:kms/key:Key": ("topic_key",),
+    "aws:route53/record:Record": ("dns",),
+    "aws:s3/bucket:Bucket": ("bucket",),
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": ("cors",),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ("lifecycle",),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ("ownership",),
+    "aws:s3/bucketPolicy:BucketPolicy": ("tls_only_policy",),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ("bucket",),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ("bucket",),
+    "aws:ses/identityNotificationTopic:IdentityNotificationTopic": ("ses",),
+    "aws:sesv2/configurationSet:ConfigurationSet": ("configuration_set",),
+    "aws:sesv2/emailIdentity:EmailIdentity": ("ses", "dkim_tokens"),
+    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes": ("mail_from",),
+    "aws:sns/platformApplication:PlatformApplication": ("platform_application",),
+    "aws:sns/topic:Topic": ("subscription", "alarms", "topic_key"),
+    "aws:sns/topicSubscription:TopicSubscription": ("subscription", "alarms"),
+    "aws:sqs/queue:Queue": ("queue",),
+    "aws:sqs/queuePolicy:QueuePolicy": ("queue_publisher",),
+}
+
+# AWS type -> why verify needs no check of it. One line each: "needs no check because ...".
+NO_CHECK: dict[str, str] = {
+    "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes": (
+        "needs no check because it only turns off SES's copy of each bounce mailed to the sender; brig's feedback "
+        "comes through the notification topics, which `ses` and `subscription` check"
+    ),
+}
+
+
+def coverage_of(aws_type: str) -> tuple[str, ...] | str | None:
+    """The checks of a type, the reason it needs none, or None when it is not covered."""
+    return CHECKED.get(aws_type) or NO_CHECK.get(aws_type)
