@@ -5,16 +5,16 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
+from components.aws.alarm_specs import AlarmSpec, alarm_topic
 from components.aws.common import child, tags
-from components.aws.datastore_alarms import ACCOUNT_DIMENSION, datastore_alarm_specs
+from components.aws.datastore_alarms import ACCOUNT_DIMENSION, stack_alarm_specs
 from components.config import StackConfig
 
 COMPONENT = "alarms"
 
 
 class Alarms(pulumi.ComponentResource):
-    """One alarm per `alarm_specs(cfg)`, each notifying `topic` when it fires and when it clears."""
+    """One alarm per `stack_alarm_specs(cfg)`, each notifying `topic` when it fires and when it clears."""
 
     topic: aws.sns.Topic
     alarms: dict[str, aws.cloudwatch.MetricAlarm]
@@ -52,7 +52,7 @@ class Alarms(pulumi.ComponentResource):
                 opts=child(self),
             )
         self._account_id = account_id
-        specs = alarm_specs(cfg) + datastore_alarm_specs(cfg, cfg.alarms.period_seconds)
+        specs = stack_alarm_specs(cfg)
         self.alarms = {spec.name: self._alarm(spec) for spec in specs}
         self.register_outputs({"topicArn": self.topic_arn, "alarmNames": sorted(self.alarms)})
 

@@ -7,8 +7,10 @@ Every alarm watches a metric the service publishes by itself, addressed by the s
 
 from __future__ import annotations
 
+import dataclasses
+
 from components import naming
-from components.aws.alarm_specs import AlarmSpec
+from components.aws.alarm_specs import AlarmSpec, alarm_specs
 from components.config import StackConfig
 from components.config.datastore_rules import connections_needed
 from components.config.managed_stores import instance_memory_gib, max_connections
@@ -225,3 +227,14 @@ def datastore_alarm_specs(cfg: StackConfig, period: int) -> list[AlarmSpec]:
             ),
         ]
     return specs
+
+
+def stack_alarm_specs(cfg: StackConfig) -> list[AlarmSpec]:
+    """Every alarm of the stack, in the order the Alarms component registers them (verify expects the same)."""
+    return alarm_specs(cfg) + datastore_alarm_specs(cfg, cfg.alarms.period_seconds)
+
+
+def with_account(spec: AlarmSpec, account: str) -> AlarmSpec:
+    """The spec with the account id put in where a metric carries it (OpenSearch's ClientId)."""
+    dimensions = {key: account if value == ACCOUNT_DIMENSION else value for key, value in spec.dimensions.items()}
+    return dataclasses.replace(spec, dimensions=dimensions)

@@ -29,6 +29,15 @@ REDIS_PORT = 6379
 RABBITMQ_PORT = 5671  # AMQPS: Amazon MQ serves no plain AMQP
 RABBITMQ_ADMIN_PORT = 443  # the management API, as background-worker reaches it
 OPENSEARCH_PORT = 443
+# The ports each store's security group opens to the cluster (AMQPS and the management API for RabbitMQ).
+STORE_PORTS: dict[str, tuple[int, ...]] = {
+    "postgresql": (POSTGRESQL_PORT,),
+    "redis": (REDIS_PORT,),
+    "rabbitmq": (RABBITMQ_PORT, RABBITMQ_ADMIN_PORT),
+    "elasticsearch": (OPENSEARCH_PORT,),
+}
+# The PostgreSQL parameter group's settings: TLS only.
+POSTGRESQL_PARAMETERS = {"rds.force_ssl": "1"}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,12 @@ from components.aws.datastores.common import COMPONENT, ManagedStore, final_snap
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
 from components.config.datastore_rules import connections_needed
-from components.config.managed_stores import POSTGRESQL_FAMILY, POSTGRESQL_PORT, POSTGRESQL_VERSION
+from components.config.managed_stores import (
+    POSTGRESQL_FAMILY,
+    POSTGRESQL_PARAMETERS,
+    POSTGRESQL_PORT,
+    POSTGRESQL_VERSION,
+)
 
 
 class PostgresqlStore(ManagedStore):
@@ -36,7 +41,7 @@ class PostgresqlStore(ManagedStore):
             name=aws_name,
             family=POSTGRESQL_FAMILY,
             description="Wire: TLS only",
-            parameters=[aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1")],
+            parameters=[aws.rds.ParameterGroupParameterArgs(name=k, value=v) for k, v in POSTGRESQL_PARAMETERS.items()],
             tags=tags(COMPONENT),
             opts=child(self),
         )

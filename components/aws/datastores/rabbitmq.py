@@ -13,7 +13,7 @@ from components.aws.common import stateful, tags
 from components.aws.datastores.common import COMPONENT, ManagedStore, required
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
-from components.config.managed_stores import RABBITMQ_ADMIN_PORT, RABBITMQ_PORT, RABBITMQ_VERSION
+from components.config.managed_stores import RABBITMQ_PORT, RABBITMQ_VERSION, STORE_PORTS
 
 DEFAULT_USERNAME = "wire-server"
 
@@ -33,7 +33,7 @@ class RabbitmqStore(ManagedStore):
 
     def __init__(self, name: str, cfg: StackConfig, *, opts: pulumi.ResourceOptions | None = None) -> None:
         # AMQPS for the services; the management API (443) for background-worker.
-        ports = [RABBITMQ_PORT, RABBITMQ_ADMIN_PORT]
+        ports = list(STORE_PORTS["rabbitmq"])
         super().__init__("RabbitmqStore", name, cfg, opts, store="rabbitmq", ports=ports, what="Amazon MQ for RabbitMQ")
         rabbitmq = cfg.databases.rabbitmq
         sizing = required(rabbitmq.managed, "rabbitmq").sizing(cfg.is_production)
