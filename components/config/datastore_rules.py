@@ -40,6 +40,19 @@ def connections_needed(cfg: StackConfig) -> int:
     return pods + INDEX_JOB_POOL + RESERVED_CONNECTIONS
 
 
+def store_subnets(cfg: StackConfig, store: str) -> list[str]:
+    """The private subnets a managed store is placed in: all of them (each once), one for a single-instance
+    broker, one per zone an OpenSearch domain spans."""
+    subnets = list(dict.fromkeys(cfg.network.private_subnet_ids)) if cfg.network else []
+    dbs = cfg.databases
+    if store == "rabbitmq" and dbs.rabbitmq.managed is not None:
+        single = dbs.rabbitmq.managed.sizing(cfg.is_production).deployment_mode == "SINGLE_INSTANCE"
+        return subnets[:1] if single else subnets
+    if store == "elasticsearch" and dbs.elasticsearch.managed is not None:
+        return subnets[: dbs.elasticsearch.managed.sizing(cfg.is_production, len(subnets)).zones]
+    return subnets
+
+
 @rule("databases", "network")
 def _managed_stores_need_a_network(cfg: StackConfig) -> list[str]:
     managed = cfg.databases.managed_stores()

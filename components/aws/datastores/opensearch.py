@@ -16,6 +16,7 @@ from components.aws.common import stateful, tags
 from components.aws.datastores.common import COMPONENT, ManagedStore, required
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
+from components.config.datastore_rules import store_subnets
 from components.config.managed_stores import OPENSEARCH_PORT, OPENSEARCH_VERSION
 
 DEFAULT_USERNAME = "wire"
@@ -72,7 +73,7 @@ class OpensearchStore(ManagedStore):
             ),
             # One subnet per zone the domain spans.
             vpc_options=aws.opensearch.DomainVpcOptionsArgs(
-                subnet_ids=subnets[: sizing.zones], security_group_ids=[self.security_group.id]
+                subnet_ids=store_subnets(cfg, "elasticsearch"), security_group_ids=[self.security_group.id]
             ),
             encrypt_at_rest=aws.opensearch.DomainEncryptAtRestArgs(
                 enabled=True, kms_key_id=cfg.service_credentials.kms_key_arn

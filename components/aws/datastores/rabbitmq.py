@@ -13,6 +13,7 @@ from components.aws.common import stateful, tags
 from components.aws.datastores.common import COMPONENT, ManagedStore, required
 from components.aws.datastores.credentials import store_password
 from components.config import StackConfig
+from components.config.datastore_rules import store_subnets
 from components.config.managed_stores import RABBITMQ_PORT, RABBITMQ_VERSION, STORE_PORTS
 
 DEFAULT_USERNAME = "wire-server"
@@ -37,11 +38,10 @@ class RabbitmqStore(ManagedStore):
         super().__init__("RabbitmqStore", name, cfg, opts, store="rabbitmq", ports=ports, what="Amazon MQ for RabbitMQ")
         rabbitmq = cfg.databases.rabbitmq
         sizing = required(rabbitmq.managed, "rabbitmq").sizing(cfg.is_production)
-        aws_name, subnets = self.aws_name, self.subnets
+        aws_name = self.aws_name
         username = rabbitmq.username.get_secret_value() if rabbitmq.username is not None else DEFAULT_USERNAME
         # Amazon MQ refuses ',', ':' and '=' in a password: letters and digits only.
         self.password = store_password(self, f"{aws_name}-password", rabbitmq.password, length=32)
-        single = sizing.deployment_mode == "SINGLE_INSTANCE"
         self.broker = aws.mq.Broker(
             aws_name,
             broker_name=aws_name,
@@ -52,7 +52,7 @@ class RabbitmqStore(ManagedStore):
             host_instance_type=sizing.instance_type,
             deployment_mode=sizing.deployment_mode,
             publicly_accessible=False,
-            subnet_ids=subnets[:1] if single else subnets,
+            subnet_ids=store_subnets(cfg, "rabbitmq"),
             security_groups=[self.security_group.id],
             users=[aws.mq.BrokerUserArgs(username=username, password=self.password)],
             # RabbitMQ brokers encrypt at rest with an AWS-owned key (customer keys are ActiveMQ only).
