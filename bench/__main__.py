@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cost import DEFAULT_AZS, IdleCost, idle_cost
+from bench.deploy_time import deploy_figures
 from bench.prices import load_prices
 from bench.report import Figure, results, table, write_results
 from bench.scaling import Scaling, scaling
@@ -285,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chain = critical_path_details(document)
     figures += critical_path_figures(chain)
     details["criticalPath"] = chain
+    deploy, details["deployModel"] = deploy_figures(document)
+    figures += deploy
 
     prices = load_prices()
     cost = idle_cost(document, values, prices, args.azs)

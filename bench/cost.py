@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bench.prices import PriceTable
+from bench.store_cost import FREE_STORE_PARTS, STORE_TYPES, store_cost
 
 RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
 ANNOTATION = "service.beta.kubernetes.io/"
@@ -168,8 +169,12 @@ def _resource_cost(resource: Mapping[str, Any], prices: PriceTable, azs: int) ->
     def requested(kind: str, monthly: float, reason: str) -> CostItem:
         return CostItem(urn, kind, prices[kind].item, round(monthly, 2), True, reason)
 
-    if type_.startswith(FREE_PREFIXES) or resource.get("read"):
+    if type_.startswith(FREE_PREFIXES) or resource.get("read") or type_.startswith(FREE_STORE_PARTS):
         return None
+    if type_ in STORE_TYPES:
+        # A managed data store exists because wire:databases.<store>.managed asks for it.
+        kind, description, monthly = store_cost(type_, inputs, prices)
+        return CostItem(urn, kind, description, None if monthly is None else round(monthly, 2), True, "managed")
     if ALARMS_COMPONENT in urn:
         # The alarms and their topic's key exist because the stack asks for them (wire:alarms.enabled).
         if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":

@@ -70,6 +70,14 @@ def service_user(env: str, service: str) -> str:
     return f"{env}-{service}"
 
 
+# A managed store's AWS name; the shortest limit is OpenSearch's 28 characters (env is at most 20).
+DATASTORE_SUFFIXES = {"postgresql": "wire-pg", "redis": "wire-redis", "rabbitmq": "wire-mq", "elasticsearch": "wire-os"}
+
+
+def datastore(env: str, store: str) -> str:
+    return f"{env}-{DATASTORE_SUFFIXES[store]}"
+
+
 def hostname(host: str, domain: str) -> str:
     return f"{host}.{domain}"
 

@@ -39,6 +39,17 @@ class PushOutputs:
 
 
 @dataclass(frozen=True)
+class StoreOutputs:
+    """Where a managed data store is and how a service logs in (components/aws/datastores/)."""
+
+    host: str
+    port: int
+    password: SecretStr
+    # RabbitMQ's and OpenSearch's user; PostgreSQL's comes from the config, Redis has none (AUTH token only).
+    username: str | None = None
+
+
+@dataclass(frozen=True)
 class AwsOutputs:
     region: str
     account_id: str
@@ -61,6 +72,8 @@ class AwsOutputs:
     role_arns: dict[str, str] = field(default_factory=dict)
     # staticKeys: service -> access key; external push adds gundeck's key from Wire.
     access_keys: dict[str, AccessKey] = field(default_factory=dict)
+    # Managed data stores by name (postgresql, redis, rabbitmq, elasticsearch); none when all are self-run.
+    stores: dict[str, StoreOutputs] = field(default_factory=dict)
 
 
 def has_secret(tree: Any) -> bool:

@@ -31,7 +31,7 @@ from components.config import (
     StackConfig,
     load_config,
 )
-from components.outputs import AccessKey, AwsOutputs, PushOutputs, reveal
+from components.outputs import AccessKey, AwsOutputs, PushOutputs, StoreOutputs, reveal
 
 CONFIG_HINT = "pulumi config --json --show-secrets -s <stack> > config.json"
 
@@ -41,6 +41,23 @@ class ValuesProblem(ValueError):
 
 
 # --- the AWS record from stack outputs ---------------------------------------------------------------
+
+
+def _stores(cfg: StackConfig, need: Any) -> dict[str, StoreOutputs]:
+    """The managed data stores from `datastoreEndpoints` ("host:port") and the secret `datastoreCredentials`."""
+    managed = cfg.databases.managed_stores()
+    if not managed:
+        return {}
+    endpoints, credentials = need("datastoreEndpoints") or {}, need("datastoreCredentials") or {}
+    stores = {}
+    for name in managed:
+        host, _, port = str(endpoints.get(name, "")).rpartition(":")
+        login = credentials.get(name) or {}
+        if host and port.isdigit() and login.get("password"):
+            stores[name] = StoreOutputs(
+                host=host, port=int(port), password=SecretStr(str(login["password"])), username=login.get("username")
+            )
+    return stores
 
 
 def aws_outputs_from_stack(cfg: StackConfig, outputs: dict[str, Any]) -> AwsOutputs:
@@ -95,6 +112,7 @@ def aws_outputs_from_stack(cfg: StackConfig, outputs: dict[str, Any]) -> AwsOutp
         cloudfront_domain=optional("cloudFrontDomain", cfg.assets.cloud_front.enabled),
         role_arns=dict(optional("serviceRoleArns", not static) or {}),
         access_keys=access_keys,
+        stores=_stores(cfg, need),
     )
     if missing:
         raise ValuesProblem(

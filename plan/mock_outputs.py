@@ -30,7 +30,11 @@ class WireMocks(pulumi_mocks.Mocks):
     # -- resources ---------------------------------------------------------------------------------
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
-        if not args.custom and args.resource_id is None and not args.typ.startswith(("aws:", "kubernetes:", "pulumi:")):
+        if (
+            not args.custom
+            and args.resource_id is None
+            and not args.typ.startswith(("aws:", "kubernetes:", "pulumi:", "random:"))
+        ):
             return None, {}
         inputs = dict(args.inputs)
         extra = self._outputs_for(args.typ, args.name, _plain(inputs), args.resource_id)
@@ -213,6 +217,61 @@ def _kms_key(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
     return {"arn": f"arn:aws:kms:{m.region}:{m.account}:key/{key_id}", "id": key_id, "keyId": key_id}
 
 
+def _random_password(_m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    # Letters and digits only: valid for every store (the mock marks nothing; the SDK keeps `result` secret).
+    length = int(inputs.get("length") or 32)
+    result = ("Mock" + _digest(name, "password", length=64) + "X9")[: max(length - 1, 3)] + "1"
+    return {"id": "none", "result": result, "bcryptHash": f"$2a$10$mock{_digest(name, 'bcrypt', length=49)}"}
+
+
+def _security_group(m: WireMocks, name: str, _inputs: dict, _read: str | None) -> dict:
+    group_id = f"sg-{_digest(name, 'sg', length=17)}"
+    return {"id": group_id, "arn": f"arn:aws:ec2:{m.region}:{m.account}:security-group/{group_id}"}
+
+
+def _rds_instance(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    identifier = inputs.get("identifier") or name
+    address = f"{identifier}.mock{_digest(identifier, length=8)}.{m.region}.rds.amazonaws.com"
+    port = int(inputs.get("port") or 5432)
+    return {
+        "id": identifier,
+        "arn": f"arn:aws:rds:{m.region}:{m.account}:db:{identifier}",
+        "address": address,
+        "endpoint": f"{address}:{port}",
+        "port": port,
+    }
+
+
+def _replication_group(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    group = inputs.get("replicationGroupId") or name
+    return {
+        "id": group,
+        "arn": f"arn:aws:elasticache:{m.region}:{m.account}:replicationgroup:{group}",
+        "primaryEndpointAddress": f"master.{group}.mock{_digest(group, length=6)}.euc1.cache.amazonaws.com",
+        "readerEndpointAddress": f"replica.{group}.mock{_digest(group, length=6)}.euc1.cache.amazonaws.com",
+    }
+
+
+def _mq_broker(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    broker_id = f"b-{_digest(name, length=8)}-mock-4000-8000-{_digest(name, 'mq', length=12)}"
+    host = f"{broker_id}.mq.{m.region}.on.aws"
+    return {
+        "id": broker_id,
+        "arn": f"arn:aws:mq:{m.region}:{m.account}:broker:{inputs.get('brokerName') or name}:{broker_id}",
+        "instances": [{"consoleUrl": f"https://{host}", "endpoints": [f"amqps://{host}:5671"], "ipAddress": ""}],
+    }
+
+
+def _opensearch_domain(m: WireMocks, name: str, inputs: dict, _read: str | None) -> dict:
+    domain = inputs.get("domainName") or name
+    return {
+        "id": f"arn:aws:es:{m.region}:{m.account}:domain/{domain}",
+        "arn": f"arn:aws:es:{m.region}:{m.account}:domain/{domain}",
+        "domainId": f"{m.account}/{domain}",
+        "endpoint": f"vpc-{domain}-mock{_digest(domain, length=22)}.{m.region}.es.amazonaws.com",
+    }
+
+
 def stack_output_placeholder(stack: str, output: str) -> str:
     """What the plan shows for an output of another stack: it cannot be read offline."""
     return f"[output {output} of stack {stack}]"
@@ -251,4 +310,10 @@ _OUTPUTS: dict[str, Callable[[WireMocks, str, dict, str | None], dict]] = {
     "kubernetes:helm.sh/v3:Release": _release,
     "kubernetes:core/v1:Service": _service,
     "pulumi:pulumi:StackReference": _stack_reference,
+    "random:index/randomPassword:RandomPassword": _random_password,
+    "aws:ec2/securityGroup:SecurityGroup": _security_group,
+    "aws:rds/instance:Instance": _rds_instance,
+    "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
+    "aws:mq/broker:Broker": _mq_broker,
+    "aws:opensearch/domain:Domain": _opensearch_domain,
 }

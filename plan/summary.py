@@ -46,6 +46,10 @@ SECRET_HINTS: dict[str, str] = {
     "databases.postgresql.password": "copy it from your existing secrets (brig.secrets.pgPassword): the PostgreSQL "
     "password of the database user; wire-server-deploy: "
     "`kubectl get secret wire-postgresql-external-secret -o jsonpath='{.data.password}' | base64 -d`",
+    "databases.redis.password": "the AUTH password of your Redis (managed: leave unset, the program generates "
+    "the token)",
+    "databases.elasticsearch.password": "the basic-auth password of elasticsearch.username (managed: leave unset, "
+    "the program generates it)",
     "email.smtp.password": "copy it from your existing secrets (brig.secrets.smtpPassword): the password of the SMTP "
     "user",
     "webApps.teamSettingsPullSecret": "copy it from your existing team-settings secrets (secrets.configJson), or "

@@ -11,7 +11,7 @@ from components.config import ConfigError, StackConfig
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
 from verify.aws import Aws, session, stack_credentials, stack_endpoints
 from verify.expected import expected
-from verify.incluster import IMAGE, manifests
+from verify.incluster import IMAGE, manifests, stores_from_outputs
 from verify.kube import Kubectl, KubectlError, run_jobs
 from verify.outputs import OutputsError, check_outputs, read_outputs
 from verify.results import exit_code, render_json, render_text
@@ -100,7 +100,9 @@ def in_cluster(cfg: StackConfig, outputs: dict, args: argparse.Namespace) -> int
             file=sys.stderr,
         )
         return 2
-    documents = manifests(cfg, expected(cfg, outputs, account), image=args.image or cfg.verify.image)
+    documents = manifests(
+        cfg, expected(cfg, outputs, account), image=args.image or cfg.verify.image, stores=stores_from_outputs(outputs)
+    )
     if args.print_manifests:
         print(json.dumps({"apiVersion": "v1", "kind": "List", "items": documents}, indent=2))
         return 0

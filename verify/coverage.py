@@ -13,18 +13,28 @@ from __future__ import annotations
 
 # AWS type -> the checks (names exported by verify.checks) that look at what the stack relies on in it.
 CHECKED: dict[str, tuple[str, ...]] = {
+    # The managed stores (verify/checks/datastores.py): `datastores` runs each store's security group check
+    # (only the client groups, on the store's ports) and its describe-and-compare (subnets, TLS parameter group).
     "aws:cloudfront/distribution:Distribution": ("distribution",),
     "aws:cloudfront/keyGroup:KeyGroup": ("distribution",),
     "aws:cloudfront/originAccessControl:OriginAccessControl": ("distribution",),
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": ("distribution",),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms",),
     "aws:dynamodb/table:Table": ("table",),
+    "aws:ec2/securityGroup:SecurityGroup": ("datastores",),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("datastores",),
+    "aws:elasticache/subnetGroup:SubnetGroup": ("datastores",),
     "aws:iam/accessKey:AccessKey": ("identity",),
     "aws:iam/role:Role": ("identity",),
     "aws:iam/rolePolicy:RolePolicy": ("identity",),
     "aws:iam/user:User": ("identity",),
     "aws:iam/userPolicy:UserPolicy": ("identity",),
     "aws:kms/key:Key": ("topic_key",),
+    "aws:mq/broker:Broker": ("datastores",),
+    "aws:opensearch/domain:Domain": ("datastores",),
+    "aws:rds/instance:Instance": ("datastores",),
+    "aws:rds/parameterGroup:ParameterGroup": ("datastores",),
+    "aws:rds/subnetGroup:SubnetGroup": ("datastores",),
     "aws:route53/record:Record": ("dns",),
     "aws:s3/bucket:Bucket": ("bucket",),
     "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": ("cors",),

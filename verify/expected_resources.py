@@ -14,6 +14,7 @@ from components import naming
 from components.aws import addon_policies, policies
 from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
 from components.aws.asset_rules import CORS_METHODS, LifecycleRule, lifecycle_rule_specs, web_origins
+from components.aws.datastore_alarms import stack_alarm_specs, with_account
 from components.aws.topic_publishers import topic_publishers
 from components.config import CredentialsMode, EmailMode, PushMode, StackConfig
 from components.config.addons import (
@@ -117,11 +118,22 @@ def queue_owners(cfg: StackConfig) -> dict[str, str]:
     return owners | {naming.dead_letter_queue(queue): owner for queue, owner in owners.items()}
 
 
+# The services reading each managed store (docs/datastores.md).
+STORE_READERS = {
+    "AWS/RDS": "brig, galley, background-worker (PostgreSQL)",
+    "AWS/ElastiCache": "gundeck (Redis)",
+    "AWS/AmazonMQ": "brig, gundeck, cannon, background-worker (RabbitMQ)",
+    "AWS/ES": "brig (search, OpenSearch)",
+}
+
+
 def _alarm_service(spec: AlarmSpec, owners: dict[str, str]) -> str:
     if spec.namespace == "AWS/SES":
         return "brig (email)"
     if spec.namespace == "AWS/SNS":
         return "gundeck (push)"
+    if spec.namespace in STORE_READERS:
+        return STORE_READERS[spec.namespace]
     return owners.get(spec.dimensions.get("QueueName", ""), "the stack")
 
 
@@ -131,7 +143,8 @@ def alarms_target(cfg: StackConfig, outputs: dict[str, Any], account: str | None
     topic = alarm_topic(cfg.environment)
     arn = outputs.get("alarmTopicArn") or _arn(cfg, "sns", account, topic)
     owners = queue_owners(cfg)
-    alarms = tuple(AlarmTarget(spec, _alarm_service(spec, owners)) for spec in alarm_specs(cfg))
+    specs = [with_account(spec, account or "<account>") for spec in stack_alarm_specs(cfg)]
+    alarms = tuple(AlarmTarget(spec, _alarm_service(spec, owners)) for spec in specs)
     return AlarmsTarget(topic, str(arn), cfg.alarms.email, alarms)
 
 

@@ -10,6 +10,7 @@ only needs Python and boto3: see IMAGE and docs/verify.md ("In-cluster mode").
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ CONFIGMAP = "wire-infra-verify"
 MOUNT = "/opt/wire-infra-verify"
 NAME_LABEL = "wire-infra-verify"
 # The pod-side files (stdlib + boto3 only), mounted as the package `verify`.
-POD_MODULES = ("aws", "results", "probes", "pod")
+POD_MODULES = ("aws", "results", "probes", "pod", "stores")
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The Secret and keys the wire-server chart renders for static keys (chart-keys.md §2).
 KEY_SECRETS = {"brig": "brig", "gundeck": "gundeck", "cargohold": "cargohold", "galley": "galley-aws"}
@@ -159,13 +160,82 @@ def _job(cfg: StackConfig, svc: str, image: str) -> dict[str, Any]:
     }
 
 
+STORES_JOB = "datastores"
+# Where the chart puts the credentials the store checks log in with (brig reads PostgreSQL, RabbitMQ and
+# Elasticsearch; gundeck Redis): (env name, Secret, key).
+STORE_SECRETS = {
+    "postgresql": [("PG_PASSWORD", "brig", "pgPassword")],
+    "redis": [("REDIS_PASSWORD", "gundeck", "redisPassword")],
+    "rabbitmq": [("RABBITMQ_USERNAME", "brig", "rabbitmqUsername"), ("RABBITMQ_PASSWORD", "brig", "rabbitmqPassword")],
+    "elasticsearch": [("ES_CREDENTIALS", "brig", "elasticsearch-credentials.yaml")],
+}
+
+
+def store_spec(cfg: StackConfig, stores: dict[str, tuple[str, int]]) -> dict[str, Any]:
+    """What the store checks connect to, as the services do; `stores`: managed store -> (host, port)."""
+    from components.k8s.values.datastores import amazon_root_cas
+
+    db = cfg.databases
+    spec: dict[str, Any] = {"cassandra": {"host": db.cassandra.host, "port": 9042}}
+    managed = {name: stores[name] for name in db.managed_stores() if name in stores}
+    pg = db.postgresql
+    pg_host, pg_port = managed.get("postgresql", (pg.host, pg.port or 5432))
+    if pg.is_managed or pg.password is not None:
+        spec["postgresql"] = {
+            "host": pg_host,
+            "port": pg_port,
+            "user": pg.user,
+            "dbname": pg.dbname,
+            "sslmode": "require" if pg.is_managed else None,
+            "passwordEnv": "PG_PASSWORD",
+        }
+    redis_host, redis_port = managed.get("redis", (db.redis.host, db.redis.port or 6379))
+    spec["redis"] = {"host": redis_host, "port": redis_port, "tls": db.redis.is_managed}
+    if db.redis.is_managed or db.redis.password is not None:
+        spec["redis"]["passwordEnv"] = "REDIS_PASSWORD"
+    mq_host, mq_port = managed.get("rabbitmq", (db.rabbitmq.host, db.rabbitmq.port or 5672))
+    spec["rabbitmq"] = {"host": mq_host, "port": mq_port, "tls": db.rabbitmq.is_managed, "vhost": "/"}
+    if db.rabbitmq.is_managed:
+        spec["rabbitmq"] |= {"adminPort": 443, "usernameEnv": "RABBITMQ_USERNAME", "passwordEnv": "RABBITMQ_PASSWORD"}
+    es = db.elasticsearch
+    es_host, es_port = managed.get("elasticsearch", (es.host, es.port or 9200))
+    scheme = "https" if es.is_managed else "http"
+    spec["elasticsearch"] = {"url": f"{scheme}://{es_host}:{es_port}", "index": "directory"}
+    if es.is_managed or es.password is not None:
+        spec["elasticsearch"]["credentialsEnv"] = "ES_CREDENTIALS"
+    # A managed store left out of `stores` (its address unknown here) is not checked.
+    for name in db.managed_stores():
+        if name not in stores:
+            spec.pop(name, None)
+    if db.managed_stores():
+        spec["ca"] = amazon_root_cas()
+    return spec
+
+
+def _store_env(cfg: StackConfig, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    env: list[dict[str, Any]] = [
+        {"name": "AWS_REGION", "value": cfg.region},
+        {"name": "PYTHONPATH", "value": f"{MOUNT}:{BOTO3_PATH}"},
+        {"name": "PYTHONDONTWRITEBYTECODE", "value": "1"},
+    ]
+    for store, refs in STORE_SECRETS.items():
+        wanted = spec.get(store) or {}
+        for name, secret, key in refs:
+            if name in wanted.values():
+                env.append({"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}})
+    return env
+
+
 def probed_services(cfg: StackConfig) -> list[str]:
     """The services that make AWS calls in this configuration (galley only with its journal)."""
     return [svc for svc in naming.SERVICES if svc != "galley" or cfg.features.team_events_journal]
 
 
-def manifests(cfg: StackConfig, exp: Expected, *, image: str = IMAGE) -> list[dict[str, Any]]:
-    """The ConfigMap with the probe code and each service's spec, then one Job per service."""
+def manifests(
+    cfg: StackConfig, exp: Expected, *, image: str = IMAGE, stores: dict[str, tuple[str, int]] | None = None
+) -> list[dict[str, Any]]:
+    """The ConfigMap with the probe code and each service's spec, then one Job per service, and one checking
+    the data stores (`stores`: the managed ones' addresses; without them only the self-run stores)."""
     services = probed_services(cfg)
     data = {"__init__.py": '"""The in-cluster probes (wire-infra verify)."""\n'}
     data |= {f"{module}.py": (PACKAGE_DIR / f"{module}.py").read_text() for module in POD_MODULES}
@@ -178,9 +248,37 @@ def manifests(cfg: StackConfig, exp: Expected, *, image: str = IMAGE) -> list[di
         "metadata": {"name": CONFIGMAP, "namespace": cfg.kubernetes.namespace, "labels": _labels("probes")},
         "data": data,
     }
-    return [configmap, *(_job(cfg, svc, image) for svc in services)]
+    spec = store_spec(cfg, stores or {})
+    data[f"{STORES_JOB}.json"] = json.dumps(spec, indent=1, sort_keys=True)
+    return [configmap, *(_job(cfg, svc, image) for svc in services), _stores_job(cfg, spec, image)]
+
+
+def _stores_job(cfg: StackConfig, spec: dict[str, Any], image: str) -> dict[str, Any]:
+    """brig's pod environment (its service account), the store checks' module and the chart's Secrets."""
+    job = _job(cfg, "brig", image)
+    job["metadata"] = {**job["metadata"], "name": job_name(STORES_JOB), "labels": _labels(STORES_JOB)}
+    template = job["spec"]["template"]
+    template["metadata"] = {"labels": _labels(STORES_JOB)}
+    container = template["spec"]["containers"][0]
+    container["command"] = ["python3", "-m", "verify.stores", f"{MOUNT}/specs/{STORES_JOB}.json"]
+    container["env"] = _store_env(cfg, spec)
+    items = [{"key": f"{module}.py", "path": f"verify/{module}.py"} for module in ("__init__", *POD_MODULES)]
+    items.append({"key": f"{STORES_JOB}.json", "path": f"specs/{STORES_JOB}.json"})
+    template["spec"]["volumes"] = [{"name": "probes", "configMap": {"name": CONFIGMAP, "items": items}}]
+    return job
 
 
 def job_manifests(cfg: StackConfig, record: AwsOutputs, *, image: str = IMAGE) -> list[dict[str, Any]]:
     """The manifests from the AWS outputs record (what a Job resource in the Pulumi program would use)."""
-    return manifests(cfg, expected_from_record(cfg, record), image=image)
+    stores = {name: (store.host, store.port) for name, store in record.stores.items()}
+    return manifests(cfg, expected_from_record(cfg, record), image=image, stores=stores)
+
+
+def stores_from_outputs(outputs: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    """The managed stores' addresses from the stack output `datastoreEndpoints` (name -> "host:port")."""
+    found = {}
+    for name, endpoint in (outputs.get("datastoreEndpoints") or {}).items():
+        host, _, port = str(endpoint).rpartition(":")
+        if host and port.isdigit():
+            found[name] = (host, int(port))
+    return found

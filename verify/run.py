@@ -43,6 +43,7 @@ def run(
     results += brig(exp, aws)
     results += galley(exp, aws)
     results += cargohold(exp, aws)
+    results += checks.datastores(aws, cfg)
     results += identities(exp, aws)
     results += alarms(exp, aws)
     if exp.zone_id:

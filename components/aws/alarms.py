@@ -5,15 +5,16 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
+from components.aws.alarm_specs import AlarmSpec, alarm_topic
 from components.aws.common import child, tags
+from components.aws.datastore_alarms import ACCOUNT_DIMENSION, stack_alarm_specs
 from components.config import StackConfig
 
 COMPONENT = "alarms"
 
 
 class Alarms(pulumi.ComponentResource):
-    """One alarm per `alarm_specs(cfg)`, each notifying `topic` when it fires and when it clears."""
+    """One alarm per `stack_alarm_specs(cfg)`, each notifying `topic` when it fires and when it clears."""
 
     topic: aws.sns.Topic
     alarms: dict[str, aws.cloudwatch.MetricAlarm]
@@ -25,6 +26,7 @@ class Alarms(pulumi.ComponentResource):
         cfg: StackConfig,
         *,
         topic_key: pulumi.Input[str] | None,
+        account_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """`topic_key` encrypts the topic: a key CloudWatch may use (keys.py; alias/aws/sns cannot serve)."""
@@ -49,7 +51,9 @@ class Alarms(pulumi.ComponentResource):
                 endpoint=cfg.alarms.email,
                 opts=child(self),
             )
-        self.alarms = {spec.name: self._alarm(spec) for spec in alarm_specs(cfg)}
+        self._account_id = account_id
+        specs = stack_alarm_specs(cfg)
+        self.alarms = {spec.name: self._alarm(spec) for spec in specs}
         self.register_outputs({"topicArn": self.topic_arn, "alarmNames": sorted(self.alarms)})
 
     def _alarm(self, spec: AlarmSpec) -> aws.cloudwatch.MetricAlarm:
@@ -59,7 +63,7 @@ class Alarms(pulumi.ComponentResource):
             alarm_description=spec.description,
             namespace=spec.namespace,
             metric_name=spec.metric,
-            dimensions=spec.dimensions or None,
+            dimensions=self._dimensions(spec),
             statistic=spec.statistic,
             period=spec.period_seconds,
             evaluation_periods=1,
@@ -71,3 +75,14 @@ class Alarms(pulumi.ComponentResource):
             tags=tags(COMPONENT),
             opts=child(self),
         )
+
+    def _dimensions(self, spec: AlarmSpec) -> dict[str, pulumi.Input[str]] | None:
+        """The spec's dimensions, the account id put in where a metric carries it (OpenSearch's ClientId)."""
+        if not spec.dimensions:
+            return None
+        if self._account_id is None and ACCOUNT_DIMENSION in spec.dimensions.values():
+            raise ValueError(f"alarm {spec.name} needs the account id")
+        return {
+            key: (self._account_id if value == ACCOUNT_DIMENSION else value)  # type: ignore[misc]
+            for key, value in spec.dimensions.items()
+        }

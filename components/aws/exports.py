@@ -48,6 +48,15 @@ def stack_exports(cfg: StackConfig, parts: AwsComponents, account_id: pulumi.Out
     if parts.alarms is not None:
         exports["alarmTopicArn"] = parts.alarms.topic_arn
         exports["alarmNames"] = sorted(parts.alarms.alarms)
+    if parts.stores:
+        # Addresses only: the passwords reach the services through the helm values, as secrets.
+        exports["datastoreEndpoints"] = {
+            name: pulumi.Output.concat(store.host, ":", str(store.port)) for name, store in parts.stores.items()
+        }
+        # For `python -m migrate values` (releases deployed elsewhere): a secret output, as the access keys are.
+        exports["datastoreCredentials"] = pulumi.Output.secret(
+            {name: {"username": store.username, "password": store.password} for name, store in parts.stores.items()}
+        )
     role_arns = parts.role_arns()
     if role_arns:
         exports["serviceRoleArns"] = role_arns

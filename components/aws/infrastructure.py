@@ -13,6 +13,7 @@ from components.aws import policies
 from components.aws.alarms import Alarms
 from components.aws.assets import AssetStorage
 from components.aws.brig import BrigStorage
+from components.aws.datastores import create_datastores
 from components.aws.dns import DnsRecords
 from components.aws.email import EmailSending
 from components.aws.exports import stack_exports
@@ -59,8 +60,11 @@ def create_aws(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> 
         ),
         team_events=TeamEventsJournal("team-events", cfg, opts=opts) if cfg.features.team_events_journal else None,
         assets=AssetStorage("assets", cfg, opts=opts),
-        alarms=Alarms("alarms", cfg, topic_key=topic_key, opts=opts) if cfg.alarms.enabled else None,
+        alarms=Alarms("alarms", cfg, topic_key=topic_key, account_id=account_id, opts=opts)
+        if cfg.alarms.enabled
+        else None,
     )
+    parts.stores = create_datastores(cfg, account_id=account_id, partition=partition, opts=opts)
     parts.identities = service_identities(cfg, parts, account_id=account_id, partition=partition, opts=opts)
 
     return AwsInfrastructure(

@@ -9,6 +9,7 @@ import pulumi
 from components.aws.alarms import Alarms
 from components.aws.assets import AssetStorage
 from components.aws.brig import BrigStorage
+from components.aws.datastores.common import ManagedStore
 from components.aws.email import EmailSending
 from components.aws.galley import TeamEventsJournal
 from components.aws.identity import ServiceIdentity
@@ -27,6 +28,8 @@ class AwsComponents:
     alarms: Alarms | None = None
     # Service -> identity; created last, from policies that read the components above.
     identities: dict[str, ServiceIdentity] = field(default_factory=dict)
+    # Managed data stores by name (postgresql, redis, rabbitmq, elasticsearch).
+    stores: dict[str, ManagedStore] = field(default_factory=dict)
 
     def role_arns(self) -> dict[str, pulumi.Output[str]]:
         return {svc: ident.role_arn for svc, ident in self.identities.items() if ident.role_arn is not None}
@@ -51,4 +54,5 @@ class AwsComponents:
         if self.alarms is not None:
             components["alarms"] = self.alarms
         components.update({f"identity:{svc}": ident for svc, ident in self.identities.items()})
+        components.update({f"store:{name}": store for name, store in self.stores.items()})
         return components

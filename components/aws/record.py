@@ -9,7 +9,7 @@ from pydantic import SecretStr
 
 from components.aws.parts import AwsComponents
 from components.config import StackConfig
-from components.outputs import AccessKey, AwsOutputs, PushOutputs
+from components.outputs import AccessKey, AwsOutputs, PushOutputs, StoreOutputs
 
 
 def aws_record(cfg: StackConfig, parts: AwsComponents, account_id: pulumi.Output[str]) -> pulumi.Output[AwsOutputs]:
@@ -43,6 +43,15 @@ def aws_record(cfg: StackConfig, parts: AwsComponents, account_id: pulumi.Output
             cloudfront_domain=values["cloudfront_domain"],
             role_arns=dict(values["role_arns"]),
             access_keys=access_keys,
+            stores={
+                name: StoreOutputs(
+                    host=store["host"],
+                    port=store["port"],
+                    password=SecretStr(store["password"]),
+                    username=store["username"],
+                )
+                for name, store in values["stores"].items()
+            },
         )
 
     return pulumi.Output.all(
@@ -53,6 +62,10 @@ def aws_record(cfg: StackConfig, parts: AwsComponents, account_id: pulumi.Output
         key_ids=parts.access_key_ids(),
         key_secrets=parts.secret_access_keys(),
         external_key=external_key,
+        stores={
+            name: pulumi.Output.all(host=store.host, port=store.port, password=store.password, username=store.username)
+            for name, store in parts.stores.items()
+        },
     ).apply(to_record)
 
 
@@ -70,4 +83,7 @@ def release_dependencies(parts: AwsComponents) -> list[pulumi.Resource]:
     dependencies.append(parts.assets.bucket)
     for ident in parts.identities.values():
         dependencies += ident.resources
+    # Each managed store the services read (wire-server waits for them, and for nothing else of theirs).
+    for store in parts.stores.values():
+        dependencies += store.resources
     return dependencies

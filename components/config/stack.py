@@ -20,6 +20,7 @@ from components.config.base import DomainName, Model
 from components.config.cannon import Cannon
 from components.config.charts import Charts
 from components.config.databases import Databases
+from components.config.datastore_rules import datastore_warnings
 from components.config.dns import Dns
 from components.config.email import Email
 from components.config.endpoints import AwsEndpoints
@@ -29,6 +30,7 @@ from components.config.ingress import Ingress, entry_point_warnings
 from components.config.kubernetes import Kubernetes
 from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
+from components.config.network import Network
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
@@ -110,6 +112,8 @@ class StackConfig(Model):
     """Replica counts (3 for high availability)."""
     databases: Databases = Field(default_factory=Databases)
     """External databases."""
+    network: Network | None = None
+    """The VPC, private subnets and client security groups of the managed data stores (databases.<store>.managed)."""
     secrets: ServiceSecrets = Field(default_factory=ServiceSecrets)
     """Service secrets unrelated to AWS."""
     release: Annotated[str, AfterValidator(check_release_name)] = Field(default_factory=newest_release)
@@ -208,6 +212,7 @@ class StackConfig(Model):
         found += entry_point_warnings(self)
         found += self.layered_values.warnings()
         found += self._websocket_dns_warnings()
+        found += datastore_warnings(self)
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         # An operator's own proxy_config (layered values) is kept as it is: their keys are in it.

@@ -21,6 +21,7 @@ from components.adoption import adoption_options
 from components.config import ChartSource, StackConfig
 from components.config.ingress import LoadBalancerKind
 from components.k8s import values as v
+from components.k8s.datastores import datastore_secrets, roll_cannon_on_credentials
 from components.k8s.values.gateway import ENVOY_SERVICE, GATEWAY_NAMESPACE
 from components.outputs import AwsOutputs, has_secret, reveal
 
@@ -214,7 +215,10 @@ class WireReleases(pulumi.ComponentResource):
         wslb = cfg.cannon.websocket_load_balancer
         # cannon's own load balancer (and its certificate) need the add-ons before the release.
         cannon_addons = [*load_balancers, *(certificates if wslb.cert_manager.enabled else [])] if wslb.enabled else []
-        wire_server = self._release(v.WIRE_SERVER, [*depends_on, *cannon_addons])
+        # Amazon's CAs for the services' TLS to a managed RabbitMQ (none when RabbitMQ is self-run).
+        store_secrets = datastore_secrets(cfg, pulumi.ResourceOptions(parent=self, provider=provider))
+        wire_server = self._release(v.WIRE_SERVER, [*depends_on, *cannon_addons, *store_secrets])
+        roll_cannon_on_credentials(cfg, aws, wire_server, pulumi.ResourceOptions(parent=self, provider=provider))
         # Ingress objects go through the controller's admission webhook, Certificates through cert-manager's.
         self._release(v.NGINX_INGRESS_SERVICES, [*(legacy or entry), *certificates])
         if v.WEBAPP in names:

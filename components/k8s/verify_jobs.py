@@ -16,7 +16,7 @@ import pulumi_kubernetes as k8s
 
 from components.config import StackConfig
 from components.outputs import AwsOutputs
-from verify.incluster import CONFIGMAP, job_manifests, job_name, probed_services
+from verify.incluster import CONFIGMAP, STORES_JOB, job_manifests, job_name, probed_services
 
 
 def _document(documents: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
@@ -52,7 +52,8 @@ class VerifyJobs(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=depends_on),
         )
         self.jobs = {}
-        for svc in probed_services(cfg):
+        # One Job per service's AWS probes, and one checking the data stores as the services reach them.
+        for svc in [*probed_services(cfg), STORES_JOB]:
             doc = documents.apply(lambda docs, svc=svc: _document(docs, "Job", job_name(svc)))
             self.jobs[svc] = k8s.batch.v1.Job(
                 job_name(svc),

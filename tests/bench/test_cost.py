@@ -108,8 +108,8 @@ def test_dynamodb_without_billing_mode_is_provisioned_capacity() -> None:
 
 
 def test_unknown_resource_types_are_reported_not_ignored() -> None:
-    cost = idle_cost(plan(res("aws:opensearch/domain:Domain", "search")), {}, PRICES)
-    assert cost.unpriced == ["urn:pulumi:t::wire::aws:opensearch/domain:Domain::search"]
+    cost = idle_cost(plan(res("aws:redshift/cluster:Cluster", "warehouse")), {}, PRICES)
+    assert cost.unpriced == ["urn:pulumi:t::wire::aws:redshift/cluster:Cluster::warehouse"]
 
 
 def test_load_balancer_kind_and_public_addresses_from_annotations() -> None:
@@ -205,3 +205,19 @@ def test_alarms_and_their_topic_key_are_asked_for_by_config() -> None:
     ]
     # An alarm outside the Alarms component has no verdict: it must be priced deliberately.
     assert idle_cost(plan(res("aws:cloudwatch/metricAlarm:MetricAlarm", "x")), {}, PRICES).unpriced
+
+
+def test_managed_stores_are_priced_per_class_and_node() -> None:
+    rds = res(
+        "aws:rds/instance:Instance", "pg", {"instanceClass": "db.m7g.xlarge", "multiAz": True, "allocatedStorage": 100}
+    )
+    mq = res("aws:mq/broker:Broker", "mq", {"hostInstanceType": "mq.m5.large", "deploymentMode": "CLUSTER_MULTI_AZ"})
+    odd = res(
+        "aws:elasticache/replicationGroup:ReplicationGroup", "r", {"nodeType": "cache.r7g.16xlarge", "engine": "redis"}
+    )
+    items = {item.source.rsplit("::", 1)[1]: item for item in idle_cost(plan(rds, mq, odd), {}, PRICES).idle}
+    expected_rds = 2 * (PRICES["rds_pg_db_m7g_xlarge"].monthly + 100 * PRICES["rds_gp3_gb"].monthly)
+    assert items["pg"].monthly_usd == pytest.approx(expected_rds, abs=0.01) and items["pg"].asked_for_by_config
+    assert items["mq"].monthly_usd == pytest.approx(3 * PRICES["mq_rabbitmq_mq_m5_large"].monthly, abs=0.01)
+    # A class the table lacks is listed with no amount, never guessed.
+    assert items["r"].monthly_usd is None

@@ -40,10 +40,11 @@ def test_each_warning_is_printed_once(prod_output: tuple[str, str, dict[str, Any
 def test_providers_and_reads_are_not_counted_or_listed(prod_output: tuple[str, str, dict[str, Any]]) -> None:
     stdout, _, document = prod_output
     created, providers, reads = counts(document["resources"])
-    assert providers == 2 and reads == 2
-    assert created == sum(r["custom"] for r in document["resources"]) - 4
+    # aws, kubernetes and random (the managed stores' passwords).
+    assert providers == 3 and reads == 2
+    assert created == sum(r["custom"] for r in document["resources"]) - 5
     assert f"stack 'prod': {created} resources in " in stdout.splitlines()[0]
-    assert "- aws aws" not in stdout and "- kubernetes kubernetes" not in stdout
+    assert "- aws aws" not in stdout and "- kubernetes kubernetes" not in stdout and "- random random" not in stdout
     assert "- Service (read) envoy-wire" in stdout
 
 

@@ -286,16 +286,20 @@ def test_databases(stack_id: str) -> None:
     for service in ("brig", "galley", "gundeck", "cannon", "spar"):
         endpoint = manifests.service_config(service)["cassandra"]["endpoint"]
         assert endpoint == {"host": db.cassandra.host, "port": 9042}
+    # Managed stores: tests/render/test_datastores.py.
     brig = manifests.service_config("brig")
     es_port = db.elasticsearch.port or 9200
-    assert brig["elasticsearch"]["url"] == f"http://{db.elasticsearch.host}:{es_port}"
+    if not db.elasticsearch.is_managed:
+        assert brig["elasticsearch"]["url"] == f"http://{db.elasticsearch.host}:{es_port}"
     # galley reads rabbitmq only with federation, which this stack does not deploy.
     for service in ("brig", "gundeck", "cannon"):
         rabbitmq = manifests.service_config(service)["rabbitmq"]
-        assert (rabbitmq["host"], rabbitmq["port"]) == (db.rabbitmq.host, db.rabbitmq.port or 5672)
+        if not db.rabbitmq.is_managed:
+            assert (rabbitmq["host"], rabbitmq["port"]) == (db.rabbitmq.host, db.rabbitmq.port or 5672)
     redis = manifests.service_config("gundeck")["redis"]
-    assert (redis["host"], redis["port"]) == (db.redis.host, db.redis.port or 6379)
-    for service in ("brig", "galley"):
+    if not db.redis.is_managed:
+        assert (redis["host"], redis["port"]) == (db.redis.host, db.redis.port or 6379)
+    for service in ("brig", "galley") if not db.postgresql.is_managed else ():
         pg = manifests.service_config(service)["postgresql"]
         assert (pg["host"], str(pg["port"])) == (db.postgresql.host, str(db.postgresql.port or 5432))
         assert "pgPassword" in manifests.secret_keys(service)

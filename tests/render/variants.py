@@ -143,14 +143,40 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     # optional queues and table
     "no-features": {"wire:features": None},
-    # databases on non-default ports
-    "database-ports": {
+    # the four data stores Wire needs besides Cassandra, created on AWS (docs/datastores.md)
+    "managed-datastores": {
+        "wire:network": {
+            "vpcId": "vpc-0a1b2c3d4e5f60718",
+            "privateSubnetIds": ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722", "subnet-0a1b2c3d4e5f60733"],
+            "clientSecurityGroupIds": ["sg-0a1b2c3d4e5f60799"],
+        },
         "wire:databases": {
-            "elasticsearch": {"port": 9201},
-            "rabbitmq": {"port": 5673},
-            "redis": {"port": 6380},
-            "postgresql": {"port": 5433},
-        }
+            "postgresql": {"host": None, "managed": {}},
+            "redis": {"host": None, "managed": {}},
+            "rabbitmq": {"host": None, "managed": {}},
+            "elasticsearch": {"host": None, "managed": {}},
+        },
+    },
+    # databases on non-default ports
+    # (self-run stores: the base stack's managed ones replaced)
+    "database-ports": {
+        "wire:network": None,
+        "wire:databases": {
+            "elasticsearch": {"managed": None, "host": "elasticsearch-external", "port": 9201},
+            "rabbitmq": {"managed": None, "host": "rabbitmq-external", "port": 5673},
+            "redis": {"managed": None, "host": "redis-external", "port": 6380},
+            "postgresql": {"managed": None, "host": "postgresql-external-rw", "port": 5433},
+        },
+    },
+    # self-run stores on the chart's ports (elasticsearch-index's postgresql, no TLS, no CA)
+    "databases-self-run": {
+        "wire:network": None,
+        "wire:databases": {
+            "elasticsearch": {"managed": None, "host": "elasticsearch-external"},
+            "rabbitmq": {"managed": None, "host": "rabbitmq-external"},
+            "redis": {"managed": None, "host": "redis-external"},
+            "postgresql": {"managed": None, "host": "postgresql-external-rw"},
+        },
     },
 }
 

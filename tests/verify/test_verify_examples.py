@@ -2,7 +2,8 @@
 coverage registry (verify/coverage.py) names for an AWS type of the example's plan really runs.
 
 moto keeps no origin access control nor response headers policy: the prod example's CloudFront distribution is
-answered from recorded responses (test_verify_cloudfront.RecordedCloudFront), everything else by moto.
+answered from recorded responses (test_verify_cloudfront.RecordedCloudFront), everything else by moto. moto makes its
+own VPC, subnet and security group ids, so the prod example's `wire:network` is replaced by one made in moto.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from components.stackfile import PROJECT_ROOT, read_stack_file
+from tests.verify import stores_stack as stores
 from tests.verify import verify_stack as vs
 from tests.verify.test_verify_cloudfront import RecordedCloudFront
 from tests.verify.test_verify_coverage import aws_types
@@ -25,6 +27,8 @@ from verify.cli import main
 
 pytestmark = pytest.mark.moto
 SERVICES = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts", "kms", "cloudwatch"]
+# The managed data stores (the prod example has all four) and their security groups.
+SERVICES += ["ec2", "rds", "elasticache", "mq", "opensearch"]
 # Warnings the correct state of each example gives in moto, and why.
 EXPECTED_WARNINGS = {
     # The program's TLS-only bucket policy cannot be met over the emulator's http (docs/verify.md, "The dev stack").
@@ -44,6 +48,9 @@ def _stack_file(stack: str, moto: str, root: Path) -> None:
     if stack == "prod":
         text = text.replace("Z0123456789EXAMPLE", vs.hosted_zone(moto, "example.com"))
     document = yaml.safe_load(text)
+    if "wire:network" in document["config"]:
+        # moto makes its own VPC, subnet and group ids: the example's network is the same shape, made there.
+        document["config"]["wire:network"] = stores.network(moto, document["config"]["aws:region"])
     document["config"]["aws:endpoints"] = [dict.fromkeys(SERVICES, moto)]
     document["config"].update({"aws:accessKey": "testing", "aws:secretKey": "testing"})
     (root / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(document))
@@ -56,6 +63,7 @@ def test_the_example_passes_and_every_registered_check_runs(
     _stack_file(stack, moto, tmp_path)
     cfg = read_stack_file(stack, tmp_path).load().config
     vs.provision(moto, cfg)
+    stores.create_stores(moto, cfg)
     called: set[str] = set()
 
     def spy(name: str, check: Callable[..., Any]) -> Callable[..., Any]:

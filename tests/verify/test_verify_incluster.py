@@ -31,8 +31,11 @@ def _cfg(**changes: Any):
 
 
 def _jobs(documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The services' Jobs (the data stores' Job: tests/verify/test_verify_stores.py)."""
     return {
-        doc["metadata"]["name"].removeprefix("wire-infra-verify-"): doc for doc in documents if doc["kind"] == "Job"
+        doc["metadata"]["name"].removeprefix("wire-infra-verify-"): doc
+        for doc in documents
+        if doc["kind"] == "Job" and doc["metadata"]["name"] != incluster.job_name(incluster.STORES_JOB)
     }
 
 
@@ -261,7 +264,8 @@ def test_in_cluster_applies_waits_and_reads_the_results(tmp_path: Path, monkeypa
     assert ["--context", "kind-wire", "apply", "-f", "-"] in calls
     assert ["--context", "kind-wire", "logs", "-n", "wire", "job/wire-infra-verify-cargohold"] in calls
     kinds = [item["kind"] for item in json.loads(applied.read_text())["items"]]
-    assert kinds == ["ConfigMap", "Job", "Job", "Job", "Job"]
+    # One Job per service, and the data stores' Job.
+    assert kinds == ["ConfigMap", "Job", "Job", "Job", "Job", "Job"]
 
     # No outputs but push applications to probe: one clear message, nothing applied.
     state.unlink()

@@ -19,8 +19,9 @@ import yaml
 
 from components import naming
 from components.aws import policies
-from components.aws.alarm_specs import AlarmSpec, alarm_specs, alarm_topic
+from components.aws.alarm_specs import AlarmSpec, alarm_topic
 from components.aws.asset_rules import CORS_MAX_AGE, CORS_METHODS, lifecycle_rule_specs, web_origins
+from components.aws.datastore_alarms import stack_alarm_specs, with_account
 from components.aws.queue_settings import DLQ_RETENTION_SECONDS, RETENTION_SECONDS
 from components.aws.ses_records import dkim_records, static_records
 from components.aws.topic_publishers import topic_publishers
@@ -244,8 +245,8 @@ def alarms(url: str, cfg: StackConfig, key: str | None) -> None:
     ]
     if cfg.alarms.email:
         sns.subscribe(TopicArn=topic_arn, Protocol="email", Endpoint=cfg.alarms.email)
-    for spec in alarm_specs(cfg):
-        put_alarm(url, cfg.region, spec, topic_arn)
+    for spec in stack_alarm_specs(cfg):
+        put_alarm(url, cfg.region, with_account(spec, ACCOUNT), topic_arn)
 
 
 def put_alarm(url: str, region: str, spec: AlarmSpec, topic_arn: str | None) -> None:

@@ -5,6 +5,7 @@ Each check returns `Result`s and never raises on AWS errors. This package re-exp
 
 from verify.checks.cloudfront import distribution
 from verify.checks.cloudwatch import alarms
+from verify.checks.datastores import datastores
 from verify.checks.dynamodb import table
 from verify.checks.iam import identity
 from verify.checks.kms import topic_key
@@ -20,6 +21,7 @@ __all__ = [
     "bucket",
     "configuration_set",
     "cors",
+    "datastores",
     "distribution",
     "dkim_tokens",
     "dns",

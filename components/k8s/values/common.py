@@ -181,9 +181,23 @@ def no_proxy_list(cfg: StackConfig) -> list[str]:
     for upstream, upstream_ns in sorted(cfg.nginz.upstream_namespaces.items()):
         entries += [upstream, f"{upstream}.{upstream_ns}", f".{upstream_ns}.svc.cluster.local"]
     entries += cfg.databases.hosts()
+    entries += managed_store_domains(cfg)
     entries += cfg.proxy.no_proxy
     # fake-aws does not exist with real AWS; a stale entry copied from the guide is dropped.
     return [entry for entry in dict.fromkeys(entries) if not entry.startswith("fake-aws")]
+
+
+def managed_store_domains(cfg: StackConfig) -> list[str]:
+    """The DNS suffixes of the managed stores' endpoints (known before the stores exist)."""
+    region = cfg.region
+    suffixes = {
+        "postgresql": [f".{region}.rds.amazonaws.com"],
+        "redis": [".cache.amazonaws.com"],
+        # Amazon MQ names brokers under either domain, depending on when the broker was created.
+        "rabbitmq": [f".mq.{region}.amazonaws.com", f".mq.{region}.on.aws"],
+        "elasticsearch": [f".{region}.es.amazonaws.com"],
+    }
+    return [suffix for store in cfg.databases.managed_stores() for suffix in suffixes[store]]
 
 
 def proxy_env(cfg: StackConfig) -> dict[str, Any]:
@@ -228,8 +242,10 @@ def service_identity(cfg: StackConfig, aws: AwsOutputs, service: str, values: di
 # --- databases ------------------------------------------------------------------------------------
 
 
-def db_endpoint(host: str, port: int | None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"host": host}
+def db_endpoint(host: str | None, port: int | None) -> dict[str, Any]:
+    # A managed store has no host in the config: components/k8s/values/datastores.py sets its address.
+    entry: dict[str, Any] = {}
+    set_if(entry, "host", host)
     set_if(entry, "port", port)
     return entry
 
@@ -245,7 +261,7 @@ def rabbitmq_endpoint(cfg: StackConfig) -> dict[str, Any]:
 def postgresql_endpoint(cfg: StackConfig) -> dict[str, Any]:
     pg = cfg.databases.postgresql
     # The chart renders the port into a libpq connection string: a string, as in its defaults.
-    return {"host": pg.host, "port": str(pg.port or 5432), "user": pg.user, "dbname": pg.dbname}
+    return {**db_endpoint(pg.host, None), "port": str(pg.port or 5432), "user": pg.user, "dbname": pg.dbname}
 
 
 def _rabbitmq_secret(cfg: StackConfig) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, SecretStr
 from components import naming
 from components.config import CredentialsMode, PushMode, StackConfig
 from components.k8s.values import deep_merge
-from components.outputs import AccessKey, AwsOutputs, PushOutputs
+from components.outputs import AccessKey, AwsOutputs, PushOutputs, StoreOutputs
 from components.stackfile import StackFile, read_stack_file
 
 ACCOUNT = "012345678901"  # a leading zero: YAML would read it as a number if it were not a string
@@ -89,7 +89,31 @@ def aws_outputs(cfg: StackConfig, account: str = ACCOUNT) -> AwsOutputs:
         cloudfront_domain="d111111abcdef8.cloudfront.net" if cfg.assets.cloud_front.enabled else None,
         role_arns=role_arns,
         access_keys=access_keys,
+        stores=store_outputs(cfg),
     )
+
+
+# What the managed stores would output (components/aws/datastores/), by store.
+STORE_HOSTS = {
+    "postgresql": "{env}-wire-pg.cabcdefghijk.{region}.rds.amazonaws.com",
+    "redis": "master.{env}-wire-redis.abcdef.euc1.cache.amazonaws.com",
+    "rabbitmq": "b-0a1b2c3d-4e5f-6789-abcd-ef0123456789.mq.{region}.on.aws",
+    "elasticsearch": "vpc-{env}-wire-os-abcdefghijklmnopqrstuvwxyz.{region}.es.amazonaws.com",
+}
+STORE_PORTS = {"postgresql": 5432, "redis": 6379, "rabbitmq": 5671, "elasticsearch": 443}
+STORE_USERS = {"rabbitmq": "wire-server", "elasticsearch": "wire"}
+
+
+def store_outputs(cfg: StackConfig) -> dict[str, StoreOutputs]:
+    return {
+        name: StoreOutputs(
+            host=STORE_HOSTS[name].format(env=cfg.environment, region=cfg.region),
+            port=STORE_PORTS[name],
+            password=SecretStr(f"generated-{name}-password"),
+            username=STORE_USERS.get(name),
+        )
+        for name in cfg.databases.managed_stores()
+    }
 
 
 def _set_path(model: BaseModel, path: str, value: Any) -> BaseModel:

@@ -206,3 +206,23 @@ def test_kubernetes_provider(kubernetes: dict, expected: dict) -> None:
     assert provider["namespace"] == "chat"
     for key in ("context", "kubeconfig"):
         assert provider.get(key) == expected.get(key)
+
+
+def test_cannon_rolls_when_its_rabbitmq_credentials_change() -> None:
+    from components.k8s.datastores import CANNON_CREDENTIALS_ANNOTATION, rabbitmq_credentials_digest
+
+    evaluation, _ = evaluate(make_cfg())
+    patch = evaluation.one("kubernetes:apps/v1:StatefulSetPatch", "cannon-credentials")
+    assert evaluation.one(RELEASE, "wire-server").urn in patch.dependencies
+    assert isinstance(patch.inputs["spec"], Secret)
+    annotations = patch.inputs["spec"].value["template"]["metadata"]["annotations"]
+    cfg = make_cfg()
+    assert annotations[CANNON_CREDENTIALS_ANNOTATION] == rabbitmq_credentials_digest(cfg, aws_outputs(cfg))
+    changed = cfg.model_copy(
+        update={
+            "databases": cfg.databases.model_copy(
+                update={"rabbitmq": cfg.databases.rabbitmq.model_copy(update={"password": SecretStr("rotated")})}
+            )
+        }
+    )
+    assert rabbitmq_credentials_digest(changed, aws_outputs(changed)) != annotations[CANNON_CREDENTIALS_ANNOTATION]

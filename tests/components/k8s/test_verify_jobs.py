@@ -28,7 +28,7 @@ def test_opt_in_jobs_follow_the_release(tmp_path: Path) -> None:
     plan = _evaluate(tmp_path, {"inCluster": True, "image": "registry.internal/lambda-python:3.12"})
     evaluation = plan.evaluation
     jobs = {job.name: job for job in evaluation.find(JOB)}
-    assert set(jobs) == {f"wire-infra-verify-{svc}" for svc in ("brig", "galley", "gundeck", "cargohold")}
+    assert set(jobs) == {f"wire-infra-verify-{svc}" for svc in ("brig", "galley", "gundeck", "cargohold", "datastores")}
     release = evaluation.one(RELEASE, "wire-server")
     configmap = evaluation.one(CONFIGMAP, "wire-infra-verify")
     for job in jobs.values():
