@@ -3,8 +3,12 @@ restart when its RabbitMQ credentials change.
 
 The chart takes the RabbitMQ CA only from a Secret (`config.rabbitmq.tlsCaSecretRef`, no inline option),
 so the program writes one into the Wire namespace before the wire-server release. It holds public
-certificates only (components/aws/data/README.md). The namespace must exist (helm creates it with the
-first release; a stack created with a managed RabbitMQ needs `kubectl create namespace <ns>` first).
+certificates only (components/aws/data/README.md). The Secret comes before any release, so before helm's
+`create_namespace`: the program makes sure the namespace exists with a `NamespacePatch`, a server-side apply
+that creates it when it is missing and, on a cluster Wire already runs on, only adds a label to it. A patch
+never owns the object: destroying the stack leaves the namespace (and whatever else runs in it) in place.
+Since pulumi-kubernetes 4.29 a plain `Namespace` would fail with AlreadyExists on such a cluster
+(pulumi-kubernetes CHANGELOG 4.29.0, #2926: client-side create for new resources).
 """
 
 from __future__ import annotations
@@ -25,22 +29,31 @@ def program_secrets(cfg: StackConfig) -> dict[str, set[str]]:
     return {CA_SECRET_NAME: {CA_SECRET_KEY}} if cfg.databases.rabbitmq.is_managed else {}
 
 
+# The namespace gets only this label: it may be the operator's, managed by something else.
+PART_OF_WIRE_INFRA = {"app.kubernetes.io/part-of": "wire-infra"}
+
+
 def datastore_secrets(cfg: StackConfig, opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
     """What the wire-server release needs in the cluster before it starts (none without a managed RabbitMQ)."""
     if not cfg.databases.rabbitmq.is_managed:
         return []
+    namespace = k8s.core.v1.NamespacePatch(
+        "wire-namespace",
+        metadata=k8s.meta.v1.ObjectMetaPatchArgs(name=cfg.kubernetes.namespace, labels=PART_OF_WIRE_INFRA),
+        opts=opts,
+    )
     secret = k8s.core.v1.Secret(
         CA_SECRET_NAME,
         metadata=k8s.meta.v1.ObjectMetaArgs(
             name=CA_SECRET_NAME,
             namespace=cfg.kubernetes.namespace,
-            labels={"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "wire-infra"},
+            labels={"app.kubernetes.io/managed-by": "pulumi", **PART_OF_WIRE_INFRA},
         ),
         type="Opaque",
         string_data={CA_SECRET_KEY: amazon_root_cas()},
-        opts=opts,
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[namespace])),
     )
-    return [secret]
+    return [namespace, secret]
 
 
 # The pod-template annotation that rolls cannon when its RabbitMQ credentials change.

@@ -226,3 +226,25 @@ def test_cannon_rolls_when_its_rabbitmq_credentials_change() -> None:
         }
     )
     assert rabbitmq_credentials_digest(changed, aws_outputs(changed)) != annotations[CANNON_CREDENTIALS_ANNOTATION]
+
+
+def test_a_managed_rabbitmq_ca_secret_lands_in_a_namespace_that_exists_first() -> None:
+    # The CA Secret precedes every release (helm's create_namespace comes too late for it): the namespace is
+    # ensured by a patch (created when missing, never owned), so one `pulumi up` on a new cluster works.
+    from components.k8s.datastores import PART_OF_WIRE_INFRA
+    from components.k8s.values.datastores import CA_SECRET_NAME
+
+    network = {
+        "vpcId": "vpc-0a1b2c3d4e5f60718",
+        "privateSubnetIds": ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"],
+        "clientSecurityGroupIds": ["sg-0a1b2c3d4e5f60799"],
+    }
+    managed = {"host": None, "username": None, "password": None, "managed": {}}
+    cfg = make_cfg(network=network, databases={"rabbitmq": managed}, kubernetes={"namespace": "chat"})
+    evaluation, _ = evaluate(cfg)
+    namespace = evaluation.one("kubernetes:core/v1:NamespacePatch", "wire-namespace")
+    assert namespace.inputs["metadata"] == {"name": "chat", "labels": PART_OF_WIRE_INFRA}
+    secret = evaluation.one("kubernetes:core/v1:Secret", CA_SECRET_NAME)
+    assert secret.inputs["metadata"]["namespace"] == "chat" and namespace.urn in secret.dependencies
+    assert secret.urn in evaluation.one(RELEASE, "wire-server").dependencies
+    assert not evaluate(make_cfg())[0].find("kubernetes:core/v1:NamespacePatch")
