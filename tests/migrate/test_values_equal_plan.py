@@ -17,7 +17,8 @@ from plan.runner import evaluate
 from tests.migrate.test_layered_secrets import STACK, project
 
 # The cluster add-ons are not Wire's releases: `migrate values` does not write them.
-ADDONS = {"cert-manager", "aws-load-balancer-controller"}
+# The cluster add-ons: `migrate values` writes only the Wire releases.
+ADDONS = {"cert-manager", "aws-load-balancer-controller", "gateway-crds"}
 # An operator removing a chart default with null (helm deletes the key): the release must get the null.
 NULLS = """\
   wire:extraValues:
