@@ -29,10 +29,8 @@ from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 from components.config.base import INT32_MAX, WORD32_MAX, WORD64_MAX
 from components.config.errors import ConfigError
 from components.config.guide_keys import guide_pointers
-from components.config.identity import CredentialsMode
-from components.config.layered import LayeredValues, fake_aws_findings, read_layered_values
+from components.config.layered_checks import check_layered_values
 from components.config.layered_secrets import keep_layered_secrets, set_secret
-from components.config.push import PushMode
 from components.config.rules import CROSS_SECTION_RULES
 from components.config.secrets import required_secrets, secrets_in
 from components.config.stack import StackConfig, with_defaults
@@ -110,7 +108,7 @@ def load_config(
 
     layered = valid.get("layered_values")
     if layered is not None:
-        layered, layering_problems = _read_layered_values(layered, valid, base_dir)
+        layered, layering_problems = check_layered_values(layered, valid, base_dir)
         problems += layering_problems
 
     present: dict[str, SecretStr] = {}
@@ -148,31 +146,6 @@ def load_config(
 
 def missing_secret_problem(path: str) -> str:
     return f"wire:{path} is required; set it: pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
-
-
-def _read_layered_values(
-    section: LayeredValues, valid: Mapping[str, Any], base_dir: Path | None
-) -> tuple[LayeredValues, list[str]]:
-    """The layered files read, and every value in them (or in extraValues) that would bring fake-aws back."""
-    problems: list[str] = []
-    if section.releases():
-        section, problems = read_layered_values(section, base_dir)
-    if section.allow_fake_aws:
-        return section, problems
-    trees = {f"layeredValues.{key}": section.tree(key) or {} for key in section.releases()}
-    trees |= {f"extraValues.{key}": tree for key, tree in (valid.get("extra_values") or {}).items()}
-    irsa: set[str] = set()
-    credentials, push = valid.get("service_credentials"), valid.get("push")
-    if credentials is not None and credentials.mode == CredentialsMode.IRSA:
-        # Wire's push account is reached with the key Wire sent, whatever the rest uses.
-        external = push is not None and push.mode == PushMode.EXTERNAL
-        irsa = {"brig", "galley", "cargohold"} | (set() if external else {"gundeck"})
-    problems += [
-        f"wire:{finding}: fake-aws is gone with real AWS; remove it from the file or value (the computed "
-        "value takes its place), or set wire:layeredValues.allowFakeAws: true if you really mean it"
-        for finding in fake_aws_findings(trees, irsa_services=irsa)
-    ]
-    return section, problems
 
 
 def _top(path: str) -> str:

@@ -1,0 +1,157 @@
+"""What the operator's own helm values may not hold: the layered files' and `wire:extraValues`.
+
+Every finding names where the value came from — the stack key and the file and line
+(`wire:layeredValues.files.wireServer[0] (values/prod.yaml line 12)`), or the `wire:extraValues` key — the
+values key inside it, and the fix:
+
+- secrets the chart keeps in a Secret (chart_secrets.py) in a plain `files` entry or in extraValues, which
+  the plan's values files and the Pulumi state would hold in clear: they belong under `secretFiles`;
+- what brings fake-aws back (its hosts and dummy keys), and static AWS keys where the services use IRSA; a
+  real access key is told to be removed and rotated, not that fake-aws is gone;
+- an image given as a URL, which no kubelet pulls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from components.config.chart_secrets import secret_keys_in
+from components.config.identity import CredentialsMode
+from components.config.layered import (
+    DUMMY_VALUES,
+    FAKE_AWS_HOST,
+    STATIC_KEY_NAMES,
+    LayeredFile,
+    LayeredValues,
+    read_layered_values,
+)
+from components.config.push import PushMode
+
+# An IAM user's long-term key (AKIA) or a session's (ASIA): 20 upper-case letters and digits.
+_ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")
+_SECRET_ACCESS_KEY = re.compile(r"^[A-Za-z0-9/+]{40}$")
+_ALLOW = "or set wire:layeredValues.allowFakeAws: true if you really mean it"
+_IMAGE_KEYS = ("image", "repository")
+
+
+def check_layered_values(
+    section: LayeredValues, valid: Mapping[str, Any], base_dir: Path | None
+) -> tuple[LayeredValues, list[str]]:
+    """The layered files read, and every problem of their values and of wire:extraValues (all at once)."""
+    problems: list[str] = []
+    if section.releases():
+        section, problems = read_layered_values(section, base_dir)
+    irsa = irsa_services(valid)
+    for source in section.sources():
+        problems += file_problems(source, irsa_services=irsa, allow_fake_aws=section.allow_fake_aws)
+    for release, tree in sorted((valid.get("extra_values") or {}).items()):
+        problems += extra_values_problems(release, tree, irsa_services=irsa, allow_fake_aws=section.allow_fake_aws)
+    return section, problems
+
+
+def irsa_services(valid: Mapping[str, Any]) -> set[str]:
+    """The wire-server services that reach AWS with IRSA (a static key in their values is a leftover)."""
+    credentials, push = valid.get("service_credentials"), valid.get("push")
+    if credentials is None or credentials.mode != CredentialsMode.IRSA:
+        return set()
+    # Wire's push account is reached with the key Wire sent, whatever the rest uses.
+    external = push is not None and push.mode == PushMode.EXTERNAL
+    return {"brig", "galley", "cargohold"} | (set() if external else {"gundeck"})
+
+
+def file_problems(source: LayeredFile, *, irsa_services: set[str], allow_fake_aws: bool) -> list[str]:
+    problems = []
+    if not source.secret:
+        secrets = secret_keys_in(source.release, source.tree)
+        if secrets:
+            listed = ", ".join(f"{path} (line {source.lines.get(tuple(path.split('.')), '?')})" for path, _ in secrets)
+            blocks = sorted({prefix for _, prefix in secrets})
+            problems.append(
+                f"{source.where()}: holds secrets the chart keeps in its Secrets ({', '.join(blocks)}): {listed}; a "
+                "file under `files` is written in plain text into the plan's values files and the Pulumi state: list "
+                f"{source.path} under wire:layeredValues.secretFiles.{source.release} instead (or move these keys "
+                "into a file listed there)"
+            )
+    for path, message in value_findings(
+        source.tree, secret=source.secret, irsa_services=irsa_services, allow_fake_aws=allow_fake_aws
+    ):
+        problems.append(f"{source.where(path)}: {'.'.join(path)} {message}")
+    return problems
+
+
+def extra_values_problems(release: str, tree: Any, *, irsa_services: set[str], allow_fake_aws: bool) -> list[str]:
+    key = f"wire:extraValues.{release}"
+    problems = [
+        f"{key}.{path}: is a secret the chart keeps in its Secret ({prefix}), but extraValues are plain text in the "
+        "stack file, the plan and the state: put it in a values file listed under "
+        f"wire:layeredValues.secretFiles.{release} and remove it here"
+        for path, prefix in secret_keys_in(release, tree)
+    ]
+    for path, message in value_findings(tree, secret=False, irsa_services=irsa_services, allow_fake_aws=allow_fake_aws):
+        problems.append(f"{key}.{'.'.join(path)}: {message.replace('from the file', 'from extraValues')}")
+    return problems
+
+
+def value_findings(
+    tree: Any, *, secret: bool, irsa_services: set[str], allow_fake_aws: bool
+) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(values path, what is wrong and the fix) for every value of `tree` that may not stay."""
+    for path, value in _leaves(tree, ()):
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(text, str) or not path:
+            continue
+        name = path[-1]
+        shown = "a secret value" if secret or isinstance(value, SecretStr) else f"'{text}'"
+        if _is_image_key(path) and re.match(r"^https?://", text, re.IGNORECASE):
+            bare = re.sub(r"^https?://", "", text, flags=re.IGNORECASE).rstrip("/")
+            yield path, (
+                f"is '{text}', a URL: an image is named <registry>/<repository>[:tag] without a scheme (the kubelet "
+                f"cannot pull a URL); write '{bare}'"
+            )
+            continue
+        if allow_fake_aws:
+            continue
+        static = name in STATIC_KEY_NAMES and path[0] in irsa_services
+        if static and (_ACCESS_KEY_ID.match(text) or (name == "awsSecretKey" and _SECRET_ACCESS_KEY.match(text))):
+            kind = "access key id" if name == "awsKeyId" else "secret access key"
+            yield path, (
+                f"is a real-looking AWS {kind}: the services use IRSA, which replaces static keys; remove it from the "
+                "file, and rotate the key (deactivate it in IAM once the services run with IRSA): it has been stored "
+                "in a values file"
+            )
+        elif FAKE_AWS_HOST in text:
+            yield path, (
+                f"is {shown}, a fake-aws host: fake-aws is gone with real AWS; remove it from the file (the computed "
+                f"value takes its place), {_ALLOW}"
+            )
+        elif text.lower() in DUMMY_VALUES:
+            yield path, (
+                "is fake-aws' dummy credential: fake-aws is gone with real AWS; remove it from the file (the services "
+                f"get their access from the stack), {_ALLOW}"
+            )
+        elif static:
+            yield path, (
+                f"sets a static AWS key, but the services use IRSA (which replaces static keys): remove it from the "
+                f"file, {_ALLOW}"
+            )
+
+
+def _is_image_key(path: tuple[str, ...]) -> bool:
+    name = path[-1]
+    return name in _IMAGE_KEYS or name.endswith("Image") or (len(path) > 1 and path[-2] == "image")
+
+
+def _leaves(tree: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _leaves(value, (*path, str(key)))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from _leaves(value, (*path, str(index)))
+    else:
+        yield path, tree
