@@ -109,9 +109,12 @@ def value_findings(
         shown = "a secret value" if secret or isinstance(value, SecretStr) else f"'{text}'"
         if _is_image_key(path) and re.match(r"^https?://", text, re.IGNORECASE):
             bare = re.sub(r"^https?://", "", text, flags=re.IGNORECASE).rstrip("/")
-            yield path, (
-                f"is '{text}', a URL: an image is named <registry>/<repository>[:tag] without a scheme (the kubelet "
-                f"cannot pull a URL); write '{bare}'"
+            yield (
+                path,
+                (
+                    f"is '{text}', a URL: an image is named <registry>/<repository>[:tag] without a scheme (the kubelet "
+                    f"cannot pull a URL); write '{bare}'"
+                ),
             )
             continue
         if allow_fake_aws:
@@ -119,25 +122,37 @@ def value_findings(
         static = name in STATIC_KEY_NAMES and path[0] in irsa_services
         if static and (_ACCESS_KEY_ID.match(text) or (name == "awsSecretKey" and _SECRET_ACCESS_KEY.match(text))):
             kind = "access key id" if name == "awsKeyId" else "secret access key"
-            yield path, (
-                f"is a real-looking AWS {kind}: the services use IRSA, which replaces static keys; remove it from the "
-                "file, and rotate the key (deactivate it in IAM once the services run with IRSA): it has been stored "
-                "in a values file"
+            yield (
+                path,
+                (
+                    f"is a real-looking AWS {kind}: the services use IRSA, which replaces static keys; remove it from the "
+                    "file, and rotate the key (deactivate it in IAM once the services run with IRSA): it has been stored "
+                    "in a values file"
+                ),
             )
         elif FAKE_AWS_HOST in text:
-            yield path, (
-                f"is {shown}, a fake-aws host: fake-aws is gone with real AWS; remove it from the file (the computed "
-                f"value takes its place), {_ALLOW}"
+            yield (
+                path,
+                (
+                    f"is {shown}, a fake-aws host: fake-aws is gone with real AWS; remove it from the file (the computed "
+                    f"value takes its place), {_ALLOW}"
+                ),
             )
         elif text.lower() in DUMMY_VALUES:
-            yield path, (
-                "is fake-aws' dummy credential: fake-aws is gone with real AWS; remove it from the file (the services "
-                f"get their access from the stack), {_ALLOW}"
+            yield (
+                path,
+                (
+                    "is fake-aws' dummy credential: fake-aws is gone with real AWS; remove it from the file (the services "
+                    f"get their access from the stack), {_ALLOW}"
+                ),
             )
         elif static:
-            yield path, (
-                f"sets a static AWS key, but the services use IRSA (which replaces static keys): remove it from the "
-                f"file, {_ALLOW}"
+            yield (
+                path,
+                (
+                    f"sets a static AWS key, but the services use IRSA (which replaces static keys): remove it from the "
+                    f"file, {_ALLOW}"
+                ),
             )
 
 
