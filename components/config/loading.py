@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
-from components.config.base import INT32_MAX, WORD32_MAX, WORD64_MAX
+from components.config.base import INT32_MAX, PLACEHOLDER, WORD32_MAX, WORD64_MAX
 from components.config.errors import ConfigError
 from components.config.guide_keys import guide_pointers
 from components.config.layered_checks import check_layered_values
@@ -115,6 +115,9 @@ def load_config(
     for alias, name in FIELDS.items():
         if name in valid:
             present.update(secrets_in(valid[name], alias))
+        elif alias in data:
+            # A section with other problems: its secrets in plain text are reported in the same round.
+            present.update(dict.fromkeys(raw_secret_paths(data[alias], [alias]), SecretStr("")))
     for path in present:
         top = _top(path)
         in_plain_text = path not in encrypted if secure_paths is not None else top not in secret_keys
@@ -319,6 +322,17 @@ def _known_keys(parts: list[Any]) -> list[str]:
 
 
 _PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def raw_secret_paths(value: Any, parts: list[Any]) -> list[str]:
+    """Paths of the values given for secret keys in raw (not validated) config below `parts`."""
+    if isinstance(value, dict):
+        return [path for key, item in value.items() for path in raw_secret_paths(item, [*parts, key])]
+    if isinstance(value, list):
+        return [path for index, item in enumerate(value) for path in raw_secret_paths(item, [*parts, index])]
+    if value is None or value == PLACEHOLDER:
+        return []
+    return [_key(parts)] if _unwrap(_annotation_at(parts)) is SecretStr else []
 
 
 def is_secret_field(path: str) -> bool:

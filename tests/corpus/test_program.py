@@ -3,11 +3,13 @@
 The config is fed the way the language host hands it over (every key as a string, objects as JSON,
 secret keys listed; a secure value as the placeholder the offline reader decodes it to), and the program
 must stop in `read_stack_config` with the same problems. Only what a runtime cannot see differs: the stack
-file's own problems (lines, duplicate keys) and required secrets not set yet, which the plan tolerates.
+file's own problems (duplicate keys), the line the plan names before each key, and required secrets not set
+yet, which the plan tolerates.
 """
 
 from __future__ import annotations
 
+import re
 import runpy
 from typing import Any
 
@@ -43,9 +45,11 @@ def program_problems(stack: StackFile) -> list[str]:
 
 
 def plan_problems(stack: StackFile) -> list[str]:
+    """The plan's problems without the stack file's line before each key (the runtime reads no file)."""
     with pytest.raises(ConfigError) as caught:
         stack.load()
-    return caught.value.problems
+    prefix = re.compile(rf"^{re.escape(stack.source)} line \d+: (?=[A-Za-z][\w-]*:)")
+    return [prefix.sub("", problem) for problem in caught.value.problems]
 
 
 RUNTIME_CASES = sorted(

@@ -146,11 +146,11 @@ def test_unreadable_files_are_named_with_the_key_and_fix(tmp_path: Path) -> None
     with pytest.raises(ConfigError) as caught:
         evaluate("legacy", root)
     assert caught.value.problems == [
-        "wire:layeredValues.files.wireServer[0] (missing.yaml) does not exist: give the path of the release's values "
+        "Pulumi.legacy.yaml line 23: wire:layeredValues.files.wireServer[0] (missing.yaml) does not exist: give the path of the release's values "
         "file, relative to the project",
-        "wire:layeredValues.files.wireServer[1] (broken.yaml line 2) is not valid YAML: fix the file (helm would "
+        "Pulumi.legacy.yaml line 23: wire:layeredValues.files.wireServer[1] (broken.yaml line 2) is not valid YAML: fix the file (helm would "
         "refuse it too)",
-        "wire:layeredValues.files.wireServer[2] (list.yaml) holds a YAML list, not the mapping of a helm values file",
+        "Pulumi.legacy.yaml line 23: wire:layeredValues.files.wireServer[2] (list.yaml) holds a YAML list, not the mapping of a helm values file",
     ]
 
 
