@@ -13,6 +13,7 @@ from types import FrameType
 
 from components.stackfile import PROJECT_ROOT
 from migrate import adopt_check, values
+from migrate.arguments import asset_argument_problems, values_argument_problems
 from migrate.endpoints import (
     SOURCE_KEY_ENV,
     SOURCE_SECRET_ENV,
@@ -119,6 +120,12 @@ def _terminate(_signum: int, _frame: FrameType | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    checks = {"values": values_argument_problems, "assets": asset_argument_problems}
+    wrong = checks[args.command](args) if args.command in checks else []
+    for problem in wrong:
+        print(f"migrate {args.command}: {problem}", file=sys.stderr)
+    if wrong:
+        return 2
     if args.command == "values":
         return values.run(args, args.stack_dir)
     if args.command == "adopt-check":

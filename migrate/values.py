@@ -307,6 +307,21 @@ def run(args: argparse.Namespace, stack_dir: Path) -> int:
                     f"config file {args.config} cannot be read as JSON ({error}): `{CONFIG_HINT}`"
                 ) from None
             cfg = config_from_pulumi_json(document, f"config file {args.config}")
+            other = [
+                f"{key} is {getattr(cfg, name)!r}, the stack file gives {getattr(stack_cfg, name)!r}"
+                for key, name in (
+                    ("wire:environment", "environment"),
+                    ("wire:domain", "domain"),
+                    ("aws:region", "region"),
+                )
+                if getattr(cfg, name) != getattr(stack_cfg, name)
+            ]
+            if other:
+                raise ValuesProblem(
+                    f"config file {args.config} is not stack {args.stack}'s configuration: "
+                    + "; ".join(other)
+                    + f" (write it with `{CONFIG_HINT.replace('<stack>', args.stack)}`)"
+                )
         outputs = read_outputs(args.outputs)
         wrong = mismatches(stack_cfg, outputs)
         if wrong:
