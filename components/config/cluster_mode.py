@@ -51,7 +51,7 @@ def cluster_mode_warnings(cfg: StackConfig) -> list[str]:
     if not cfg.kubernetes.releases and cfg.verify.image != DEFAULT_VERIFY_IMAGE:
         found.append(
             "wire:verify.image: with wire:kubernetes.releases false no verify Job runs after a release; the image "
-            "is only the default of `python -m verify --in-cluster` (its --image option sets it too)"
+            "is only the default of `python -m verify --in-cluster --print-manifests` (its --image option sets it too)"
         )
     if cfg.web_apps.team_settings_pull_secret is not None and not cfg.web_apps.team_settings:
         found.append(

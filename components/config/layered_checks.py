@@ -13,6 +13,7 @@ values key inside it, and the fix:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -31,6 +32,7 @@ from components.config.layered import (
     read_layered_values,
 )
 from components.config.push import PushMode
+from components.config.rules import RELEASES
 
 # An IAM user's long-term key (AKIA) or a session's (ASIA): 20 upper-case letters and digits.
 _ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")
@@ -43,15 +45,38 @@ def check_layered_values(
     section: LayeredValues, valid: Mapping[str, Any], base_dir: Path | None
 ) -> tuple[LayeredValues, list[str]]:
     """The layered files read, and every problem of their values and of wire:extraValues (all at once)."""
-    problems: list[str] = []
+    problems = unknown_release_problems(section)
+    if problems:
+        # Files of an unknown release are not read: no release would get them.
+        known = set(RELEASES)
+        section = section.model_copy(
+            update={
+                "files": {key: paths for key, paths in section.files.items() if key in known},
+                "secret_files": {key: paths for key, paths in section.secret_files.items() if key in known},
+            }
+        )
     if section.releases():
-        section, problems = read_layered_values(section, base_dir)
+        section, read_problems = read_layered_values(section, base_dir)
+        problems += read_problems
     irsa = irsa_services(valid)
     for source in section.sources():
         problems += file_problems(source, irsa_services=irsa, allow_fake_aws=section.allow_fake_aws)
     for release, tree in sorted((valid.get("extra_values") or {}).items()):
         problems += extra_values_problems(release, tree, irsa_services=irsa, allow_fake_aws=section.allow_fake_aws)
     return section, problems
+
+
+def unknown_release_problems(section: LayeredValues) -> list[str]:
+    problems = []
+    for group, key in ((section.files, "files"), (section.secret_files, "secretFiles")):
+        for release in sorted(set(group) - set(RELEASES)):
+            close = difflib.get_close_matches(release, RELEASES, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(
+                f"wire:layeredValues.{key}.{release}: is not a release{hint}; the keys are the releases' "
+                f"(as in wire:extraValues): {', '.join(RELEASES)}"
+            )
+    return problems
 
 
 def irsa_services(valid: Mapping[str, Any]) -> set[str]:
@@ -105,55 +130,50 @@ def value_findings(
         text = value.get_secret_value() if isinstance(value, SecretStr) else value
         if not isinstance(text, str) or not path:
             continue
-        name = path[-1]
-        shown = "a secret value" if secret or isinstance(value, SecretStr) else f"'{text}'"
-        if _is_image_key(path) and re.match(r"^https?://", text, re.IGNORECASE):
-            bare = re.sub(r"^https?://", "", text, flags=re.IGNORECASE).rstrip("/")
-            yield (
-                path,
-                (
-                    f"is '{text}', a URL: an image is named <registry>/<repository>[:tag] without a scheme (the kubelet "
-                    f"cannot pull a URL); write '{bare}'"
-                ),
-            )
-            continue
-        if allow_fake_aws:
-            continue
-        static = name in STATIC_KEY_NAMES and path[0] in irsa_services
-        if static and (_ACCESS_KEY_ID.match(text) or (name == "awsSecretKey" and _SECRET_ACCESS_KEY.match(text))):
-            kind = "access key id" if name == "awsKeyId" else "secret access key"
-            yield (
-                path,
-                (
-                    f"is a real-looking AWS {kind}: the services use IRSA, which replaces static keys; remove it from the "
-                    "file, and rotate the key (deactivate it in IAM once the services run with IRSA): it has been stored "
-                    "in a values file"
-                ),
-            )
-        elif FAKE_AWS_HOST in text:
-            yield (
-                path,
-                (
-                    f"is {shown}, a fake-aws host: fake-aws is gone with real AWS; remove it from the file (the computed "
-                    f"value takes its place), {_ALLOW}"
-                ),
-            )
-        elif text.lower() in DUMMY_VALUES:
-            yield (
-                path,
-                (
-                    "is fake-aws' dummy credential: fake-aws is gone with real AWS; remove it from the file (the services "
-                    f"get their access from the stack), {_ALLOW}"
-                ),
-            )
-        elif static:
-            yield (
-                path,
-                (
-                    f"sets a static AWS key, but the services use IRSA (which replaces static keys): remove it from the "
-                    f"file, {_ALLOW}"
-                ),
-            )
+        message = _finding(path, text, secret or isinstance(value, SecretStr), irsa_services, allow_fake_aws)
+        if message:
+            yield path, message
+
+
+def _finding(path: tuple[str, ...], text: str, secret: bool, irsa_services: set[str], allow: bool) -> str | None:
+    name = path[-1]
+    if _is_image_key(path) and re.match(r"^https?://", text, re.IGNORECASE):
+        return image_url_problem(text)
+    if allow:
+        return None
+    static = name in STATIC_KEY_NAMES and path[0] in irsa_services
+    if static and (_ACCESS_KEY_ID.match(text) or (name == "awsSecretKey" and _SECRET_ACCESS_KEY.match(text))):
+        kind = "access key id" if name == "awsKeyId" else "secret access key"
+        return (
+            f"is a real-looking AWS {kind}: the services use IRSA, which replaces static keys; remove it from "
+            "the file, and rotate the key (deactivate it in IAM once the services run with IRSA): it has been "
+            "stored in a values file"
+        )
+    if FAKE_AWS_HOST in text:
+        shown = "a secret value" if secret else f"'{text}'"
+        return (
+            f"is {shown}, a fake-aws host: fake-aws is gone with real AWS; remove it from the file (the "
+            f"computed value takes its place), {_ALLOW}"
+        )
+    if text.lower() in DUMMY_VALUES:
+        return (
+            "is fake-aws' dummy credential: fake-aws is gone with real AWS; remove it from the file (the "
+            f"services get their access from the stack), {_ALLOW}"
+        )
+    if static:
+        return (
+            "sets a static AWS key, but the services use IRSA (which replaces static keys): remove it from "
+            f"the file, {_ALLOW}"
+        )
+    return None
+
+
+def image_url_problem(text: str) -> str:
+    bare = re.sub(r"^https?://", "", text, flags=re.IGNORECASE).rstrip("/")
+    return (
+        f"is '{text}', a URL: an image is named <registry>/<repository>[:tag] without a scheme (the "
+        f"kubelet cannot pull a URL); write '{bare}'"
+    )
 
 
 def _is_image_key(path: tuple[str, ...]) -> bool:

@@ -156,5 +156,5 @@ def test_unreadable_files_are_named_with_the_key_and_fix(tmp_path: Path) -> None
 
 def test_unknown_release_keys_are_refused(tmp_path: Path) -> None:
     root = project(tmp_path, "    files:\n      webshop: [x.yaml]", {})
-    with pytest.raises(ConfigError, match=r"layeredValues: names unknown releases \['webshop'\]"):
+    with pytest.raises(ConfigError, match=r"layeredValues.files.webshop: is not a release"):
         evaluate("legacy", root)
