@@ -150,6 +150,23 @@ def config_from_pulumi_json(document: Any, label: str) -> StackConfig:
         raise ValuesProblem(f"{label}: {error}") from None
 
 
+def other_stack_problems(document: Any, stack_cfg: StackConfig) -> list[str]:
+    """Where a `pulumi config --json` document names another stack than the stack file (read before validating it)."""
+    if not isinstance(document, dict):
+        return []
+    found = []
+    for key, wanted in (
+        (f"{NAMESPACE}:environment", stack_cfg.environment),
+        (f"{NAMESPACE}:domain", stack_cfg.domain),
+        ("aws:region", stack_cfg.region),
+    ):
+        entry = document.get(key)
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if isinstance(value, str) and value != wanted:
+            found.append(f"{key} is {value!r}, the stack file gives {wanted!r}")
+    return found
+
+
 # --- splitting and writing ---------------------------------------------------------------------------------
 
 
@@ -306,22 +323,14 @@ def run(args: argparse.Namespace, stack_dir: Path) -> int:
                 raise ValuesProblem(
                     f"config file {args.config} cannot be read as JSON ({error}): `{CONFIG_HINT}`"
                 ) from None
-            cfg = config_from_pulumi_json(document, f"config file {args.config}")
-            other = [
-                f"{key} is {getattr(cfg, name)!r}, the stack file gives {getattr(stack_cfg, name)!r}"
-                for key, name in (
-                    ("wire:environment", "environment"),
-                    ("wire:domain", "domain"),
-                    ("aws:region", "region"),
-                )
-                if getattr(cfg, name) != getattr(stack_cfg, name)
-            ]
+            other = other_stack_problems(document, stack_cfg)
             if other:
                 raise ValuesProblem(
                     f"config file {args.config} is not stack {args.stack}'s configuration: "
                     + "; ".join(other)
                     + f" (write it with `{CONFIG_HINT.replace('<stack>', args.stack)}`)"
                 )
+            cfg = config_from_pulumi_json(document, f"config file {args.config}")
         outputs = read_outputs(args.outputs)
         wrong = mismatches(stack_cfg, outputs)
         if wrong:

@@ -1,4 +1,4 @@
-"""Settings that cannot take effect in the chosen mode, answered the same way everywhere (docs/configuration-modes.md).
+"""Settings that cannot take effect in the chosen mode, answered the same way everywhere (docs/configuration-errors.md).
 
 With `wire:kubernetes.releases: false` the stack deploys nothing into a cluster (helmfile, Argo CD or Flux
 apply the values `python -m migrate values` writes). A setting that asks for an action in the cluster is
