@@ -83,7 +83,7 @@ class StackFile:
                 base_dir=self.root,
             )
         except ConfigError as error:
-            raise ConfigError(with_lines(error.problems, dict(self.lines), self.source)) from None
+            raise ConfigError(with_lines(error.problems, self.lines, self.source)) from None
 
     def as_pulumi_config(self) -> dict[str, str]:
         """Config in the runtime's form: strings, objects as JSON (what `pulumi up` hands the program)."""

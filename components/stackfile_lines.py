@@ -9,7 +9,7 @@ line of its closest written parent, or not at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import yaml
 
@@ -45,7 +45,7 @@ def _walk(node: yaml.Node, path: str, found: dict[str, int]) -> None:
             _walk(item, key, found)
 
 
-def line_of_key(key: str, lines: dict[str, int]) -> int | None:
+def line_of_key(key: str, lines: Mapping[str, int]) -> int | None:
     """The line of `key`, else of its closest parent the file writes; None when not even its top key is there."""
     match = re.match(r"^([^.\[]+)", key)
     if match is None:
@@ -59,7 +59,7 @@ def line_of_key(key: str, lines: dict[str, int]) -> int | None:
     return None
 
 
-def with_lines(problems: Iterable[str], lines: dict[str, int], source: str) -> list[str]:
+def with_lines(problems: Iterable[str], lines: Mapping[str, int], source: str) -> list[str]:
     """Each problem about a written key prefixed with `<source> line <n>: `; others as they are."""
     annotated = []
     for problem in problems:

@@ -7,9 +7,9 @@ each problem on its own line and exit 2.
 from __future__ import annotations
 
 import argparse
-import re
 from urllib.parse import urlsplit
 
+from components.config.images import image_url_problem
 from verify.outputs import EXPORT_HINT
 
 
@@ -24,13 +24,8 @@ def url_problem(option: str, value: str | None) -> str | None:
 
 
 def image_problem(option: str, value: str | None) -> str | None:
-    if value is not None and re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
-        bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value, flags=re.IGNORECASE).rstrip("/")
-        return (
-            f"{option} {value!r} is a URL: an image is named <registry>/<repository>[:tag] without a scheme (the "
-            f"kubelet cannot pull a URL); write {bare!r}"
-        )
-    return None
+    problem = image_url_problem(value) if value is not None else None
+    return f"{option} {value!r} is {problem}" if problem else None
 
 
 def verify_argument_problems(args: argparse.Namespace) -> list[str]:

@@ -23,6 +23,7 @@ from pydantic import SecretStr
 
 from components.config.chart_secrets import secret_keys_in
 from components.config.identity import CredentialsMode
+from components.config.images import image_url_problem
 from components.config.layered import (
     DUMMY_VALUES,
     FAKE_AWS_HOST,
@@ -137,8 +138,9 @@ def value_findings(
 
 def _finding(path: tuple[str, ...], text: str, secret: bool, irsa_services: set[str], allow: bool) -> str | None:
     name = path[-1]
-    if _is_image_key(path) and re.match(r"^https?://", text, re.IGNORECASE):
-        return image_url_problem(text)
+    image = image_url_problem(text) if _is_image_key(path) else None
+    if image:
+        return f"is '{text}', {image}"
     if allow:
         return None
     static = name in STATIC_KEY_NAMES and path[0] in irsa_services
@@ -166,14 +168,6 @@ def _finding(path: tuple[str, ...], text: str, secret: bool, irsa_services: set[
             f"the file, {_ALLOW}"
         )
     return None
-
-
-def image_url_problem(text: str) -> str:
-    bare = re.sub(r"^https?://", "", text, flags=re.IGNORECASE).rstrip("/")
-    return (
-        f"is '{text}', a URL: an image is named <registry>/<repository>[:tag] without a scheme (the "
-        f"kubelet cannot pull a URL); write '{bare}'"
-    )
 
 
 def _is_image_key(path: tuple[str, ...]) -> bool:

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import AfterValidator
 
 from components.config.base import Model
+from components.config.images import image_url_problem
 
 # AWS's Lambda base image for Python: public, maintained, boto3 preinstalled; mirror it air-gapped.
 DEFAULT_VERIFY_IMAGE = "public.ecr.aws/lambda/python:3.12"
 
 
 def _image(value: str) -> str:
-    if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
-        bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value, flags=re.IGNORECASE).rstrip("/")
-        raise ValueError(
-            f"'{value}' is a URL: an image is named <registry>/<repository>[:tag] without a scheme (the kubelet "
-            f"cannot pull a URL); write '{bare}'"
-        )
+    problem = image_url_problem(value)
+    if problem:
+        raise ValueError(f"'{value}' is {problem}")
     return value
 
 

@@ -145,12 +145,12 @@ def test_unreadable_files_are_named_with_the_key_and_fix(tmp_path: Path) -> None
     )
     with pytest.raises(ConfigError) as caught:
         evaluate("legacy", root)
+    where = "Pulumi.legacy.yaml line 23: wire:layeredValues.files.wireServer"
     assert caught.value.problems == [
-        "Pulumi.legacy.yaml line 23: wire:layeredValues.files.wireServer[0] (missing.yaml) does not exist: give the path of the release's values "
-        "file, relative to the project",
-        "Pulumi.legacy.yaml line 23: wire:layeredValues.files.wireServer[1] (broken.yaml line 2) is not valid YAML: fix the file (helm would "
-        "refuse it too)",
-        "Pulumi.legacy.yaml line 23: wire:layeredValues.files.wireServer[2] (list.yaml) holds a YAML list, not the mapping of a helm values file",
+        f"{where}[0] (missing.yaml) does not exist: give the path of the release's values file, relative to the "
+        "project",
+        f"{where}[1] (broken.yaml line 2) is not valid YAML: fix the file (helm would refuse it too)",
+        f"{where}[2] (list.yaml) holds a YAML list, not the mapping of a helm values file",
     ]
 
 
