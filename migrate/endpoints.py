@@ -24,7 +24,7 @@ from components.config import PLACEHOLDER, ConfigError
 from components.stackfile import read_stack_file
 from verify.aws import describe, error_code, stack_endpoints
 from verify.cli import read_outputs
-from verify.outputs import mismatches
+from verify.outputs import mismatches, not_this_stack
 
 SOURCE_KEY_ENV = "SOURCE_AWS_ACCESS_KEY_ID"
 SOURCE_SECRET_ENV = "SOURCE_AWS_SECRET_ACCESS_KEY"
@@ -112,10 +112,8 @@ def destination_endpoint(
     wrong = mismatches(cfg, stack_outputs)
     if wrong:
         # Another stack's outputs would send the copy to that stack's bucket (as verify and values refuse them).
-        raise ArgumentProblem(
-            f"--outputs {outputs} are not stack {stack}'s: " + "; ".join(wrong) + f" (export them with "
-            f"`pulumi stack output -s {stack} --json --show-secrets`)"
-        )
+        command = f"pulumi stack output -s {stack} --json --show-secrets > {outputs}"
+        raise ArgumentProblem(not_this_stack(f"--outputs {outputs} are", stack, wrong, command))
     aws = {key.removeprefix("aws:"): value for key, value in stack_file.config.items() if key.startswith("aws:")}
     return Endpoint(
         "destination",

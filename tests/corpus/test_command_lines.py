@@ -160,7 +160,7 @@ BAD = [
             "{files}/values",
         ],
         [
-            "is not stack minimal-static-smtp's configuration: wire:environment is 'prod'",
+            "is not stack minimal-static-smtp's: wire:environment is 'prod'",
             "pulumi config --json --show-secrets -s minimal-static-smtp",
         ],
     ),
