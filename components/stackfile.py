@@ -90,6 +90,17 @@ class StackFile:
         return as_runtime_config(self.config)
 
 
+def problems_with_lines(problems: list[str], stack: str, root: Path = PROJECT_ROOT) -> list[str]:
+    """Problems of the runtime's config with the line of their key in `Pulumi.<stack>.yaml`, when the file is
+    there and readable (`pulumi up` hands the program the config, not where it was written)."""
+    path = stack_path(stack, root)
+    try:
+        parsed = parse_stack_file(path.read_bytes(), name=stack, source=path.name, project=project_name(root))
+    except (OSError, StackFileError):
+        return problems
+    return with_lines(problems, parsed.lines, parsed.source)
+
+
 def as_runtime_config(config: Mapping[str, Any]) -> dict[str, str]:
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
 
