@@ -61,7 +61,9 @@ def run(args: argparse.Namespace, stack_dir: Path) -> int:
     try:
         stack = read_stack_file(args.stack, stack_dir)
         cfg = stack.load().config
-        helm_releases = _helm_releases(args.helm_list, cfg.kubernetes.context) if cfg.adopt.releases else []
+        # A file given is read (and checked) even when no release is adopted; helm itself runs only when needed.
+        needed = cfg.adopt.releases or args.helm_list
+        helm_releases = _helm_releases(args.helm_list, cfg.kubernetes.context) if needed else []
     except (FileNotFoundError, ValueError, ConfigError, OSError) as error:
         print(f"migrate adopt-check: {error}", file=sys.stderr)
         return 2

@@ -210,6 +210,12 @@ BAD = [
         ["does not exist: write the file with `helm list --all-namespaces --output json > releases.json`"],
     ),
     (
+        "adopt-check-helm-table-of-a-stack-adopting-no-release",
+        "migrate",
+        ["adopt-check", "--stack", "minimal-static-smtp", "--helm-list", "{files}/helm-table.txt"],
+        ["is `helm list`'s table, not its JSON"],
+    ),
+    (
         "adopt-check-endpoint-not-a-url",
         "migrate",
         ["adopt-check", "--stack", "adopt-unusual", "--endpoint-url", "localhost"],
