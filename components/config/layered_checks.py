@@ -39,7 +39,6 @@ from components.config.rules import RELEASES
 _ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")
 _SECRET_ACCESS_KEY = re.compile(r"^[A-Za-z0-9/+]{40}$")
 _ALLOW = "or set wire:layeredValues.allowFakeAws: true if you really mean it"
-_IMAGE_KEYS = ("image", "repository")
 
 
 def check_layered_values(
@@ -171,8 +170,10 @@ def _finding(path: tuple[str, ...], text: str, secret: bool, irsa_services: set[
 
 
 def _is_image_key(path: tuple[str, ...]) -> bool:
+    """`image: <ref>` or `<...>image.repository` (the charts' spelling); not any key ending in Image, which may be
+    a picture's URL (branding)."""
     name = path[-1]
-    return name in _IMAGE_KEYS or name.endswith("Image") or (len(path) > 1 and path[-2] == "image")
+    return name == "image" or (name == "repository" and len(path) > 1 and path[-2].lower().endswith("image"))
 
 
 def _leaves(tree: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
