@@ -207,6 +207,33 @@ def adoption_problems(cfg: StackConfig) -> list[str]:
     return problems
 
 
+# The sections adoption_problems reads (with what release_names and release_namespace read).
+ADOPTION_NEEDS = (
+    "adopt",
+    "environment",
+    "domain",
+    "region",
+    "assets",
+    "push",
+    "email",
+    "features",
+    "kubernetes",
+    "ingress",
+    "web_apps",
+    "addons",
+    "dns",
+    "cannon",
+)
+
+
+def partial_adoption_problems(sections: dict[str, Any]) -> list[str]:
+    """adoption_problems over the sections of a configuration with other problems, when all it reads validated."""
+    adopt = sections.get("adopt")
+    if adopt is None or not adopt.adopting or any(name not in sections for name in ADOPTION_NEEDS):
+        return []
+    return adoption_problems(StackConfig.model_construct(**sections))
+
+
 def _name_problems(cfg: StackConfig, key: str, role: str, value: str, name: str) -> list[str]:
     kind = AWS_ROLES[role][1]
     if kind == IdKind.QUEUE:
@@ -246,4 +273,4 @@ def adoption_options(cfg: StackConfig, import_id: str | None, inputs: Iterable[s
     return options
 
 
-__all__ = ["adoption_options", "adoption_problems", "aws_names", "planned_records"]
+__all__ = ["adoption_options", "adoption_problems", "aws_names", "partial_adoption_problems", "planned_records"]

@@ -137,7 +137,7 @@ def load_config(
     if missing and not allow_missing_secrets:
         problems += [missing_secret_problem(path) for path in missing]
     if problems:
-        raise ConfigError(_unique(problems))
+        raise ConfigError(_unique(problems), sections=valid)
     try:
         cfg = StackConfig.model_validate(data)
     except ValidationError as error:  # every part passed above; kept so nothing can slip through unreported
