@@ -44,15 +44,14 @@ def secret_prefixes() -> dict[str, tuple[str, ...]]:
     return {release: tuple(paths) for release, paths in data["releases"].items()}
 
 
-def secret_keys_in(release: str, tree: Any) -> list[tuple[str, str]]:
-    """(dotted path of a set value, the chart's secret prefix it is under) for every secret-shaped key in `tree`."""
-    prefixes = secret_prefixes().get(release, ())
+def secret_keys_in(release: str, tree: Any) -> list[tuple[tuple[str, ...], str]]:
+    """(key path of a set value, the chart's secret prefix it is under) for every secret-shaped key in `tree`."""
+    prefixes = [(prefix, tuple(prefix.split("."))) for prefix in secret_prefixes().get(release, ())]
     found = []
     for path in _set_paths(tree, ()):
-        dotted = ".".join(path)
-        prefix = next((p for p in prefixes if dotted == p or dotted.startswith(f"{p}.")), None)
+        prefix = next((dotted for dotted, parts in prefixes if path[: len(parts)] == parts), None)
         if prefix is not None:
-            found.append((dotted, prefix))
+            found.append((path, prefix))
     return found
 
 

@@ -94,7 +94,7 @@ def file_problems(source: LayeredFile, *, irsa_services: set[str], allow_fake_aw
     if not source.secret:
         secrets = secret_keys_in(source.release, source.tree)
         if secrets:
-            listed = ", ".join(f"{path} (line {source.lines.get(tuple(path.split('.')), '?')})" for path, _ in secrets)
+            listed = ", ".join(f"{'.'.join(path)} (line {source.lines.get(path, '?')})" for path, _ in secrets)
             blocks = sorted({prefix for _, prefix in secrets})
             problems.append(
                 f"{source.where()}: holds secrets the chart keeps in its Secrets ({', '.join(blocks)}): {listed}; a "
@@ -112,8 +112,8 @@ def file_problems(source: LayeredFile, *, irsa_services: set[str], allow_fake_aw
 def extra_values_problems(release: str, tree: Any, *, irsa_services: set[str], allow_fake_aws: bool) -> list[str]:
     key = f"wire:extraValues.{release}"
     problems = [
-        f"{key}.{path}: is a secret the chart keeps in its Secret ({prefix}), but extraValues are plain text in the "
-        "stack file, the plan and the state: put it in a values file listed under "
+        f"{key}.{'.'.join(path)}: is a secret the chart keeps in its Secret ({prefix}), but extraValues are plain "
+        "text in the stack file, the plan and the state: put it in a values file listed under "
         f"wire:layeredValues.secretFiles.{release} and remove it here"
         for path, prefix in secret_keys_in(release, tree)
     ]

@@ -38,8 +38,8 @@ def test_secret_keys_are_found_where_a_file_sets_them() -> None:
         "federator": {"clientPrivateKeyContents": "-----BEGIN PRIVATE KEY-----"},
     }
     assert secret_keys_in("wireServer", tree) == [
-        ("brig.secrets.zAuth.privateKeys", "brig.secrets"),
-        ("federator.clientPrivateKeyContents", "federator.clientPrivateKeyContents"),
+        (("brig", "secrets", "zAuth", "privateKeys"), "brig.secrets"),
+        (("federator", "clientPrivateKeyContents"), "federator.clientPrivateKeyContents"),
     ]
     assert secret_keys_in("webapp", {"secrets": {"x": "y"}}) == []
 
