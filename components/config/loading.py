@@ -31,6 +31,7 @@ from components.config.errors import ConfigError
 from components.config.guide_keys import guide_pointers
 from components.config.layered_checks import check_layered_values
 from components.config.layered_secrets import keep_layered_secrets, set_secret
+from components.config.pull_secret import PULL_SECRET_PATH, pull_secret_still_required
 from components.config.rules import CROSS_SECTION_RULES
 from components.config.secrets import required_secrets, secrets_in
 from components.config.stack import StackConfig, with_defaults
@@ -127,6 +128,9 @@ def load_config(
                 f"pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
             )
     missing = [path for path in required_secrets(partial, sections=valid) if path not in present]
+    if "web_apps" not in valid and pull_secret_still_required(data.get("webApps")):
+        # Asked for in the same round as the section's other problems.
+        missing.append(PULL_SECRET_PATH)
     if layered is not None and missing:
         # The operator's existing secrets (wire-server-deploy's secrets.yaml) win over asking for new ones.
         kept = keep_layered_secrets(layered, missing)

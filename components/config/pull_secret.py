@@ -11,10 +11,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import SecretStr
 
+from components.config.all_at_once import raw, raw_flag
 from components.config.base import PLACEHOLDER
+
+PULL_SECRET_PATH = "webApps.teamSettingsPullSecret"
 
 _HOW = (
     "base64 -w0 < config.json (the file Wire sent), then "
@@ -35,3 +40,10 @@ def check_pull_secret(value: SecretStr) -> SecretStr:
     if not isinstance(document, dict):
         raise ValueError(f"decodes to a JSON {type(document).__name__}, not a Docker config.json (an object); {_HOW}")
     return value
+
+
+def pull_secret_still_required(section: Any) -> bool:
+    """Whether a `wire:webApps` that did not validate still deploys team-settings without its pull secret."""
+    if not isinstance(section, Mapping):
+        return False
+    return raw_flag(section, "teamSettings") and raw(section, "teamSettingsPullSecret") is None

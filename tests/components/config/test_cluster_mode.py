@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
+
+from components.config import ConfigError, load_config
 from tests.components.config.config_support import base, load, problems
 
 AWS_ONLY = {"releases": False}
@@ -87,3 +90,10 @@ def test_chart_versions_are_pinned_and_reported_with_the_other_problems() -> Non
     ]
     for version in ("5.29.5", "v1.16.3", "0.8.0-pre.2525", "5.30.0-develop.20260411", "1.2.3+build.4"):
         assert load(base(charts={"wireServer": {"version": version}})).charts.wire_server.version == version
+
+
+def test_the_pull_secret_is_asked_for_beside_the_other_problems_of_web_apps() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(base(webApps={"teamSettings": True, "webapp": "maybe"}), region="eu-central-1")
+    found = [p for p in caught.value.problems if p.startswith("wire:webApps")]
+    assert [p.split(":")[1].split(" ")[0] for p in found] == ["webApps.webapp", "webApps.teamSettingsPullSecret"]
