@@ -31,6 +31,7 @@ from components.config.layered import (
     LayeredFile,
     LayeredValues,
     read_layered_values,
+    value_at,
 )
 from components.config.push import PushMode
 from components.config.rules import RELEASES
@@ -61,6 +62,8 @@ def check_layered_values(
     irsa = irsa_services(valid)
     for source in section.sources():
         problems += file_problems(source, irsa_services=irsa, allow_fake_aws=section.allow_fake_aws)
+        if not section.allow_fake_aws:
+            problems += download_endpoint_problems(source, valid.get("assets"))
     for release, tree in sorted((valid.get("extra_values") or {}).items()):
         problems += extra_values_problems(release, tree, irsa_services=irsa, allow_fake_aws=section.allow_fake_aws)
     return section, problems
@@ -107,6 +110,29 @@ def file_problems(source: LayeredFile, *, irsa_services: set[str], allow_fake_aw
     ):
         problems.append(f"{source.where(path)}: {'.'.join(path)} {message}")
     return problems
+
+
+DOWNLOAD_ENDPOINT = ("cargohold", "config", "aws", "s3DownloadEndpoint")
+
+
+def download_endpoint_problems(source: LayeredFile, assets: Any) -> list[str]:
+    """cargohold's download endpoint from an old file, where the stack says another (or none).
+
+    The program writes it only from wire:assets.downloadEndpoint, so the file's value would survive the move
+    unnoticed: wire-server-deploy's example sends clients to its minio host (assets.<domain>), the object
+    store that fake-aws-s3 stands for (allowFakeAws keeps it, as it keeps the other leftovers).
+    """
+    value = value_at(source.tree, ".".join(DOWNLOAD_ENDPOINT))
+    if source.release != "wireServer" or value is None or assets is None or value == assets.download_endpoint:
+        return []
+    shown = "a secret value" if source.secret else f"'{value}'"
+    stack = f"'{assets.download_endpoint}'" if assets.download_endpoint else "unset (S3's own host)"
+    return [
+        f"{source.where(DOWNLOAD_ENDPOINT)}: {'.'.join(DOWNLOAD_ENDPOINT)} is {shown}, but "
+        f"wire:assets.downloadEndpoint is {stack}, from which the program writes it: remove the key from the file "
+        "(the old object store's host serves nothing after the move), or set wire:assets.downloadEndpoint to it if "
+        "clients must download through that host"
+    ]
 
 
 def extra_values_problems(release: str, tree: Any, *, irsa_services: set[str], allow_fake_aws: bool) -> list[str]:

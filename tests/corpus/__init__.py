@@ -17,8 +17,11 @@ substring of that problem line), in any order; the report has exactly that many 
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent
@@ -61,6 +64,17 @@ def project_root(base: Path, stacks: Mapping[str, Path]) -> Path:
     for name, path in stacks.items():
         shutil.copyfile(path, base / f"Pulumi.{name}.yaml")
     return base
+
+
+@cache
+def values_root() -> Path:
+    """A folder where the corpus' layered values paths resolve (`values/...`, `wire-server-deploy/...`): the
+    root of a good stack read outside `project_root` (the render tests). Removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="wire-corpus-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for name, source in VALUES_FILES.items():
+        (folder / name).symlink_to(source)
+    return folder
 
 
 def _cases(kind: str) -> dict[str, Path]:

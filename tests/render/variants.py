@@ -8,13 +8,14 @@ A variant is a full stack file (the shape of `Pulumi.<stack>.yaml`): the product
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from typing import Any
 
 import yaml
 
 from components.stackfile import PROJECT_ROOT, StackFile, parse_stack_file, read_stack_file
-from tests.corpus import good_stacks
+from tests.corpus import good_stacks, values_root
 
 BASE_STACK = "prod"
 
@@ -209,7 +210,9 @@ def stack_files() -> dict[str, StackFile]:
         name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
         found[f"stack:{name}"] = read_stack_file(name)
     for name, path in good_stacks().items():
-        found[f"corpus:{name}"] = parse_stack_file(path.read_bytes(), name=name, source=path.name)
+        parsed = parse_stack_file(path.read_bytes(), name=name, source=path.name)
+        # Layered values files are named relative to the project, here the corpus' own folders.
+        found[f"corpus:{name}"] = dataclasses.replace(parsed, root=values_root())
     for name in VARIANTS:
         # JSON (a subset of YAML) quotes every string: yaml.safe_dump leaves 098765432109 bare, which the
         # stack file reader (YAML 1.2) rightly reads as a number.
