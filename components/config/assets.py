@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, model_validator
 
 from components.config.base import INT32_MAX, Model, Url, at, fail, refuse_settings_while_disabled
+from components.config.recovery import ExpectedStorage, Replication, Versions
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -54,11 +55,25 @@ class Assets(Model):
     """Optional CloudFront in front of the bucket."""
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     """Lifecycle rules derived from cargohold's retention classes."""
+    versions: Versions = Field(default_factory=Versions)
+    """The bucket is always versioned: how long a deleted or overwritten asset stays restorable (docs/restore.md)."""
+    replication: Replication = Field(default_factory=Replication)
+    """Optional replica of the bucket in another region."""
+    expected_storage: ExpectedStorage = Field(default_factory=ExpectedStorage)
+    """What the bucket holds, as the operator expects it: the plan summary prices versions and replicas from it."""
 
     @model_validator(mode="after")
     def _check(self) -> Assets:
-        if self.bucket_name is not None:
-            check_bucket_name(self.bucket_name)
+        problems = []
+        for key, name in (("bucketName", self.bucket_name), ("replication.bucketName", self.replication.bucket_name)):
+            if name is None:
+                continue
+            try:
+                check_bucket_name(name)
+            except ValueError as error:
+                problems.append(at(key, str(error)))
+        if problems:
+            fail(*problems)
         return self
 
 
