@@ -14,6 +14,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.aws.asset_rules import lifecycle_rule_specs
 from components.aws.bucket_parts import secure_bucket, tls_only_policy
 from components.aws.common import child, stateful, tags
@@ -65,7 +66,7 @@ class AssetReplica(pulumi.ComponentResource):
         )
         tls_only_policy(self.bucket_name, self.bucket, parts.public_access, parent=self, provider=replica_provider)
 
-        role_name = f"{cfg.environment}-assets-replication"
+        role_name = naming.assets_replication_role(cfg.environment)
         role = aws.iam.Role(
             role_name,
             name=role_name,

@@ -14,6 +14,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.aws.common import child, stateful, tags
 from components.aws.parts import AwsComponents
 from components.aws.recovery_policies import BACKUP_MANAGED_POLICIES, service_trust_policy
@@ -38,7 +39,7 @@ class StackBackup(pulumi.ComponentResource):
     ) -> None:
         super().__init__("wire:aws:StackBackup", name, None, opts)
         backup = cfg.backup
-        prefix = f"{cfg.environment}-wire-backup"
+        prefix = naming.backup(cfg.environment)
         key = aws.kms.Key(
             prefix,
             description=f"{prefix}: encrypts the backups of the {cfg.environment} stack",

@@ -38,3 +38,18 @@ def _replica_elsewhere(cfg: StackConfig) -> list[str]:
     if replication.bucket_name is not None and replication.bucket_name == cfg.bucket_name:
         problems.append("wire:assets.replication.bucketName: is the assets bucket itself; name another bucket")
     return problems
+
+
+def storage_estimate(cfg: StackConfig) -> dict[str, object]:
+    """What the plan summary prices versions and the replica from (plan.json `assetStorage`)."""
+    stated = cfg.assets.expected_storage
+    replication = cfg.assets.replication
+    return {
+        "objects": stated.objects,
+        "gib": stated.gib,
+        "changedPercentPerMonth": stated.changed_percent_per_month,
+        "noncurrentDays": cfg.noncurrent_days,
+        "replica": {"region": replication.region, "storageClass": replication.storage_class}
+        if replication.enabled
+        else None,
+    }

@@ -302,6 +302,7 @@ def complete_bucket(url: str, name: str, cfg: StackConfig, *, policy: bool = Tru
     s3.put_bucket_ownership_controls(
         Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     )
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
 def secure_bucket(url: str, name: str) -> None:
