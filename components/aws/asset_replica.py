@@ -80,6 +80,7 @@ class AssetReplica(pulumi.ComponentResource):
         source_key = cfg.service_credentials.kms_key_arn
         policy = aws.iam.RolePolicy(
             role_name,
+            name=role_name,
             role=role.id,
             policy=pulumi.Output.all(source.arn, self.bucket.arn, self.key.arn).apply(
                 lambda arns: json.dumps(

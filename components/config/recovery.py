@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from components.config.base import INT32_MAX, Model, at, fail, refuse_settings_while_disabled
 from components.config.regions import AwsRegion
@@ -25,8 +25,17 @@ OTHER_NONCURRENT_DAYS = 7
 MAX_NONCURRENT_DAYS = 365
 
 
+def _noncurrent_days(value: int) -> int:
+    if not 1 <= value <= MAX_NONCURRENT_DAYS:
+        raise ValueError(
+            f"{value} is not 1 to {MAX_NONCURRENT_DAYS} days: a deleted asset must stay restorable at least a day, and "
+            "really disappear within a year (privacy: a user's deleted file)"
+        )
+    return value
+
+
 class Versions(Model):
-    noncurrent_days: Annotated[int, Field(ge=1, le=MAX_NONCURRENT_DAYS)] | None = None
+    noncurrent_days: Annotated[int, AfterValidator(_noncurrent_days)] | None = None
     """Days a deleted or overwritten asset stays restorable before S3 removes it for good (default 30 in
     production, 7 otherwise; at most 365). Longer means more time to notice a mistake, but a user's deleted
     file lingers that long, and costs storage (plan summary)."""
@@ -66,21 +75,23 @@ class ExpectedStorage(Model):
     for noncurrentDays (cargohold's volatile assets expire after 28 days: count them here)."""
 
 
+def _schedule(value: str) -> str:
+    if not value.startswith(("cron(", "rate(")) or not value.endswith(")"):
+        raise ValueError(f"'{value}' is not an AWS schedule expression, e.g. cron(0 3 * * ? *) (daily at 03:00 UTC)")
+    return value
+
+
 class Backup(Model):
     enabled: bool = False
     """AWS Backup: a daily backup of the prekey table, the assets bucket and the managed stores into a vault
     encrypted with its own key. S3 backups need the bucket's versioning (always on)."""
     retention_days: Annotated[int, Field(ge=1, le=INT32_MAX)] = 35
     """Days each backup is kept (AWS Backup deletes it afterwards)."""
-    schedule: str = "cron(0 3 * * ? *)"
+    schedule: Annotated[str, AfterValidator(_schedule)] = "cron(0 3 * * ? *)"
     """When the daily backup starts (AWS Backup cron expression, UTC)."""
 
     @model_validator(mode="after")
     def _check(self) -> Backup:
         if not self.enabled:
             refuse_settings_while_disabled(self, "AWS Backup is off")
-        if not (self.schedule.startswith("cron(") or self.schedule.startswith("rate(")) or not self.schedule.endswith(
-            ")"
-        ):
-            fail(at("schedule", f"'{self.schedule}' is not an AWS schedule expression, e.g. cron(0 3 * * ? *)"))
         return self
