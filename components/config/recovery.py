@@ -83,7 +83,7 @@ def _schedule(value: str) -> str:
 
 class Backup(Model):
     enabled: bool = False
-    """AWS Backup: a daily backup of the prekey table, the assets bucket and the managed stores into a vault
+    """AWS Backup: a daily backup of the prekey table, the assets bucket and the managed PostgreSQL into a vault
     encrypted with its own key. S3 backups need the bucket's versioning (always on)."""
     retention_days: Annotated[int, Field(ge=1, le=INT32_MAX)] = 35
     """Days each backup is kept (AWS Backup deletes it afterwards)."""

@@ -130,7 +130,7 @@ class StackConfig(Model):
     alarms: Alarms = Field(default_factory=Alarms)
     """CloudWatch alarms on what breaks silently (dead letters, backlogs, SES reputation, push failures)."""
     backup: Backup = Field(default_factory=Backup)
-    """CloudWatch alarms on what breaks silently (dead letters, backlogs, SES reputation, push failures)."""
+    """AWS Backup of the prekey table, the assets bucket and the managed PostgreSQL (docs/restore.md)."""
     verify: Verify = Field(default_factory=Verify)
     """In-cluster verify after the release (opt-in)."""
     addons: Addons = Field(default_factory=Addons)
