@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from components.config.base import INT32_MAX, Model, at, fail, refuse_settings_while_disabled
+from components.config.bucket_names import BucketName
 from components.config.regions import AwsRegion
 
 # Production keeps a deleted or overwritten asset this long: time to notice a mistake, short enough that a
@@ -51,7 +52,7 @@ class Replication(Model):
     """Replicate every asset version (and deletion) to a bucket in another region, encrypted with its own key."""
     region: AwsRegion | None = None
     """The replica's region (required with enabled: true; not the stack's region)."""
-    bucket_name: str | None = None
+    bucket_name: BucketName | None = None
     """The replica bucket's name; `<assets bucket>-replica` when unset."""
     storage_class: Literal["STANDARD", "STANDARD_IA"] = "STANDARD"
     """Storage class of the replicas (STANDARD_IA: cheaper storage, paid reads, 30 days minimum)."""
