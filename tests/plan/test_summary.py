@@ -40,9 +40,9 @@ def test_each_warning_is_printed_once(prod_output: tuple[str, str, dict[str, Any
 def test_providers_and_reads_are_not_counted_or_listed(prod_output: tuple[str, str, dict[str, Any]]) -> None:
     stdout, _, document = prod_output
     created, providers, reads = counts(document["resources"])
-    # aws, kubernetes and random (the managed stores' passwords).
-    assert providers == 3 and reads == 2
-    assert created == sum(r["custom"] for r in document["resources"]) - 5
+    # aws, aws-replica (the assets replica's region), kubernetes and random (the managed stores' passwords).
+    assert providers == 4 and reads == 2
+    assert created == sum(r["custom"] for r in document["resources"]) - 6
     assert f"stack 'prod': {created} resources in " in stdout.splitlines()[0]
     assert "- aws aws" not in stdout and "- kubernetes kubernetes" not in stdout and "- random random" not in stdout
     assert "- Service (read) envoy-wire" in stdout

@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.verify.recovery_support import AsSent, WithSelections
 from verify.aws import Aws
 from verify.checks.recovery import backup, recovery, replication, selection, versioning
 from verify.expected_recovery import BackupTarget, RecoveryTarget, ReplicaTarget
@@ -59,24 +60,6 @@ def test_an_unversioned_bucket_fails_and_a_versioned_one_passes(moto: str) -> No
     assert versioning(s3, BUCKET).status == Status.OK
 
 
-class AsSent:
-    """moto 5.2.5 answers GetBucketReplication with `DeleteMarkerReplication: Disabled` whatever was put
-    (s3/responses.py); this client gives the rule's status back as it was sent, every other call goes to moto."""
-
-    def __init__(self, real: Any, delete_markers: str) -> None:
-        self._real = real
-        self._delete_markers = delete_markers
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def get_bucket_replication(self, **kwargs: Any) -> dict[str, Any]:
-        answer = self._real.get_bucket_replication(**kwargs)
-        for rule in answer["ReplicationConfiguration"]["Rules"]:
-            rule["DeleteMarkerReplication"] = {"Status": self._delete_markers}
-        return answer
-
-
 def test_replication_with_deletions_into_a_versioned_replica_passes(moto: str) -> None:
     s3, replica_s3 = s3_client(moto), s3_client(moto, REPLICA.region)
     versioned(s3, BUCKET, "eu-west-1")
@@ -111,22 +94,9 @@ def test_the_backup_vault_and_plan_are_compared_with_the_configuration(moto: str
     assert results[1].status == Status.FAIL and "keeps backups 7 days, not 35" in results[1].message
 
 
-class Selections:
-    """A backup client for the selection calls (moto 5.2.5 has no backup selections)."""
-
-    def __init__(self, resources: list[str]) -> None:
-        self.resources = resources
-
-    def list_backup_selections(self, BackupPlanId: str) -> dict[str, Any]:  # noqa: N803 (boto3's names)
-        return {"BackupSelectionsList": [{"SelectionId": "s-1"}]}
-
-    def get_backup_selection(self, BackupPlanId: str, SelectionId: str) -> dict[str, Any]:  # noqa: N803
-        return {"BackupSelection": {"Resources": self.resources}}
-
-
 def test_the_selection_must_cover_the_bucket_and_the_table() -> None:
-    assert selection(Selections([f"arn:aws:s3:::{BUCKET}"]), "p-1", BACKUP).status == Status.OK
-    missing = selection(Selections([]), "p-1", BACKUP)
+    assert selection(WithSelections([f"arn:aws:s3:::{BUCKET}"]), "p-1", BACKUP).status == Status.OK
+    missing = selection(WithSelections([]), "p-1", BACKUP)
     assert missing.status == Status.FAIL and f"arn:aws:s3:::{BUCKET}" in missing.message
 
 
@@ -137,6 +107,6 @@ def test_recovery_runs_the_checks_the_configuration_calls_for(moto: str) -> None
     replicate(s3)
     aws = Aws(boto3.Session(), "eu-west-1", override=moto)
     results = recovery(aws, RecoveryTarget(30, REPLICA, None), BUCKET, "path")
-    # Versioning, replication (moto's fixed `Disabled` for the delete markers: see AsSent), the replica's versioning.
+    # Versioning, replication (moto's fixed `Disabled` for the delete markers: see recovery_support), the replica's.
     assert [r.status for r in results] == [Status.OK, Status.FAIL, Status.OK], statuses(results)
     assert recovery(aws, RecoveryTarget(30, None, None), BUCKET, "path") == results[:1]
