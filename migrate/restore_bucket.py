@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from migrate.objects import Headers
+from migrate.transfer import ranges
 from verify.aws import AwsError, describe
 
 # CopyObject copies at most 5 GiB; a larger version is copied in parts of this size (UploadPartCopy).
@@ -219,8 +220,7 @@ class BucketRestore:
         )["UploadId"]
         try:
             parts = []
-            for number, start in enumerate(range(0, version.size, COPY_PART), start=1):
-                end = min(start + COPY_PART, version.size) - 1
+            for number, (start, end) in enumerate(ranges(version.size, COPY_PART), start=1):
                 result = self.s3.upload_part_copy(
                     Bucket=self.bucket,
                     Key=version.key,
@@ -229,7 +229,10 @@ class BucketRestore:
                     CopySource=source,
                     CopySourceRange=f"bytes={start}-{end}",
                 )["CopyPartResult"]
-                parts.append({"PartNumber": number, "ETag": result["ETag"], "ChecksumSHA256": result["ChecksumSHA256"]})
+                part = {"PartNumber": number, "ETag": result["ETag"]}
+                if result.get("ChecksumSHA256"):
+                    part["ChecksumSHA256"] = result["ChecksumSHA256"]
+                parts.append(part)
             self.s3.complete_multipart_upload(
                 Bucket=self.bucket, Key=version.key, UploadId=upload, MultipartUpload={"Parts": parts}
             )

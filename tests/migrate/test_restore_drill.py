@@ -18,7 +18,7 @@ import pytest
 
 from migrate import restore_table
 from migrate.cli import main
-from tests.migrate.s3_support import DEST_REGION, Asset, Buckets, Side, assets, data, uid
+from tests.migrate.s3_support import DEST_REGION, PART, Asset, Buckets, Side, assets, data, uid
 
 pytestmark = pytest.mark.moto
 
@@ -219,3 +219,26 @@ def test_yes_and_dry_run_together_are_refused(capsys: pytest.CaptureFixture[str]
         )
     assert exit_.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_version_larger_than_one_copy_is_copied_back_in_parts(
+    s3: Buckets, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from migrate import restore_bucket
+
+    # CopyObject's 5 GiB limit scaled down: this version is copied with UploadPartCopy, in 5 MiB parts.
+    monkeypatch.setattr(restore_bucket, "MAX_COPY", 1024)
+    monkeypatch.setattr(restore_bucket, "COPY_PART", PART)
+    side = s3.destination
+    side.client.put_bucket_versioning(Bucket=side.bucket, VersioningConfiguration={"Status": "Enabled"})
+    big = Asset(f"v3/eternal/{uid(700)}", data(PART + 4321, 700), "application/pdf", {"user": uid(701)})
+    side.put(big)
+    before = state(side)
+    time.sleep(1.1)
+    point = datetime.now(UTC)
+    time.sleep(1.1)
+    side.put(Asset(big.key, b"overwritten", "text/plain"))
+    code, report = run(s3, capsys, "--bucket", side.bucket, "--only", "bucket", "--to", point.isoformat(), "--yes")
+    assert code == 0 and report["bucket"]["counts"]["copy"] == 1, report
+    assert state(side) == before
+    assert side.uploads() == []
