@@ -96,13 +96,18 @@ class AssetReplica(pulumi.ComponentResource):
             ),
             opts=child(self),
         )
-        criteria = None
+        # S3 replicates an SSE-KMS object only when the rule selects such objects and names the replica's key; an
+        # SSE-S3 object's replica stays SSE-S3 (S3 user guide, "How default bucket encryption affects replication"),
+        # the replica's key then encrypts what is written there directly (a restore from the replica, a copy).
+        criteria, encryption = None, None
         if source_key:
             encrypted = aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs
             criteria = aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs(
                 sse_kms_encrypted_objects=encrypted(status="Enabled")
             )
-        replica_encryption = aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs
+            encryption = aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
+                replica_kms_key_id=self.key.arn
+            )
         aws.s3.BucketReplicationConfig(
             f"{cfg.bucket_name}-replication",
             bucket=source.id,
@@ -121,7 +126,7 @@ class AssetReplica(pulumi.ComponentResource):
                     destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
                         bucket=self.bucket.arn,
                         storage_class=replication.storage_class,
-                        encryption_configuration=replica_encryption(replica_kms_key_id=self.key.arn),
+                        encryption_configuration=encryption,
                     ),
                 )
             ],

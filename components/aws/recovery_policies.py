@@ -40,8 +40,8 @@ def replication_role_policy(
     source_region: str | None = None,
 ) -> Document:
     """What S3 needs to replicate the assets bucket into the replica (S3 user guide, "Setting up permissions
-    for live replication"): read the source's versions, write replicas and deletions, and the two keys
-    only through S3 of their region and only for objects of their bucket."""
+    for live replication"): read the source's versions, write replicas and deletions, and (SSE-KMS objects) the
+    two keys only through S3 of their region and only for objects of their bucket."""
     statements: list[Statement] = [
         allow("ReadReplicationConfiguration", ["s3:GetReplicationConfiguration", "s3:ListBucket"], [source_arn]),
         allow(
@@ -50,17 +50,21 @@ def replication_role_policy(
             [f"{source_arn}/*"],
         ),
         allow("WriteReplicas", ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], [f"{replica_arn}/*"]),
-        allow(
-            "EncryptReplicas",
-            ["kms:Encrypt", "kms:GenerateDataKey"],
-            [replica_key_arn],
-            {
-                "StringEquals": {"kms:ViaService": f"s3.{replica_region}.amazonaws.com"},
-                "StringLike": {"kms:EncryptionContext:aws:s3:arn": [f"{replica_arn}/*"]},
-            },
-        ),
     ]
     if source_key_arn:
+        # Only SSE-KMS objects need the keys: S3 decrypts them with the bucket's key and encrypts their replicas with
+        # the replica's (an SSE-S3 object's replica stays SSE-S3).
+        statements.append(
+            allow(
+                "EncryptReplicas",
+                ["kms:Encrypt", "kms:GenerateDataKey"],
+                [replica_key_arn],
+                {
+                    "StringEquals": {"kms:ViaService": f"s3.{replica_region}.amazonaws.com"},
+                    "StringLike": {"kms:EncryptionContext:aws:s3:arn": [f"{replica_arn}/*"]},
+                },
+            )
+        )
         statements.append(
             allow(
                 "DecryptSourceVersions",

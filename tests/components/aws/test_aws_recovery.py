@@ -94,7 +94,8 @@ def test_replication_carries_deletions_through_a_role_that_can_only_replicate() 
     assert rule["status"] == "Enabled" and rule["deleteMarkerReplication"] == {"status": "Enabled"}
     assert rule["destination"]["bucket"] == f"arn:aws:s3:::{REPLICA}"
     assert rule["destination"]["storageClass"] == "STANDARD"
-    assert "sourceSelectionCriteria" not in rule
+    # The bucket's objects are SSE-S3 without a customer key: S3 keeps their replicas SSE-S3.
+    assert "sourceSelectionCriteria" not in rule and "encryptionConfiguration" not in rule["destination"]
     versionings = {r.urn for r in evaluation.resources if r.type == VERSIONING}
     assert versionings <= set(replication.dependencies)
     role = by_name(evaluation, "aws:iam/role:Role")["prod-assets-replication"]
@@ -111,9 +112,8 @@ def test_replication_carries_deletions_through_a_role_that_can_only_replicate() 
         ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
         [f"arn:aws:s3:::{REPLICA}/*"],
     )
-    assert set(grants) == {"ReadReplicationConfiguration", "ReadSourceVersions", "WriteReplicas", "EncryptReplicas"}
-    encrypt = next(s for s in policy["Statement"] if s["Sid"] == "EncryptReplicas")
-    assert encrypt["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
+    # SSE-S3 objects: no key to use.
+    assert set(grants) == {"ReadReplicationConfiguration", "ReadSourceVersions", "WriteReplicas"}
 
 
 def test_with_a_customer_key_the_encrypted_versions_are_replicated_and_decrypted_through_s3_only() -> None:
@@ -121,7 +121,12 @@ def test_with_a_customer_key_the_encrypted_versions_are_replicated_and_decrypted
     evaluation = evaluate(cfg)
     (rule,) = evaluation.one("aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs["rules"]
     assert rule["sourceSelectionCriteria"] == {"sseKmsEncryptedObjects": {"status": "Enabled"}}
+    replica_key = by_name(evaluation, "aws:kms/key:Key")[REPLICA]
+    assert rule["destination"]["encryptionConfiguration"] == {"replicaKmsKeyId": replica_key.outputs["arn"]}
     policy = doc(by_name(evaluation, "aws:iam/rolePolicy:RolePolicy")["prod-assets-replication"])
+    encrypt = next(s for s in policy["Statement"] if s["Sid"] == "EncryptReplicas")
+    assert encrypt["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
+    assert encrypt["Resource"] == [replica_key.outputs["arn"]]
     decrypt = next(s for s in policy["Statement"] if s["Sid"] == "DecryptSourceVersions")
     assert decrypt["Resource"] == [CMK]
     assert decrypt["Condition"]["StringEquals"] == {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}
