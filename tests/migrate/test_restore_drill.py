@@ -242,3 +242,29 @@ def test_a_version_larger_than_one_copy_is_copied_back_in_parts(
     assert code == 0 and report["bucket"]["counts"]["copy"] == 1, report
     assert state(side) == before
     assert side.uploads() == []
+
+
+def test_the_stack_names_the_bucket_the_table_and_their_endpoints(
+    s3: Buckets, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.verify.verify_stack import values, write_stack
+
+    # The verify tests' stack: environment dev, domain wire.test, eu-west-1: this bucket and dev-brig-prekeys.
+    stack = write_stack(s3.tmp, values(), s3.destination.url)
+    side = s3.destination
+    side.client.put_bucket_versioning(Bucket=side.bucket, VersioningConfiguration={"Status": "Enabled"})
+    asset = Asset(f"v3/eternal/{uid(800)}", data(321, 800), metadata={"user": uid(801)})
+    side.put(asset)
+    time.sleep(1.1)
+    point = datetime.now(UTC).isoformat()
+    time.sleep(1.1)
+    side.client.delete_object(Bucket=side.bucket, Key=asset.key)
+    capsys.readouterr()
+    args = ["restore", "--stack", stack, "--stack-dir", str(s3.tmp), "--to", point, "--json"]
+    # The table does not exist: one line, exit 2, before anything is restored.
+    assert main(args) == 2
+    assert "table dev-brig-prekeys does not exist" in capsys.readouterr().err
+    assert main([*args, "--only", "bucket", "--yes"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["bucket"]["bucket"] == side.bucket and report["bucket"]["counts"]["undelete"] == 1
+    assert side.body(asset.key) == asset.body
