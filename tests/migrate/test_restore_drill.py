@@ -264,6 +264,14 @@ def test_the_stack_names_the_bucket_the_table_and_their_endpoints(
     # The table does not exist: one line, exit 2, before anything is restored.
     assert main(args) == 2
     assert "table dev-brig-prekeys does not exist" in capsys.readouterr().err
+    # The text report names what a restore would do, key by key.
+    assert main([a for a in args if a != "--json"] + ["--only", "bucket"]) == 0
+    text = capsys.readouterr().out
+    assert (
+        f"bucket s3://{side.bucket}/ at " in text
+        and "would restore (dry run; --yes to apply): 0 unchanged, 1 undelete" in text
+    )
+    assert f"  undelete   {asset.key} <- version " in text
     assert main([*args, "--only", "bucket", "--yes"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["bucket"]["bucket"] == side.bucket and report["bucket"]["counts"]["undelete"] == 1

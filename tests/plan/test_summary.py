@@ -68,6 +68,17 @@ def test_the_idle_cost_comes_from_the_bench_cost_model(prod_output: tuple[str, s
     assert "Monthly idle cost: " in stdout and "Network Load Balancer" in stdout
 
 
+def test_the_storage_versions_and_the_replica_add_is_shown(prod_output: tuple[str, str, dict[str, Any]]) -> None:
+    from bench.prices import load_prices
+    from bench.storage_cost import storage_lines
+
+    stdout, _, document = prod_output
+    assert document["assetStorage"]["replica"] == {"region": "eu-west-1", "storageClass": "STANDARD"}
+    lines = storage_lines(document["assetStorage"], load_prices(), plain)
+    assert lines[0].startswith("Assets storage added by recovery (wire:assets.expectedStorage: 2000000 objects")
+    assert all(line in stdout.splitlines() for line in lines)
+
+
 def test_numbers_are_plain() -> None:
     assert plain(2e6) == "2000000"
     assert plain(20.0) == "20"
