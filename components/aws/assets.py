@@ -1,4 +1,4 @@
-"""cargohold's asset bucket: private, encrypted, TLS-only, lifecycle by retention prefix, optional CloudFront."""
+"""cargohold's asset bucket: private, encrypted, TLS-only, versioned, lifecycle per retention, optional CloudFront."""
 
 from __future__ import annotations
 
