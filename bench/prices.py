@@ -10,7 +10,8 @@ from typing import Any
 
 PRICES_FILE = Path(__file__).resolve().parent / "prices.md"
 HOURS_PER_MONTH = 730
-UNITS = ("hour", "month", "none")
+# `each`: a price per quantity (GB, 1,000 requests), never an idle cost.
+UNITS = ("hour", "month", "none", "each")
 
 _ROW = re.compile(r"^\|\s*`(?P<key>[a-z0-9_]+)`\s*\|(?P<item>[^|]*)\|(?P<price>[^|]*)\|(?P<unit>[^|]*)\|")
 _META = re.compile(r"^- \*\*(?P<name>Dated|Region):\*\*\s*(?P<value>[^\s;(]+)")
@@ -21,11 +22,11 @@ class Price:
     key: str
     item: str
     usd: float
-    unit: str  # hour | month | none
+    unit: str  # hour | month | none | each
 
     @property
     def monthly(self) -> float:
-        return {"hour": self.usd * HOURS_PER_MONTH, "month": self.usd, "none": 0.0}[self.unit]
+        return {"hour": self.usd * HOURS_PER_MONTH, "month": self.usd, "none": 0.0, "each": 0.0}[self.unit]
 
 
 @dataclass(frozen=True)

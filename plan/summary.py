@@ -198,7 +198,9 @@ def cost_lines(document: Mapping[str, Any], values: Mapping[str, Any]) -> list[s
         lines.append(f"  only with use: {used}")
     if cost.unpriced:
         lines.append(f"  ! not in the price table, check by hand: {', '.join(cost.unpriced)}")
-    return lines
+    from bench.storage_cost import storage_lines
+
+    return lines + storage_lines(document.get("assetStorage"), prices, plain)
 
 
 def release_lines(release: Mapping[str, Any] | None) -> list[str]:

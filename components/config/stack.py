@@ -34,6 +34,8 @@ from components.config.network import Network
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
+from components.config.recovery import Backup
+from components.config.recovery_rules import replica_bucket_name
 from components.config.regions import AwsRegion
 from components.config.replicas import Replicas
 from components.config.rules import CROSS_SECTION_RULES
@@ -127,6 +129,8 @@ class StackConfig(Model):
     """AWS endpoints as the services see them (emulators); derived from the region when unset."""
     alarms: Alarms = Field(default_factory=Alarms)
     """CloudWatch alarms on what breaks silently (dead letters, backlogs, SES reputation, push failures)."""
+    backup: Backup = Field(default_factory=Backup)
+    """AWS Backup of the prekey table, the assets bucket and the managed PostgreSQL (docs/restore.md)."""
     verify: Verify = Field(default_factory=Verify)
     """In-cluster verify after the release (opt-in)."""
     addons: Addons = Field(default_factory=Addons)
@@ -179,6 +183,15 @@ class StackConfig(Model):
     @property
     def bucket_name(self) -> str:
         return self.assets.bucket_name or f"{self.environment}-{self.domain.replace('.', '-')}-wire-assets"
+
+    @property
+    def replica_bucket_name(self) -> str:
+        return replica_bucket_name(self)
+
+    @property
+    def noncurrent_days(self) -> int:
+        """Days a deleted or overwritten asset stays restorable (wire:assets.versions.noncurrentDays)."""
+        return self.assets.versions.days(self.is_production)
 
     @property
     def nginz_ignored_upstreams(self) -> list[str]:

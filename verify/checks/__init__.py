@@ -9,6 +9,7 @@ from verify.checks.datastores import datastores
 from verify.checks.dynamodb import table
 from verify.checks.iam import identity
 from verify.checks.kms import topic_key
+from verify.checks.recovery import backup, recovery, replication, versioning
 from verify.checks.route53 import dns
 from verify.checks.s3 import bucket, name_bucket_denial, tls_only_over_http
 from verify.checks.s3_rules import cors, lifecycle, ownership, tls_only_policy
@@ -18,6 +19,7 @@ from verify.checks.sqs import queue, queue_publisher
 
 __all__ = [
     "alarms",
+    "backup",
     "bucket",
     "configuration_set",
     "cors",
@@ -33,10 +35,13 @@ __all__ = [
     "platform_application",
     "queue",
     "queue_publisher",
+    "recovery",
+    "replication",
     "ses",
     "subscription",
     "table",
     "tls_only_over_http",
     "tls_only_policy",
     "topic_key",
+    "versioning",
 ]
