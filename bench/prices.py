@@ -111,11 +111,14 @@ def prices_for(region: str | None, tables: Mapping[str, PriceTable] | None = Non
 
 
 def stack_region(document: Mapping[str, Any]) -> str | None:
-    """The region a plan's resources are created in: the AWS provider's, else the `awsRegion` output."""
-    for resource in document.get("resources") or []:
-        if str(resource.get("type", "")) == "pulumi:providers:aws":
-            region = (resource.get("inputs") or {}).get("region")
-            if region:
-                return str(region)
+    """The region a plan's resources are created in: the `awsRegion` output, else the main AWS provider's
+    (a stack may have more, e.g. `aws-replica` for the assets replica in another region)."""
     region = (document.get("outputs") or {}).get("awsRegion")
-    return str(region) if region else None
+    if region:
+        return str(region)
+    providers = [r for r in document.get("resources") or [] if str(r.get("type", "")) == "pulumi:providers:aws"]
+    providers.sort(key=lambda r: r.get("name") != "aws")
+    for resource in providers:
+        if region := (resource.get("inputs") or {}).get("region"):
+            return str(region)
+    return None

@@ -200,7 +200,7 @@ def cost_lines(document: Mapping[str, Any], values: Mapping[str, Any]) -> list[s
         lines.append(f"  ! not in the price table, check by hand: {', '.join(cost.unpriced)}")
     from bench.storage_cost import storage_lines
 
-    return lines + storage_lines(document.get("assetStorage"), prices, plain)
+    return lines + storage_lines(document.get("assetStorage"), priced.table, plain)
 
 
 def release_lines(release: Mapping[str, Any] | None) -> list[str]:

@@ -18,7 +18,7 @@ from components.config.bucket_names import BucketName
 from components.config.regions import AwsRegion
 
 # Production keeps a deleted or overwritten asset this long: time to notice a mistake, short enough that a
-# user's deleted file really disappears within a month (docs/restore.md, "Privacy").
+# user's deleted file really disappears within a month (docs/restore.md, "Privacy: how long a deleted file stays").
 PRODUCTION_NONCURRENT_DAYS = 30
 # Other stacks hold test data: a week is enough to rehearse a restore, and costs less.
 OTHER_NONCURRENT_DAYS = 7
