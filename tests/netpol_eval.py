@@ -200,5 +200,7 @@ def pods_of(workloads: Iterable[Mapping[str, Any]], namespace: str) -> list[Pod]
             for p in container.get("ports") or []
         )
         labels = (template.get("metadata") or {}).get("labels") or {}
-        found.append(Pod(workload["metadata"]["name"], namespace, dict(labels), ports, f"10.1.{index // 250}.{index % 250 + 1}"))
+        found.append(
+            Pod(workload["metadata"]["name"], namespace, dict(labels), ports, f"10.1.{index // 250}.{index % 250 + 1}")
+        )
     return found

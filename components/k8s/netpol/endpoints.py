@@ -2,9 +2,9 @@
 the outbound HTTP(S) proxy and SMTP, as (host, port) pairs, and the NetworkPolicy peers a host becomes.
 
 A hostname cannot be a NetworkPolicy peer (policies match addresses after DNS and Service translation), so a
-named host is allowed on its port alone: to any address but the instance metadata endpoint, and to any pod of
-the cluster (a store run in Kubernetes, e.g. wire-server-deploy's databases-ephemeral). An IP address is allowed
-as itself.
+named host is allowed on its port alone: to any address but the instance metadata endpoint, and, when the name is
+a Service's (`redis-ephemeral`, `es.databases`, `x.ns.svc.cluster.local`), to the pods of that namespace (a store
+run in Kubernetes, e.g. wire-server-deploy's databases-ephemeral). An IP address is allowed as itself.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ METADATA_CIDR = "169.254.169.254/32"
 # The private and link-local ranges the link-preview proxy must never fetch from (it fetches URLs users post).
 PRIVATE_CIDRS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8")
 ANY_IPV4 = "0.0.0.0/0"
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 # STS (AssumeRoleWithWebIdentity, IRSA) and every AWS API the services call without an endpoint override.
 HTTPS_PORT = 443
@@ -55,12 +56,26 @@ def anywhere(*excluded: str) -> dict[str, Any]:
     return {"ipBlock": {"cidr": ANY_IPV4, "except": sorted({METADATA_CIDR, *excluded})}}
 
 
+def cluster_namespace(host: str) -> str | None:
+    """The namespace a Service name points into: `<svc>.<ns>`, `<svc>.<ns>.svc` or `<svc>.<ns>.svc.cluster.local`."""
+    parts = host.split(".")
+    if len(parts) == 2 or (len(parts) >= 3 and parts[2:] in (["svc"], ["svc", "cluster", "local"])):
+        return parts[1]
+    return None
+
+
 def peers(endpoint: Endpoint) -> list[dict[str, Any]]:
-    """The NetworkPolicy peers of a host."""
+    """The NetworkPolicy peers of a host: an address as itself; a name as any outside address and, when it names a
+    Service, the pods of its namespace (a bare name: the Wire namespace)."""
     if endpoint.is_address:
         suffix = "/128" if ":" in endpoint.host else "/32"
         return [{"ipBlock": {"cidr": f"{endpoint.host}{suffix}"}}]
-    return [anywhere(), {"namespaceSelector": {}}]
+    if endpoint.in_namespace:
+        return [anywhere(), {"podSelector": {}}]
+    namespace = cluster_namespace(endpoint.host)
+    if namespace is not None:
+        return [anywhere(), {"namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: namespace}}}]
+    return [anywhere()]
 
 
 def _port(value: Any, default: int) -> int:

@@ -4,8 +4,8 @@ One pure function of the configuration and wire-server's values (`network_polici
 (components/k8s/network_policies.py) only registers what it returns, and tests/render/test_network_policies.py
 proves it against the real charts with an evaluator of Kubernetes' NetworkPolicy semantics.
 
-- the entry point (Envoy Gateway's or ingress-nginx's namespace; any namespace when the stack installs none) may
-  reach nginz, the web apps and cert-manager's HTTP-01 solvers; the public only cannon's TLS port, and only with
+- the entry point (Envoy Gateway's or ingress-nginx's namespace) may reach nginz, the web apps and cert-manager's HTTP-01 solvers (with the operator's own controller: any other
+  namespace); the public only cannon's TLS port, and only with
   cannon's own load balancer;
 - a service reaches the services its ConfigMap names (facts.CALLS), nginz its upstreams;
 - every pod reaches DNS; a service reaches the stores, AWS endpoints, proxy and SMTP its values name, on their
@@ -26,6 +26,7 @@ from components.config.network_policies import NetworkPolicyMode
 from components.k8s.netpol.endpoints import (
     HTTP_PORT,
     HTTPS_PORT,
+    NAMESPACE_NAME_LABEL,
     PRIVATE_CIDRS,
     Endpoint,
     anywhere,
@@ -40,6 +41,7 @@ from components.k8s.netpol.facts import (
     APP_LABEL,
     CALLS,
     CANNON_TLS_PORT,
+    JOB_CALLS,
     JOB_VALUES,
     NGINZ_PORTS,
     NGINZ_UPSTREAMS,
@@ -67,7 +69,6 @@ EXTRA_UPSTREAMS = f"{PREFIX}extra-upstreams"
 VERIFY_JOBS = f"{PREFIX}verify-jobs"
 # verify's in-cluster Jobs (verify/incluster.py labels them app.kubernetes.io/name: wire-infra-verify).
 VERIFY_LABEL = ("app.kubernetes.io/name", "wire-infra-verify")
-NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 DNS_PORT = 53
 
 
@@ -131,7 +132,10 @@ def entry_peers(cfg: StackConfig) -> list[dict[str, Any]]:
         found.append(_namespace(GATEWAY_NAMESPACE))
     if cfg.ingress.ingress_nginx:
         found.append(_namespace(INGRESS_NAMESPACE))
-    return found or [{"namespaceSelector": {}}]
+    # The operator's own controller: any other namespace (not the Wire namespace, whose pods reach nginz only as
+    # their policies say).
+    others = {"key": NAMESPACE_NAME_LABEL, "operator": "NotIn", "values": [cfg.kubernetes.namespace]}
+    return found or [{"namespaceSelector": {"matchExpressions": [others]}}]
 
 
 def _endpoint_rules(endpoints: Iterable[Endpoint]) -> list[dict[str, Any]]:
@@ -201,6 +205,9 @@ def _service_policy(cfg: StackConfig, values: Mapping[str, Any], service: str, c
     ingress: list[dict[str, Any]] = []
     if calling:
         ingress.append({"from": [_apps(calling)], "ports": _ports([SERVICE_PORT])})
+    jobs = [job for job, callees in JOB_CALLS.items() if service in callees]
+    if jobs:
+        ingress.append({"from": [_apps(jobs)], "ports": _ports([SERVICE_PORT])})
     egress: list[dict[str, Any]] = []
     callees = [callee for callee in CALLS.get(service, ()) if callee in SERVICES]
     if callees:
@@ -263,7 +270,9 @@ def network_policies(cfg: StackConfig, values: Mapping[str, Any]) -> list[dict[s
     calling = callers(cfg)
     manifests += [_service_policy(cfg, values, svc, calling.get(svc, set())) for svc in SERVICES]
     job_stores = set().union(*(job_endpoints(values, job) for job in JOB_VALUES))
-    manifests.append(_policy(cfg, JOBS, _jobs_selector(), [], _endpoint_rules(job_stores)))
+    job_callees = sorted({callee for callees in JOB_CALLS.values() for callee in callees})
+    job_egress = [{"to": [_apps(job_callees)], "ports": _ports([SERVICE_PORT])}, *_endpoint_rules(job_stores)]
+    manifests.append(_policy(cfg, JOBS, _jobs_selector(), [], job_egress))
     stores = store_clients(cfg, values)
     store_ingress = [
         {"from": [_apps(clients)], "ports": _ports([endpoint.port])} for endpoint, clients in sorted(stores.items())
