@@ -38,8 +38,8 @@ CALLS: dict[str, tuple[str, ...]] = {
     # Its `federatorInternal` names federator, which this program never deploys (federation is off).
     "background-worker": ("brig", "galley", "gundeck", "spar"),
 }
-# wire-server's hook Jobs (their pods' `app` label) -> the services they call: elasticsearch-index's migrate-data Job (brig-index) reads
-# conversations from galley (`--galley-host galley --galley-port 8080`).
+# wire-server's hook Jobs (their pods' `app` label) -> the services they call: elasticsearch-index's migrate-data
+# Job (brig-index) reads conversations from galley (`--galley-host galley --galley-port 8080`).
 JOB_CALLS: dict[str, tuple[str, ...]] = {"elasticsearch-index-migrate-data": ("galley",)}
 # Named upstreams that no pod serves when the stack does not deploy them (federation).
 NOT_DEPLOYED = ("federator",)

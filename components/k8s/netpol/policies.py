@@ -4,9 +4,9 @@ One pure function of the configuration and wire-server's values (`network_polici
 (components/k8s/network_policies.py) only registers what it returns, and tests/render/test_network_policies.py
 proves it against the real charts with an evaluator of Kubernetes' NetworkPolicy semantics.
 
-- the entry point (Envoy Gateway's or ingress-nginx's namespace) may reach nginz, the web apps and cert-manager's HTTP-01 solvers (with the operator's own controller: any other
-  namespace); the public only cannon's TLS port, and only with
-  cannon's own load balancer;
+- the entry point (Envoy Gateway's or ingress-nginx's namespace; with the operator's own controller any other
+  namespace) may reach nginz, the web apps and cert-manager's HTTP-01 solvers; the public only cannon's TLS port,
+  and only with cannon's own load balancer;
 - a service reaches the services its ConfigMap names (facts.CALLS), nginz its upstreams;
 - every pod reaches DNS; a service reaches the stores, AWS endpoints, proxy and SMTP its values name, on their
   ports (endpoints.py), STS on 443 when it has an IRSA role; never the instance metadata endpoint;
