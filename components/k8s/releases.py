@@ -22,6 +22,7 @@ from components.config import ChartSource, StackConfig
 from components.config.ingress import LoadBalancerKind
 from components.k8s import values as v
 from components.k8s.datastores import datastore_secrets, roll_cannon_on_credentials
+from components.k8s.values.entry import CANNON_NGINZ_SERVICE, INGRESS_CONTROLLER_SERVICE
 from components.k8s.values.gateway import ENVOY_SERVICE, GATEWAY_NAMESPACE
 from components.outputs import AwsOutputs, has_secret, reveal
 
@@ -33,10 +34,7 @@ DEFAULT_TIMEOUT = 600
 # Helm keeps one Secret per revision; enough to roll back, not an ever-growing list.
 MAX_HISTORY = 10
 
-# Service names the charts render (release name "ingress-nginx" → "<release>-controller";
-# cannon's own load balancer: cannon.service.nginz.name).
-INGRESS_CONTROLLER_SERVICE = "ingress-nginx-controller"
-CANNON_NGINZ_SERVICE = "cannon-nginz"
+# Service names the charts render (entry.py): read back for their load balancer hostnames.
 
 
 def chart_args(source: ChartSource) -> dict[str, Any]:
