@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import field_validator
 
 from components.config.base import Model
+from components.config.rules import rule
+
+if TYPE_CHECKING:
+    from components.config.stack import StackConfig
 
 _CLUSTER_NAME_RE = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
 
@@ -42,3 +47,24 @@ class ClusterEndpoint(Model):
         if value is not None and not _CLUSTER_NAME_RE.match(value):
             raise ValueError(f"'{value}' is not an EKS cluster name (letters, digits, '-' and '_', at most 100)")
         return value
+
+
+@rule("cluster_endpoint", "addons")
+def _private_endpoint_named(cfg: StackConfig) -> list[str]:
+    named = cfg.cluster_endpoint.cluster_name or cfg.addons.aws_load_balancer_controller.cluster_name
+    if cfg.cluster_endpoint.private and not named:
+        return [
+            "wire:clusterEndpoint.private: verify checks the EKS cluster's endpoint, and no cluster is named; set "
+            "wire:clusterEndpoint.clusterName (aws eks list-clusters)"
+        ]
+    return []
+
+
+def network_policy_warnings(cfg: StackConfig) -> list[str]:
+    """Keys that have no effect: NetworkPolicies live with the releases."""
+    if "network_policies" in cfg.model_fields_set and not cfg.kubernetes.releases:
+        return [
+            "wire:networkPolicies has no effect with kubernetes.releases: false (the program deploys no release, "
+            "so it makes no NetworkPolicy); remove it, or apply policies with your own deployment"
+        ]
+    return []

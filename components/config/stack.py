@@ -31,7 +31,7 @@ from components.config.kubernetes import Kubernetes
 from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
 from components.config.network import Network
-from components.config.network_policies import ClusterEndpoint, NetworkPolicyMode
+from components.config.network_policies import ClusterEndpoint, NetworkPolicyMode, network_policy_warnings
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
@@ -219,6 +219,7 @@ class StackConfig(Model):
         found += self.layered_values.warnings()
         found += self._websocket_dns_warnings()
         found += datastore_warnings(self)
+        found += network_policy_warnings(self)
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         # An operator's own proxy_config (layered values) is kept as it is: their keys are in it.

@@ -65,7 +65,7 @@ def _private_cluster(moto: str, cfg: Any) -> None:
     assert cfg.network is not None
     eks = boto3.client("eks", endpoint_url=moto, region_name=cfg.region)
     eks.create_cluster(
-        name=cfg.addons.aws_load_balancer_controller.cluster_name,
+        name=cfg.cluster_endpoint.cluster_name,
         roleArn="arn:aws:iam::123456789012:role/eks",
         resourcesVpcConfig={
             "subnetIds": list(cfg.network.private_subnet_ids),
