@@ -23,7 +23,7 @@ class NetworkPolicies(pulumi.ComponentResource):
         cfg: StackConfig,
         wire_server_values: pulumi.Output[dict[str, Any]],
         *,
-        provider: k8s.Provider | None,
+        provider: pulumi.ProviderResource | None,
         depends_on: Sequence[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
