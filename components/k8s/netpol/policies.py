@@ -148,7 +148,9 @@ def _endpoint_rules(endpoints: Iterable[Endpoint]) -> list[dict[str, Any]]:
     return [{"to": targets, "ports": _ports(ports)} for _, (targets, ports) in sorted(by_peers.items())]
 
 
-def _policy(cfg: StackConfig, name: str, selector: dict[str, Any], ingress: list[Any] | None, egress: list[Any] | None):
+def _policy(
+    cfg: StackConfig, name: str, selector: dict[str, Any], ingress: list[Any] | None, egress: list[Any] | None
+) -> dict[str, Any]:
     spec: dict[str, Any] = {"podSelector": selector, "policyTypes": []}
     if ingress is not None:
         spec["policyTypes"].append("Ingress")
@@ -201,7 +203,7 @@ def outside_endpoints(cfg: StackConfig, values: Mapping[str, Any], service: str)
     return found
 
 
-def _service_policy(cfg: StackConfig, values: Mapping[str, Any], service: str, calling: set[str]):
+def _service_policy(cfg: StackConfig, values: Mapping[str, Any], service: str, calling: set[str]) -> dict[str, Any]:
     ingress: list[dict[str, Any]] = []
     if calling:
         ingress.append({"from": [_apps(calling)], "ports": _ports([SERVICE_PORT])})
@@ -281,6 +283,10 @@ def network_policies(cfg: StackConfig, values: Mapping[str, Any]) -> list[dict[s
         jobs_peer = {"podSelector": _jobs_selector()}
         ports = sorted({endpoint.port for endpoint in job_stores if endpoint.in_namespace})
         store_ingress.append({"from": [jobs_peer], "ports": _ports(ports)})
+    if cfg.verify.in_cluster and stores:
+        # verify's data-store Job connects as the services do.
+        verify_peer = {"podSelector": {"matchLabels": dict([VERIFY_LABEL])}}
+        store_ingress.append({"from": [verify_peer], "ports": _ports(endpoint.port for endpoint in stores)})
     manifests.append(_policy(cfg, STORES, everything, store_ingress, None))
     manifests.append(
         _policy(

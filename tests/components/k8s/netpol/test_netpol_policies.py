@@ -120,3 +120,12 @@ def test_entry_peers_per_controller() -> None:
     (operators,) = entry_peers(make_cfg(ingress={"controller": "none"}))
     expression = operators["namespaceSelector"]["matchExpressions"][0]
     assert expression == {"key": "kubernetes.io/metadata.name", "operator": "NotIn", "values": ["wire"]}
+
+
+def test_verify_jobs_reach_what_the_services_reach() -> None:
+    cfg = make_cfg(verify={"inCluster": True})
+    policies = {p["metadata"]["name"]: p for p in derived(cfg)}
+    assert list(policies) == policy_names(cfg)
+    verify_jobs = policies["wire-infra-verify-jobs"]["spec"]
+    assert verify_jobs["podSelector"] == {"matchLabels": {"app.kubernetes.io/name": "wire-infra-verify"}}
+    assert verify_jobs["policyTypes"] == ["Egress"] and verify_jobs["egress"]
