@@ -160,5 +160,8 @@ def test_unknown_cluster_fails_and_unnamed_is_skipped_unless_private(moto: str) 
     eks = boto3.client("eks", endpoint_url=moto, region_name="eu-west-1")
     assert [r.status for r in cluster_endpoint(eks, cfg_with(clusterEndpoint={"clusterName": "nope"}))] == [Status.FAIL]
     assert cluster_endpoint(eks, cfg_with()) == []
-    unnamed_private = cfg_with(clusterEndpoint={"private": True})
+    # The configuration refuses it (tests/corpus/bad/cluster-endpoint-private-unnamed); verify still says why.
+    unnamed = cfg_with()
+    endpoint = unnamed.cluster_endpoint.model_copy(update={"private": True})
+    unnamed_private = unnamed.model_copy(update={"cluster_endpoint": endpoint})
     assert [r.status for r in cluster_endpoint(eks, unnamed_private)] == [Status.FAIL]
