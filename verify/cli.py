@@ -11,7 +11,9 @@ from botocore.exceptions import ProfileNotFound
 
 from components.config import ConfigError, StackConfig
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
+from verify import checks
 from verify.aws import Aws, session, stack_credentials, stack_endpoints
+from verify.checks.exposure import cluster_listings
 from verify.expected import expected
 from verify.incluster import IMAGE, manifests, stores_from_outputs
 from verify.kube import Kubectl, KubectlError, run_jobs
@@ -119,6 +121,8 @@ def in_cluster(cfg: StackConfig, outputs: dict, args: argparse.Namespace) -> int
     kubectl = Kubectl(cfg.kubernetes.kubeconfig, cfg.kubernetes.context)
     try:
         results = run_jobs(kubectl, documents)
+        # The guide's minimum inside the cluster: nothing public but the entry point, default-deny in place.
+        results += checks.exposure(cluster_listings(kubectl, cfg), cfg)
     except KubectlError as error:
         print(f"verify: {error}", file=sys.stderr)
         return 2

@@ -71,6 +71,15 @@ NO_CHECK: dict[str, str] = {
 }
 
 
+# Kubernetes type -> the checks that look at it on the live cluster (`python -m verify --in-cluster`): the
+# NetworkPolicies' default-deny and, with it, what is public (verify/checks/exposure.py).
+KUBERNETES_CHECKED: dict[str, tuple[str, ...]] = {
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": ("exposure",),
+}
+# Not a resource of the plan but the cluster it deploys to: its API endpoint (eks:DescribeCluster).
+CLUSTER_CHECKS = ("cluster_endpoint",)
+
+
 def coverage_of(aws_type: str) -> tuple[str, ...] | str | None:
     """The checks of a type, the reason it needs none, or None when it is not covered."""
     return CHECKED.get(aws_type) or NO_CHECK.get(aws_type)

@@ -44,6 +44,7 @@ def run(
     results += galley(exp, aws)
     results += cargohold(exp, aws)
     results += checks.datastores(aws, cfg)
+    results += checks.cluster_endpoint(aws.client("eks"), cfg)
     results += identities(exp, aws)
     results += alarms(exp, aws)
     if exp.zone_id:

@@ -31,6 +31,7 @@ from components.config.kubernetes import Kubernetes
 from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
 from components.config.network import Network
+from components.config.network_policies import ClusterEndpoint, NetworkPolicyMode, network_policy_warnings
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
@@ -116,6 +117,11 @@ class StackConfig(Model):
     """External databases."""
     network: Network | None = None
     """The VPC, private subnets and client security groups of the managed data stores (databases.<store>.managed)."""
+    network_policies: NetworkPolicyMode = NetworkPolicyMode.ENFORCE
+    """`enforce`: default-deny NetworkPolicies in the Wire namespace and only the flows the releases use allowed
+    (docs/security.md); `off`: none."""
+    cluster_endpoint: ClusterEndpoint = Field(default_factory=ClusterEndpoint)
+    """What verify expects of the EKS cluster's API endpoint (public access, allowed CIDRs)."""
     secrets: ServiceSecrets = Field(default_factory=ServiceSecrets)
     """Service secrets unrelated to AWS."""
     release: Annotated[str, AfterValidator(check_release_name)] = Field(default_factory=newest_release)
@@ -226,6 +232,7 @@ class StackConfig(Model):
         found += self.layered_values.warnings()
         found += self._websocket_dns_warnings()
         found += datastore_warnings(self)
+        found += network_policy_warnings(self)
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         # An operator's own proxy_config (layered values) is kept as it is: their keys are in it.

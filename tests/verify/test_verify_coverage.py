@@ -182,3 +182,11 @@ def test_ses_records_are_the_plans() -> None:
         if r["inputs"]["type"] in ("MX", "TXT")
     }
     assert {(r.name, r.types[0]): r.targets for r in exp.ses.records} == planned
+
+
+def test_the_kubernetes_registry_names_real_checks_of_types_the_plans_create() -> None:
+    planned = {resource["type"] for stack in STACKS for resource in plan(stack)["resources"]}
+    for kube_type, names in coverage.KUBERNETES_CHECKED.items():
+        assert kube_type in planned, f"{kube_type}: in no plan"
+        assert all(name in checks.__all__ for name in names), kube_type
+    assert all(name in checks.__all__ for name in coverage.CLUSTER_CHECKS)

@@ -34,6 +34,8 @@ SERVICES = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "s
 SERVICES += ["ec2", "rds", "elasticache", "mq", "opensearch"]
 # AWS Backup (the prod example's wire:backup).
 SERVICES += ["backup"]
+# The prod example's EKS cluster (wire:clusterEndpoint: private, its API endpoint checked by verify).
+SERVICES += ["eks"]
 # Warnings the correct state of each example gives in moto, and why.
 EXPECTED_WARNINGS = {
     # The program's TLS-only bucket policy cannot be met over the emulator's http (docs/verify.md, "The dev stack").
@@ -61,6 +63,23 @@ def _stack_file(stack: str, moto: str, root: Path) -> None:
     (root / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(document))
 
 
+def _private_cluster(moto: str, cfg: Any) -> None:
+    """The prod example's EKS cluster as the stack wants it: API endpoint private only."""
+    import boto3
+
+    assert cfg.network is not None
+    eks = boto3.client("eks", endpoint_url=moto, region_name=cfg.region)
+    eks.create_cluster(
+        name=cfg.cluster_endpoint.cluster_name,
+        roleArn="arn:aws:iam::123456789012:role/eks",
+        resourcesVpcConfig={
+            "subnetIds": list(cfg.network.private_subnet_ids),
+            "endpointPublicAccess": False,
+            "endpointPrivateAccess": True,
+        },
+    )
+
+
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_example_passes_and_every_registered_check_runs(
     stack: str, moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -69,6 +88,8 @@ def test_the_example_passes_and_every_registered_check_runs(
     cfg = read_stack_file(stack, tmp_path).load().config
     vs.provision(moto, cfg)
     stores.create_stores(moto, cfg)
+    if stack == "prod":
+        _private_cluster(moto, cfg)
     called: set[str] = set()
 
     def spy(name: str, check: Callable[..., Any]) -> Callable[..., Any]:

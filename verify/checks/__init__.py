@@ -7,6 +7,7 @@ from verify.checks.cloudfront import distribution
 from verify.checks.cloudwatch import alarms
 from verify.checks.datastores import datastores
 from verify.checks.dynamodb import table
+from verify.checks.exposure import cluster_endpoint, exposure
 from verify.checks.iam import identity
 from verify.checks.kms import topic_key
 from verify.checks.recovery import backup, recovery, replication, versioning
@@ -21,12 +22,14 @@ __all__ = [
     "alarms",
     "backup",
     "bucket",
+    "cluster_endpoint",
     "configuration_set",
     "cors",
     "datastores",
     "distribution",
     "dkim_tokens",
     "dns",
+    "exposure",
     "identity",
     "lifecycle",
     "mail_from",
