@@ -1,6 +1,7 @@
 """Command line: `python -m migrate assets --from <endpoint>/<bucket> --stack <stack> [...]` and
 `python -m migrate values --stack <stack> --outputs <file> --out <dir> [...]` (migrate/values.py) and
-`python -m migrate adopt-check --stack <stack> [...]` (migrate/adopt_check.py)."""
+`python -m migrate adopt-check --stack <stack> [...]` (migrate/adopt_check.py) and
+`python -m migrate restore --stack <stack> --to <time> [...]` (migrate/restore.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from types import FrameType
 
 from components.stackfile import PROJECT_ROOT
-from migrate import adopt_check, values
+from migrate import adopt_check, restore, values
 from migrate.arguments import asset_argument_problems, values_argument_problems
 from migrate.endpoints import (
     SOURCE_KEY_ENV,
@@ -104,6 +105,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     c = adopt_check.add_parser(commands)
     c.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    r = restore.add_parser(commands)
+    r.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     return p
 
 
@@ -130,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         return values.run(args, args.stack_dir)
     if args.command == "adopt-check":
         return adopt_check.run(args, args.stack_dir)
+    if args.command == "restore":
+        return restore.run(args, args.stack_dir)
     try:
         source = source_endpoint(
             args.source, region=args.from_region, access_key=args.from_access_key, secret_key=args.from_secret_key

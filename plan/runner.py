@@ -14,6 +14,7 @@ plan.json (version 1):
      "secretOutputs": [<export>],
      "values": {<release>: "values/<release>.yaml"},
      "warnings": [...], "secretsToSet": [<wire: key path>], "drain": "<cannon drain summary>",
+     "assetStorage": {<what the summary prices versions and the replica from>},
      "wireRelease": {"name": "<wire:release>", "manifest": "<wire-builds build.json URL>",
                      "chartOverrides": [<chart that differs from the release>]}}
 """
@@ -30,6 +31,7 @@ from typing import Any
 
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig
 from components.config.loading import parse_value
+from components.config.recovery_rules import storage_estimate
 from components.k8s.values import values_yaml
 from components.k8s.values.common import layering_warning
 from components.outputs import redact
@@ -106,6 +108,7 @@ class Plan:
             "secretsToSet": self.secrets_to_set,
             "drain": self.config.cannon.drain.summary(),
             "wireRelease": self.wire_release(),
+            "assetStorage": storage_estimate(self.config),
             "mode": "preview" if self.preview else "up",
             "legend": LEGEND_PREVIEW if self.preview else LEGEND_UP,
         }

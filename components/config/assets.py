@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
 from components.config.base import INT32_MAX, Model, Url, at, fail, refuse_settings_while_disabled
-
-_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+from components.config.bucket_names import BucketName, check_bucket_name
+from components.config.recovery import ExpectedStorage, Replication, Versions
 
 
 class CloudFront(Model):
@@ -44,7 +42,7 @@ class Lifecycle(Model):
 
 
 class Assets(Model):
-    bucket_name: str | None = None
+    bucket_name: BucketName | None = None
     """S3 bucket name; `<environment>-<domain with dashes>-wire-assets` when unset."""
     s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
     """cargohold's s3AddressingStyle: `auto` for AWS S3, `path` for MinIO-like stores."""
@@ -54,27 +52,12 @@ class Assets(Model):
     """Optional CloudFront in front of the bucket."""
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     """Lifecycle rules derived from cargohold's retention classes."""
-
-    @model_validator(mode="after")
-    def _check(self) -> Assets:
-        if self.bucket_name is not None:
-            check_bucket_name(self.bucket_name)
-        return self
-
-
-def check_bucket_name(name: str) -> None:
-    if not _BUCKET_RE.match(name) or ".." in name or name.startswith("xn--") or name.endswith("-s3alias"):
-        raise ValueError(
-            f"bucket name '{name}' is not valid for S3: 3-63 characters of a-z, 0-9, '.' and '-', "
-            "starting and ending with a letter or digit"
-        )
-    if ipaddress_like(name):
-        raise ValueError(f"bucket name '{name}' must not look like an IP address")
+    versions: Versions = Field(default_factory=Versions)
+    """The bucket is always versioned: how long a deleted or overwritten asset stays restorable (docs/restore.md)."""
+    replication: Replication = Field(default_factory=Replication)
+    """Optional replica of the bucket in another region."""
+    expected_storage: ExpectedStorage = Field(default_factory=ExpectedStorage)
+    """What the bucket holds, as the operator expects it: the plan summary prices versions and replicas from it."""
 
 
-def ipaddress_like(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
+__all__ = ["Assets", "CloudFront", "Lifecycle", "check_bucket_name"]
