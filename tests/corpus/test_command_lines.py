@@ -1,8 +1,8 @@
 """Every command line answers bad arguments and input files as the stack file's sections answer bad config.
 
-Each bad case runs the real entry point (`python -m verify`, `python -m migrate ...`) in process over the
-corpus' stacks: exit 2, no traceback, nothing touched (no AWS call, no cluster), and a message naming the
-problem and the command that writes the right input. The good-but-unusual cases must not be refused.
+Each bad case runs the real entry point (`python -m verify`, `python -m migrate assets|values|adopt-check|restore`)
+in process over the corpus' stacks: exit 2, no traceback, nothing touched (no AWS call, no cluster), and a
+message naming the problem and the command that writes the right input. The good-but-unusual cases must not be refused.
 """
 
 from __future__ import annotations
@@ -189,6 +189,30 @@ BAD = [
         ["--out", "is a file: give the directory for the values files"],
     ),
     (
+        "migrate-restore-another-stacks-outputs",
+        "migrate",
+        [
+            "restore",
+            "--stack",
+            "minimal-static-smtp",
+            "--outputs",
+            "{files}/other-outputs.json",
+            "--to",
+            "2026-12-07T09:00:00Z",
+        ],
+        [
+            "are not stack minimal-static-smtp's",
+            "awsRegion is 'ap-south-1'",
+            "pulumi stack output -s minimal-static-smtp",
+        ],
+    ),
+    (
+        "migrate-restore-endpoint-not-a-url",
+        "migrate",
+        ["restore", "--stack", "minimal-static-smtp", "--to", "2026-12-07T09:00:00Z", "--endpoint-url", "minio:9000"],
+        ["--endpoint-url 'minio:9000' is not an endpoint URL"],
+    ),
+    (
         "adopt-check-helm-table",
         "migrate",
         ["adopt-check", "--stack", "adopt-unusual", "--helm-list", "{files}/helm-table.txt"],
@@ -282,7 +306,13 @@ def no_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_every_command_line_is_covered() -> None:
     commands = {(command, argv[0] if command == "migrate" else "") for _, command, argv, _ in BAD}
-    assert commands == {("verify", ""), ("migrate", "assets"), ("migrate", "values"), ("migrate", "adopt-check")}
+    assert commands == {
+        ("verify", ""),
+        ("migrate", "assets"),
+        ("migrate", "values"),
+        ("migrate", "adopt-check"),
+        ("migrate", "restore"),
+    }
 
 
 @pytest.mark.parametrize(("case", "command", "argv", "expected"), BAD, ids=[case[0] for case in BAD])
