@@ -38,10 +38,14 @@ class Journal:
         self._file: TextIO | None = None
         self._synced = 0.0
         if path is not None and path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                entry = _parse(line)
-                if entry is not None:
-                    self._entries[entry.key] = entry
+            self._load(path.read_text(encoding="utf-8"))
+
+    def _load(self, text: str) -> None:
+        """Entries from JSON lines; a later line of the same key wins, a torn one is skipped."""
+        for line in text.splitlines():
+            entry = _parse(line)
+            if entry is not None:
+                self._entries[entry.key] = entry
 
     def get(self, key: str) -> Entry | None:
         return self._entries.get(key)
