@@ -1,6 +1,6 @@
 """How long the asset copy takes: a cost per object plus a cost per byte, per shard (docs/migration.md).
 
-The two figures are fitted to `make bench` (A1: 400 × 64 KiB and 66 larger objects copied by
+The two figures are fitted to `make bench` (A1: 400 x 64 KiB and 66 larger objects copied by
 `python -m migrate assets --jobs 8` between two S3 servers on one 2-core machine): the small objects
 give the per-object cost (requests), the large ones the bytes per second. One shard of the in-cluster
 copy is one such process. Shards add up only while the source (minio) and the network keep up: measure
@@ -22,7 +22,7 @@ def copy_seconds(
     per_object: float = SECONDS_PER_OBJECT,
     bytes_per_second: float = BYTES_PER_SECOND,
 ) -> float:
-    """t = (objects × per_object + bytes / bytes_per_second) / shards."""
+    """t = (objects * per_object + bytes / bytes_per_second) / shards."""
     return (objects * per_object + size / bytes_per_second) / max(shards, 1)
 
 
