@@ -1,7 +1,7 @@
 """A1: `python -m migrate assets` against `rclone copy --checksum -M` on the same workload and servers.
 
 Two moto servers on 127.0.0.1 stand in for fake-aws-s3 and the stack's bucket. The workload is what
-issue 29 measured: 400 × 64 KiB and 60 × 1 MiB objects plus 6 × 12 MiB uploaded in 5 MiB parts (a
+issue 29 measured: 400 x 64 KiB and 60 x 1 MiB objects plus 6 x 12 MiB uploaded in 5 MiB parts (a
 multipart ETag at the source), cargohold's keys (`v3/<retention>/<uuid>`) and metadata. It is copied in
 two parts, the small objects (objects/s) and the large ones (MiB/s), each by both tools as whole
 processes, alternating run by run into an emptied destination, best of N. Without rclone on PATH the
@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +101,10 @@ def assets(batches: Sequence[Batch], seed: int) -> Iterator[tuple[str, bytes, di
     for batch in batches:
         for _ in range(batch.count):
             key = f"v3/{rng.choice(RETENTIONS)}/{uuid.UUID(int=rng.getrandbits(128), version=4)}"
-            metadata = {"user": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "token": f"t{rng.getrandbits(64):x}"}
+            metadata = {
+                "user": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "token": f"t{rng.getrandbits(64):x}",
+            }
             yield key, rng.randbytes(batch.size), metadata, batch.multipart
 
 
@@ -212,9 +215,11 @@ def measure(runs: int, rclone: str | None, log: Any = print) -> list[Measured]:
         for seed, part in enumerate(parts()):
             fill(src, part.name, WORKLOAD[part.name], seed)
         for part in parts():
-            tools = {"migrate": lambda n, p=part: copy_argv(source, p.name, destination, Path(tmp) / f"journal-{n}")}
+            tools: dict[str, Callable[[str], list[str]]] = {
+                "migrate": lambda run, p=part: copy_argv(source, p.name, destination, Path(tmp) / f"journal-{run}")
+            }
             if rclone:
-                tools["rclone"] = lambda _n, p=part: rclone_argv(rclone, p.name)
+                tools["rclone"] = lambda _run, p=part: rclone_argv(rclone, p.name)
             times: dict[str, list[float]] = {name: [] for name in tools}
             for attempt in range(runs + 1):
                 for name, argv in tools.items():
@@ -230,3 +235,56 @@ def measure(runs: int, rclone: str | None, log: Any = print) -> list[Measured]:
 
 def find_rclone() -> str | None:
     return shutil.which("rclone")
+
+
+RATIO_MIN = 1.0  # the copy at least as fast as rclone on the same workload
+
+
+def figures(results: Sequence[Measured], rclone_missing: str = "") -> list[Any]:
+    """A1 figures: objects/s and MiB/s of each tool and part, the throughput ratios copy / rclone."""
+    from bench.report import Figure
+
+    out: list[Figure] = []
+    by = {(m.part.name, m.tool): m for m in results}
+    for m in results:
+        what = f"{m.part.objects} objects, {m.part.size / MIB:.0f} MiB"
+        note = f"best of {len(m.runs)}: {m.best:.2f} s ({what})"
+        out.append(
+            Figure(
+                f"A1.{m.part.name}.{m.tool}.objects",
+                f"{m.tool}, {m.part.name} objects",
+                m.objects_per_second,
+                "objects/s",
+                "",
+                None,
+                note,
+            )
+        )
+        out.append(
+            Figure(
+                f"A1.{m.part.name}.{m.tool}.mib",
+                f"{m.tool}, {m.part.name} objects",
+                m.mib_per_second,
+                "MiB/s",
+                "",
+                None,
+                note,
+            )
+        )
+    target = f">= {RATIO_MIN:g}x"
+    names = [part.name for part in parts()]
+    for name in [*names, "total"]:
+        ours = [by.get((n, "migrate")) for n in (names if name == "total" else [name])]
+        theirs = [by.get((n, "rclone")) for n in (names if name == "total" else [name])]
+        label = f"throughput migrate / rclone, {name}"
+        if any(m is None for m in ours):
+            continue
+        if any(m is None for m in theirs):
+            out.append(Figure(f"A1.{name}.ratio", label, "skipped", "", target, None, rclone_missing))
+            continue
+        mine = sum(m.best for m in ours if m)
+        other = sum(m.best for m in theirs if m)
+        ratio = other / mine
+        note = f"rclone {other:.2f} s / migrate {mine:.2f} s (same servers, alternating)"
+        out.append(Figure(f"A1.{name}.ratio", label, ratio, "x", target, ratio >= RATIO_MIN, note))
+    return out
