@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
-from components.config import PLACEHOLDER, ConfigError
 from migrate.clients import SOURCE_KEY_ENV, SOURCE_SECRET_ENV, SOURCE_TOKEN_ENV, Endpoint
 from verify.aws import describe, error_code, stack_endpoints
 
@@ -67,7 +66,8 @@ def destination_endpoint(
         if outputs is not None:
             raise ArgumentProblem("--outputs needs --stack")
         return Endpoint("destination", bucket, region, url, boto3.Session())
-    # Only a run naming a stack reads one (verify's CLI is a large import for one function).
+    # Only a run naming a stack reads one: the configuration models and verify's CLI are large imports.
+    from components.config import ConfigError
     from components.stackfile import read_stack_file
     from verify.cli import read_outputs
 
@@ -89,6 +89,8 @@ def destination_endpoint(
 
 def _stack_session(aws: Mapping[str, Any]) -> boto3.Session:
     """The stack's own `aws:accessKey/secretKey` (the dev emulator's dummy keys) or `aws:profile`, else the chain."""
+    from components.config import PLACEHOLDER
+
     key, secret = aws.get("accessKey"), aws.get("secretKey")
     if isinstance(key, str) and isinstance(secret, str) and PLACEHOLDER not in (key, secret):
         return boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret)
