@@ -56,15 +56,6 @@ class StreamDigest:
         self.part_digests: list[bytes] = []
         self.size = 0
 
-    def feed(self, data: bytes) -> None:
-        """More bytes of an object sent in one piece as they stream through (no part digests)."""
-        if self._sha256 is None:
-            raise ValueError("a single-part digest cannot be fed in pieces")
-        if self._md5 is not None:
-            self._md5.update(data)
-        self._sha256.update(data)
-        self.size += len(data)
-
     def add_part(self, data: bytes) -> str:
         """Feed the next part; returns its SHA-256 as S3 spells it (base64)."""
         if self._md5 is not None:

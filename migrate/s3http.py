@@ -20,7 +20,7 @@ import hashlib
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -125,60 +125,6 @@ class FastClient:
         response = self._send_body("UploadPart", Bucket, Key, {}, Body, args, query)
         return _written(response.headers)
 
-    def put_object_streaming(
-        self,
-        *,
-        Bucket: str,
-        Key: str,
-        Size: int,
-        Chunks: Iterable[bytes],
-        ChunkSize: int,
-        Checksum: Callable[[], str],
-        **args: Any,
-    ) -> dict:
-        """PutObject of `Size` bytes sent as they arrive (`Chunks`, each `ChunkSize` but the last), framed as
-        aws-chunked with the SHA-256 in a trailer (as the SDKs stream uploads): `Checksum()` is asked once the
-        last chunk is sent. Nothing is retried here (the chunks are gone); S3 stores no object from a body
-        that broke off."""
-        headers = {header: args.pop(param, None) for param, header in _CONTENT_HEADERS.items()}
-        for name, value in (args.pop("Metadata", None) or {}).items():
-            headers[_META + name] = value
-        if args or headers.get("Content-Encoding"):
-            raise TypeError(f"PutObject streaming: unsupported arguments {sorted(args) or 'Content-Encoding'}")
-        trailer_size = len("x-amz-checksum-sha256:") + 44 + 2
-        full, last = divmod(Size, ChunkSize)
-        framed = full * (len(f"{ChunkSize:x}") + 4 + ChunkSize) + (len(f"{last:x}") + 4 + last if last else 0)
-        headers |= {
-            "Content-Encoding": "aws-chunked",
-            "Content-Length": str(framed + 3 + trailer_size + 2),
-            "x-amz-decoded-content-length": str(Size),
-            "x-amz-trailer": "x-amz-checksum-sha256",
-            "x-amz-sdk-checksum-algorithm": "SHA256",
-        }
-
-        def frames() -> Iterator[bytes]:
-            sent = 0
-            for chunk in Chunks:
-                sent += len(chunk)
-                if len(chunk) != min(ChunkSize, Size - sent + len(chunk)) or sent > Size:
-                    raise ValueError(f"chunk of {len(chunk)} bytes at {sent - len(chunk)} of {Size}")
-                yield b"%x\r\n%s\r\n" % (len(chunk), chunk)
-            if sent != Size:
-                raise ValueError(f"{sent} bytes of {Size} to send")
-            yield b"0\r\nx-amz-checksum-sha256:%s\r\n\r\n" % Checksum().encode("ascii")
-
-        response = self._send(
-            "PutObject",
-            "PUT",
-            Bucket,
-            Key,
-            headers,
-            body=frames(),
-            payload="STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-            attempts=1,
-        )
-        return _written(response.headers)
-
     # --- plumbing ------------------------------------------------------------------------------------
 
     def _send_body(
@@ -221,17 +167,15 @@ class FastClient:
         key: str,
         headers: Mapping[str, str | None],
         *,
-        body: bytes | Iterator[bytes] = b"",
+        body: bytes = b"",
         payload: str | None = None,
         query: Mapping[str, str] | None = None,
         stream: bool = False,
-        attempts: int = _ATTEMPTS,
     ) -> urllib3.BaseHTTPResponse:
         url = self._url(bucket, key, query or {})
         wanted = {name: value for name, value in headers.items() if value is not None}
-        for attempt in range(1, attempts + 1):
-            # The signature covers the headers; the body is represented by `payload` (its hash or a mode).
-            request = AWSRequest(method=method, url=url, headers=dict(wanted), data=b"")
+        for attempt in range(1, _ATTEMPTS + 1):
+            request = AWSRequest(method=method, url=url, headers=dict(wanted), data=body)
             request.context["payload_sha256"] = payload
             _Signer(self._frozen_credentials(), "s3", self._region).add_auth(request)
             try:
@@ -244,7 +188,7 @@ class FastClient:
                     redirect=False,
                 )
             except urllib3.exceptions.HTTPError as error:
-                if attempt == attempts:
+                if attempt == _ATTEMPTS:
                     raise EndpointConnectionError(endpoint_url=url, error=error) from error
                 _backoff(attempt)
                 continue
@@ -252,8 +196,9 @@ class FastClient:
                 return response
             content = response.data if method != "HEAD" else b""
             response.release_conn()
-            retryable = response.status in _RETRY_STATUS or _code(content) in ("SlowDown", "RequestTimeout")
-            if retryable and attempt < attempts:
+            if (response.status in _RETRY_STATUS or _code(content) in ("SlowDown", "RequestTimeout")) and (
+                attempt < _ATTEMPTS
+            ):
                 _backoff(attempt)
                 continue
             raise _client_error(operation, response, content)

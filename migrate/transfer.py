@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import urllib3
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import ClientError
 
 from migrate.checksums import StreamDigest, b64, checksum_value, plain_md5, strip_etag
 from migrate.objects import Headers, StoredObject
@@ -92,16 +91,7 @@ class Transfer:
     def copy_listed(self, key: str, etag: str) -> tuple[StoredObject, Copied]:
         """Copy a single-part object the destination does not list, without a HEAD of the source: one GET
         (conditional on the listed ETag) brings the bytes and the headers and metadata to copy."""
-        response = self._get_listed(key, etag)
-        source = StoredObject.from_head(key, response)
-        if source.size > self.part_size:
-            response["Body"].close()
-            raise VerificationError(f"grew to {source.size} bytes since the listing")
-        if hasattr(self.destination.client, "put_object_streaming") and not source.headers.content_encoding:
-            return source, self._stream_single(source, response["Body"])
-        data = self._body(key, response)
-        if len(data) != source.size:
-            raise VerificationError(f"read {len(data)} bytes of {source.size} from the source")
+        source, data = self._fetch(key, etag)
         return source, self._put_single(source, data)
 
     # --- reading -------------------------------------------------------------------------------------
@@ -117,13 +107,20 @@ class Transfer:
             raise VerificationError(f"read {len(data)} bytes of {expected} from the source")
         return data
 
-    def _get_listed(self, key: str, etag: str) -> dict[str, Any]:
+    def _fetch(self, key: str, etag: str) -> tuple[StoredObject, bytes]:
         try:
-            return self.source.client.get_object(Bucket=self.source.name, Key=key, IfMatch=f'"{etag}"')
+            response = self.source.client.get_object(Bucket=self.source.name, Key=key, IfMatch=f'"{etag}"')
         except ClientError as error:
             if error_code(error) in ("404", "NoSuchKey", "NotFound"):
                 raise Gone(key) from None
             raise
+        source = StoredObject.from_head(key, response)
+        data = self._body(key, response)
+        if len(data) != source.size:
+            raise VerificationError(f"read {len(data)} bytes of {source.size} from the source")
+        if source.size > self.part_size:
+            raise VerificationError(f"grew to {source.size} bytes since the listing")
+        return source, data
 
     def _body(self, key: str, response: dict[str, Any]) -> bytes:
         body = response["Body"]
@@ -167,53 +164,6 @@ class Transfer:
             **source.headers.put_args(),
         )
         self.on_bytes(len(data))
-        received = response.get("ChecksumSHA256")
-        if received is not None and received != digest.sha256:
-            self._delete(source.key)
-            raise VerificationError("the destination received different bytes than were read")
-        return self._verify(source, digest, parts=1, multipart=False)
-
-    def _stream_single(self, source: StoredObject, body: Any) -> Copied:
-        """The bytes go on to the destination as they arrive from the source (no whole object in memory, GET
-        and PUT overlapped), hashed once on the way; the SHA-256 travels in the upload's trailer, S3 checks
-        and stores it. What was read is checked against the source (size, MD5) once it is all through: a copy
-        of bytes that do not match is deleted again."""
-        digest = StreamDigest(md5=self._source_md5(source) is not None)
-
-        def chunks() -> Iterator[bytes]:
-            pending = bytearray()
-            while data := body.read(_READ_CHUNK):
-                if self.stop.is_set():
-                    raise Interrupted(source.key)
-                digest.feed(data)
-                pending += data
-                while len(pending) >= _READ_CHUNK:
-                    yield bytes(pending[:_READ_CHUNK])
-                    del pending[:_READ_CHUNK]
-            if pending:
-                yield bytes(pending)
-
-        try:
-            response = self.destination.client.put_object_streaming(
-                Bucket=self.destination.name,
-                Key=source.key,
-                Size=source.size,
-                Chunks=chunks(),
-                ChunkSize=_READ_CHUNK,
-                Checksum=lambda: digest.sha256,
-                **source.headers.put_args(),
-            )
-        except (ValueError, EndpointConnectionError, urllib3.exceptions.HTTPError) as error:
-            # A source body shorter or longer than it said, or a broken connection: nothing was stored.
-            raise VerificationError(f"the upload broke off: {error}") from None
-        finally:
-            body.close()
-        self.on_bytes(source.size)
-        try:
-            self._check_source(source, digest)
-        except VerificationError:
-            self._delete(source.key)
-            raise
         received = response.get("ChecksumSHA256")
         if received is not None and received != digest.sha256:
             self._delete(source.key)

@@ -53,8 +53,7 @@ class Writes:
     def __init__(self, client: Any, stop_after: int | None = None, stop: threading.Event | None = None) -> None:
         self.per_key: collections.Counter[str] = collections.Counter()
         self._stop_after, self._stop, self._lock = stop_after, stop, threading.Lock()
-        calls = ("put_object", "put_object_streaming", "upload_part")
-        self.client = Faulty(s3http.wrap(client), **dict.fromkeys(calls, self._put))
+        self.client = Faulty(s3http.wrap(client), put_object=self._put, upload_part=self._put)
 
     def _put(self, real: Any, **kwargs: Any) -> Any:
         response = real(**kwargs)
