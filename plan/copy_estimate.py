@@ -9,9 +9,11 @@ one shard first and scale from it.
 
 from __future__ import annotations
 
-# Fitted from A1 on the development machine (2 shared cores; both servers on the same cores): a floor.
-SECONDS_PER_OBJECT = 0.006
-BYTES_PER_SECOND = 100 * 1024 * 1024
+# Fitted to A1's best times on the development machine (2 cores shared with both S3 servers and other users'
+# work, load average 13-16): 400 objects / 25 MiB in 5.74 s and 66 objects / 132 MiB in 5.17 s, each a whole
+# `python -m migrate assets` process. A floor for planning, not a forecast (docs/migration.md).
+SECONDS_PER_OBJECT = 0.012
+BYTES_PER_SECOND = 30 * 1024 * 1024
 
 
 def copy_seconds(
@@ -42,8 +44,8 @@ def estimate_text(objects: int, size: int, shards: int | None) -> str:
     if shards:
         line += f", {duration_text(copy_seconds(objects, size, shards))} with {shards} shards in the cluster"
     return (
-        line + f" (per shard: {SECONDS_PER_OBJECT * 1000:.0f} ms per object + {size_per_second()} ; "
-        "docs/migration.md, \"Planning the cutover\")"
+        line + f" (per shard: {SECONDS_PER_OBJECT * 1000:.0f} ms per object + {size_per_second()}; "
+        'docs/migration.md, "Planning the cutover")'
     )
 
 

@@ -17,6 +17,7 @@ from migrate.report import Status
 from migrate.shard import STATE_PREFIX, BucketJournal, ShardSpec, run_shard, shard_of
 from migrate.transfer import Bucket
 from tests.migrate.s3_support import DEST_REGION, PART, SOURCE_REGION, Asset, Buckets, Faulty, data, uid
+from verify.kube import Kubectl
 
 pytestmark = pytest.mark.moto
 
@@ -157,10 +158,11 @@ def test_the_journal_segments_are_read_back_by_the_next_run(s3: Buckets) -> None
     assert isinstance(again, Journal) and sorted(again.copied_keys()) == ["k1", "k2"]
 
 
-class FakeKubectl:
+class FakeKubectl(Kubectl):
     """Applying the Job runs its shards in-process (what Kubernetes would do); the Job is then complete."""
 
     def __init__(self, s3: Buckets) -> None:
+        super().__init__()
         self.s3, self.calls = s3, []
 
     def run(self, *args: str, stdin: str | None = None) -> str:
@@ -187,7 +189,7 @@ def test_the_starting_command_applies_follows_and_aggregates(s3: Buckets) -> Non
         out=out,
         labels=("s", "d"),
         sleep=lambda _: None,
-    )  # type: ignore[arg-type]
+    )
     assert report.ok and report.listed == len(items)
     assert [call[0] for call in kubectl.calls] == ["delete", "apply"]
     assert f"{SHARDS}/{SHARDS} shards started, {len(items)}/{len(items)} objects, 0 failed" in out.getvalue()
