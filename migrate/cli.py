@@ -17,7 +17,7 @@ from migrate.endpoints import (
     ArgumentProblem,
     Endpoint,
     check_bucket,
-    destination_endpoint,
+    destination_from_args,
     source_endpoint,
 )
 from migrate.journal import Journal
@@ -178,14 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         source = source_endpoint(
             args.source, region=args.from_region, access_key=args.from_access_key, secret_key=args.from_secret_key
         )
-        destination = destination_endpoint(
-            stack=args.stack,
-            stack_dir=args.stack_dir,
-            outputs=args.outputs,
-            bucket=args.to_bucket,
-            url=args.to_endpoint,
-            region=args.to_region,
-        )
+        destination = destination_from_args(args)
         check_bucket(source)
         check_bucket(destination)
     except ArgumentProblem as problem:

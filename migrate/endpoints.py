@@ -87,6 +87,18 @@ def destination_endpoint(
     )
 
 
+def destination_from_args(args: Any) -> Endpoint:
+    """The destination `migrate assets` names: --stack/--outputs and the --to-* overrides."""
+    return destination_endpoint(
+        stack=args.stack,
+        stack_dir=args.stack_dir,
+        outputs=args.outputs,
+        bucket=args.to_bucket,
+        url=args.to_endpoint,
+        region=args.to_region,
+    )
+
+
 def _stack_session(aws: Mapping[str, Any]) -> boto3.Session:
     """The stack's own `aws:accessKey/secretKey` (the dev emulator's dummy keys) or `aws:profile`, else the chain."""
     from components.config import PLACEHOLDER

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate.shard import ShardSpec
+from verify.incluster import pod_security
 
 IMAGE = "public.ecr.aws/lambda/python:3.12"  # = verify's DEFAULT_VERIFY_IMAGE (wire:verify.image)
 BOTO3_PATH = "/var/runtime"
@@ -46,7 +47,6 @@ POD_MODULES = {
     ),
     "verify": ("aws",),
 }
-RUN_AS = 65534
 RETRIES_PER_SHARD = 4
 
 
@@ -120,13 +120,7 @@ def manifests(spec: ShardSpec, settings: JobSettings) -> list[dict[str, Any]]:
         "restartPolicy": "Never",
         # IRSA's token is its own projected volume (EKS's webhook); the Kubernetes API token is not needed.
         "automountServiceAccountToken": False,
-        "securityContext": {
-            "runAsNonRoot": True,
-            "runAsUser": RUN_AS,
-            "runAsGroup": RUN_AS,
-            "fsGroup": RUN_AS,
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": pod_security(),
         "containers": [
             {
                 "name": "copy",

@@ -135,7 +135,7 @@ def in_cluster(args: Any) -> int:
 
     from components.config import ConfigError, CredentialsMode
     from components.stackfile import read_stack_file
-    from migrate.endpoints import ArgumentProblem, check_bucket, destination_endpoint
+    from migrate.endpoints import ArgumentProblem, check_bucket, destination_from_args
     from migrate.incluster import JobSettings, manifests
     from verify.kube import KubectlError
 
@@ -156,14 +156,7 @@ def in_cluster(args: Any) -> int:
         )
     try:
         cfg = read_stack_file(args.stack, args.stack_dir).load().config
-        destination = destination_endpoint(
-            stack=args.stack,
-            stack_dir=args.stack_dir,
-            outputs=args.outputs,
-            bucket=args.to_bucket,
-            url=args.to_endpoint,
-            region=args.to_region,
-        )
+        destination = destination_from_args(args)
     except (ArgumentProblem, ConfigError, FileNotFoundError, ValueError) as problem:
         return refuse(str(problem))
     spec = ShardSpec(
