@@ -10,10 +10,11 @@ one shard first and scale from it.
 from __future__ import annotations
 
 # Fitted to A1's best times on the development machine (2 cores shared with both S3 servers and other users'
-# work, load average 13-16): 400 objects / 25 MiB in 5.74 s and 66 objects / 132 MiB in 5.17 s, each a whole
-# `python -m migrate assets` process. A floor for planning, not a forecast (docs/migration.md).
-SECONDS_PER_OBJECT = 0.012
-BYTES_PER_SECOND = 30 * 1024 * 1024
+# work, load average 9-11): 400 objects / 25 MiB in 4.26 s and 66 objects / 132 MiB in 4.16 s, each a whole
+# `python -m migrate assets` process (its start included), rounded to the safe side. A floor for planning,
+# not a forecast (docs/migration.md, "Planning the cutover").
+SECONDS_PER_OBJECT = 0.009
+BYTES_PER_SECOND = 35 * 1024 * 1024
 
 
 def copy_seconds(
