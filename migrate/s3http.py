@@ -21,6 +21,7 @@ import hmac
 import random
 import threading
 import time
+import urllib.request
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -118,11 +119,24 @@ class Body:
 
 
 def wrap(client: Any) -> Any:
-    """A real boto3 S3 client gets the fast object calls; anything else (a test's fault injector) is kept."""
+    """A real boto3 S3 client gets the fast object calls; anything else (a test's fault injector) is kept, and
+    so is a client that reaches S3 through a proxy (botocore's proxy support, from its config or the
+    environment, is not repeated here) or with features this path does not implement."""
     if isinstance(client, FastClient) or not isinstance(client, BaseClient):
         return client
     credentials = getattr(getattr(client, "_request_signer", None), "_credentials", None)
-    return client if credentials is None else FastClient(client, credentials)
+    config = client.meta.config
+    s3_config = getattr(config, "s3", None) or {}
+    special = any(s3_config.get(flag) for flag in ("use_accelerate_endpoint", "use_dualstack_endpoint"))
+    if credentials is None or config.proxies or special or _proxied(client.meta.endpoint_url):
+        return client
+    return FastClient(client, credentials)
+
+
+def _proxied(url: str) -> bool:
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    return parts.scheme in proxies and not urllib.request.proxy_bypass(parts.hostname or "")
 
 
 class FastClient:
