@@ -59,6 +59,8 @@ class JobSettings:
     # staticKeys mode: the destination's keys from this Secret (cargohold's, as the chart renders it).
     destination_key_secret: str | None = None
     parallelism: int | None = None  # default: every shard at once
+    # cargohold's outbound proxy when the stack sends it through one: name -> value (http_proxy, ...).
+    proxy: tuple[tuple[str, str], ...] = ()
 
 
 def _labels(component: str) -> dict[str, str]:
@@ -91,10 +93,27 @@ def _env(spec: ShardSpec, settings: JobSettings) -> list[dict[str, Any]]:
         _secret_env("SOURCE_AWS_ACCESS_KEY_ID", settings.source_secret, SOURCE_SECRET_KEYS[0]),
         _secret_env("SOURCE_AWS_SECRET_ACCESS_KEY", settings.source_secret, SOURCE_SECRET_KEYS[1]),
     ]
+    for name, value in settings.proxy:
+        env += [{"name": name, "value": value}, {"name": name.upper(), "value": value}]
     if settings.destination_key_secret:
         env.append(_secret_env("AWS_ACCESS_KEY_ID", settings.destination_key_secret, "awsKeyId"))
         env.append(_secret_env("AWS_SECRET_ACCESS_KEY", settings.destination_key_secret, "awsSecretKey"))
     return env
+
+
+def proxy_settings(
+    http_proxy: str | None, https_proxy: str | None, no_proxy: list[str], source_url: str
+) -> tuple[tuple[str, str], ...]:
+    """The proxy variables of cargohold's pods, with the source (in the cluster) never sent through the proxy."""
+    from urllib.parse import urlsplit
+
+    source_host = urlsplit(source_url).hostname or ""
+    values = [
+        ("http_proxy", http_proxy),
+        ("https_proxy", https_proxy),
+        ("no_proxy", ",".join([*no_proxy, source_host])),
+    ]
+    return tuple((name, str(value)) for name, value in values if value)
 
 
 def _memory_mib(spec: ShardSpec) -> int:

@@ -134,9 +134,10 @@ def in_cluster(args: Any) -> int:
     from urllib.parse import urlsplit
 
     from components.config import ConfigError, CredentialsMode
+    from components.k8s.values.common import proxied, proxy_env
     from components.stackfile import read_stack_file
     from migrate.endpoints import ArgumentProblem, check_bucket, destination_from_args
-    from migrate.incluster import JobSettings, manifests
+    from migrate.incluster import JobSettings, manifests, proxy_settings
     from verify.kube import KubectlError
 
     def refuse(message: str) -> int:
@@ -174,12 +175,17 @@ def in_cluster(args: Any) -> int:
         check_source_md5=not args.no_source_md5_check,
     )
     static = cfg.service_credentials.mode == CredentialsMode.STATIC_KEYS
+    proxy: tuple[tuple[str, str], ...] = ()
+    if proxied(cfg, "cargohold"):
+        chart = proxy_env(cfg)
+        proxy = proxy_settings(chart.get("httpProxy"), chart.get("httpsProxy"), chart["noProxyList"], spec.source_url)
     settings = JobSettings(
         namespace=cfg.kubernetes.namespace,
         image=args.image or cfg.verify.image,
         source_secret=args.source_secret,
         destination_key_secret="cargohold" if static else None,
         parallelism=args.parallelism,
+        proxy=proxy,
     )
     documents = manifests(spec, settings)
     if args.print_manifests:

@@ -130,3 +130,12 @@ def test_estimates_print_the_expected_copy_time(capsys: pytest.CaptureFixture[st
     assert copy_seconds(0, 100, 4, bytes_per_second=25) == pytest.approx(1)
     text = estimate_text(2_000_000, 750 * 1024**3, 8)
     assert "2000000 objects (750.0 GiB)" in text and "with 8 shards in the cluster" in text
+
+
+def test_a_proxied_cargohold_gives_the_job_its_proxy_but_the_source_never_goes_through_it() -> None:
+    proxy = incluster.proxy_settings("http://proxy.corp:3128", None, [".corp"], "http://fake-aws-s3:9000")
+    job = incluster.manifests(_spec(), incluster.JobSettings(namespace="wire", proxy=proxy))[1]
+    env = {item["name"]: item.get("value") for item in job["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["http_proxy"] == env["HTTP_PROXY"] == "http://proxy.corp:3128"
+    assert env["no_proxy"] == env["NO_PROXY"] == ".corp,fake-aws-s3"
+    assert "https_proxy" not in env
