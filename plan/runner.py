@@ -111,7 +111,16 @@ class Plan:
             "assetStorage": storage_estimate(self.config),
             "mode": "preview" if self.preview else "up",
             "legend": LEGEND_PREVIEW if self.preview else LEGEND_UP,
-        }
+        } | self.asset_copy()
+
+    def asset_copy(self) -> dict[str, Any]:
+        """A migrating stack (wire:assets.migration): how long its asset copy is expected to take."""
+        migration = self.config.assets.migration
+        if migration is None:
+            return {}
+        from plan.copy_estimate import estimate_text
+
+        return {"assetCopy": estimate_text(migration.objects, migration.size_bytes, migration.shards)}
 
     def wire_release(self) -> dict[str, Any]:
         from components.config.wire_builds import known_releases

@@ -251,6 +251,8 @@ def summary(document: dict, values: Mapping[str, Any] | None = None, logged: lis
     lines += ["", "Outputs:"]
     lines += [f"  {key}: {plain(value)}" for key, value in document["outputs"].items()]
     lines += ["", *cost_lines(document, values or {}), "", document["drain"]]
+    if document.get("assetCopy"):
+        lines += ["", f"Asset copy (wire:assets.migration): {document['assetCopy']}"]
     warnings = list(dict.fromkeys([*document["warnings"], *(logged or [])]))
     if warnings:
         lines += ["", "Warnings:", *(f"  ! {warning}" for warning in warnings)]

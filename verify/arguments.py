@@ -1,16 +1,13 @@
 """The command lines' own checks of their arguments, before any file, cluster or AWS API is touched.
 
 Every contradiction or malformed value is named at once, with the option to use instead; the callers print
-each problem on its own line and exit 2.
+each problem on its own line and exit 2. Imports stay light (`migrate assets` uses url_problem).
 """
 
 from __future__ import annotations
 
 import argparse
 from urllib.parse import urlsplit
-
-from components.config.images import image_url_problem
-from verify.outputs import EXPORT_HINT
 
 
 def url_problem(option: str, value: str | None) -> str | None:
@@ -24,12 +21,16 @@ def url_problem(option: str, value: str | None) -> str | None:
 
 
 def image_problem(option: str, value: str | None) -> str | None:
+    from components.config.images import image_url_problem
+
     problem = image_url_problem(value) if value is not None else None
     return f"{option} {value!r} is {problem}" if problem else None
 
 
 def verify_argument_problems(args: argparse.Namespace) -> list[str]:
     """`python -m verify`: options that contradict each other or would be ignored."""
+    from verify.outputs import EXPORT_HINT
+
     problems = []
     if not args.in_cluster:
         if args.print_manifests:

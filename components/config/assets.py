@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -41,6 +42,34 @@ class Lifecycle(Model):
     """Abort incomplete multipart uploads after this many days."""
 
 
+_SIZE_RE = re.compile(r"^(\d+)\s*(B|KiB|MiB|GiB|TiB)?$")
+_SIZE_UNITS = {"B": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "TiB": 1024**4}
+
+
+class AssetMigration(Model):
+    """The bucket this stack's assets are copied from (docs/migration.md, "Planning the cutover"): the plan
+    summary says how long `python -m migrate assets` is expected to take."""
+
+    objects: Annotated[int, Field(ge=0)]
+    """Objects in the source bucket (`mc ls --recursive --summarize`, or a dry run's `listed`)."""
+    size: str
+    """Their total size, e.g. `750GiB` (B, KiB, MiB, GiB, TiB)."""
+    shards: Annotated[int, Field(ge=1, le=1000)] = 8
+    """Shards of the in-cluster copy (`--shards`) the estimate is also given for."""
+
+    @model_validator(mode="after")
+    def _check(self) -> AssetMigration:
+        if not _SIZE_RE.match(self.size.strip()):
+            fail(at("size", f"'{self.size}' is not a size like 750GiB (B, KiB, MiB, GiB, TiB)"))
+        return self
+
+    @property
+    def size_bytes(self) -> int:
+        match = _SIZE_RE.match(self.size.strip())
+        assert match is not None  # checked above
+        return int(match.group(1)) * _SIZE_UNITS[match.group(2) or "B"]
+
+
 class Assets(Model):
     bucket_name: BucketName | None = None
     """S3 bucket name; `<environment>-<domain with dashes>-wire-assets` when unset."""
@@ -58,6 +87,8 @@ class Assets(Model):
     """Optional replica of the bucket in another region."""
     expected_storage: ExpectedStorage = Field(default_factory=ExpectedStorage)
     """What the bucket holds, as the operator expects it: the plan summary prices versions and replicas from it."""
+    migration: AssetMigration | None = None
+    """A stack migrating off fake-aws: the size of the bucket its assets are copied from (objects, size)."""
 
 
 __all__ = ["Assets", "CloudFront", "Lifecycle", "check_bucket_name"]
