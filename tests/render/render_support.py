@@ -26,6 +26,7 @@ from plan.render import (
 )
 from tests.components.k8s.k8s_support import aws_outputs, stack_file_cfg
 from tests.render.variants import stack_files
+from tests.run_notes import note
 
 IN_CI = os.environ.get("CI") == "true"
 # Charts that are not among the pinned ones shipped for offline rendering: rendered when present, else skipped
@@ -41,10 +42,10 @@ INLINE_PROXY_VERSION = "5.29.5"
 STACKS = stack_files()
 STACK_IDS = [f"{stack}@{layout}" for stack in sorted(STACKS) for layout in LAYOUTS]
 
-# Why render tests did not run (reported once, see conftest.py).
-SKIPPED: set[str] = set()
-# Pinned charts rendered with a stand-in of the same layout (plan/render.STAND_INS), reported once.
-STAND_INS_USED: set[str] = set()
+# Why render tests did not run, and the pinned charts rendered with a stand-in of the same layout
+# (plan/render.STAND_INS): each reported once at the end of the run (tests/run_notes.py).
+SKIPPED_NOTE = f"render tests skipped ({{}}): to run them, {ENABLE_HINT}"
+STAND_INS_NOTE = "render tests: {}"
 
 POD_KINDS = {"Deployment": "spec", "StatefulSet": "spec", "DaemonSet": "spec", "Job": "spec", "Pod": None}
 
@@ -79,7 +80,7 @@ def unavailable(reason: str) -> None:
     """Skip (with the hint how to enable the render tests), or fail in CI where the charts must be there."""
     if IN_CI:
         pytest.fail(f"render tests need helm and the pinned charts in CI: {reason}; {ENABLE_HINT}")
-    SKIPPED.add(reason)
+    note(SKIPPED_NOTE, reason)
     pytest.skip(f"render tests: {reason}; {ENABLE_HINT}")
 
 
@@ -105,7 +106,7 @@ def chart_or_skip(cfg: StackConfig, release: str) -> Path:
 
 def note_stand_in(source: ChartSource, chart: Path, used: StandIn | None) -> None:
     if used is not None:
-        STAND_INS_USED.add(f"{source.chart} {source.version} rendered with {chart.name} ({used.why})")
+        note(STAND_INS_NOTE, f"{source.chart} {source.version} rendered with {chart.name} ({used.why})")
 
 
 def values_of(cfg: StackConfig) -> dict[str, Any]:

@@ -1,0 +1,65 @@
+"""Run-wide test machinery, the same with one process or with pytest-xdist workers (`make test` uses them):
+
+- helm renders are kept for the run in one folder shared by every worker (plan/render.RENDER_CACHE_ENV), so
+  each distinct render (same helm, chart, options and values) runs once however many tests read it;
+- what tests note for the summary (tests/run_notes.py) reaches the controller and is printed once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Any
+
+import pytest
+
+from tests import run_notes
+
+# plan/render.RENDER_CACHE_ENV, spelled out so the controller does not import the project to start workers.
+RENDER_CACHE_ENV = "WIRE_RENDER_CACHE"
+_WORKER_KEY = "wire_render_cache"
+_NOTES_KEY = "wire_run_notes"
+_owned: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        os.environ[RENDER_CACHE_ENV] = workerinput[_WORKER_KEY]
+    elif not os.environ.get(RENDER_CACHE_ENV):
+        # One folder per run: nothing survives into the next run, so a render is never stale.
+        folder = tempfile.mkdtemp(prefix="wire-render-cache-")
+        _owned.append(folder)
+        os.environ[RENDER_CACHE_ENV] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _owned:
+        folder = _owned.pop()
+        shutil.rmtree(folder, ignore_errors=True)
+        if os.environ.get(RENDER_CACHE_ENV) == folder:
+            del os.environ[RENDER_CACHE_ENV]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist (controller): every worker renders into the controller's folder."""
+    node.workerinput[_WORKER_KEY] = os.environ[RENDER_CACHE_ENV]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[_NOTES_KEY] = run_notes.exported()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist (controller): a worker's notes join the summary."""
+    run_notes.merge(getattr(node, "workeroutput", {}).get(_NOTES_KEY, {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in run_notes.lines():
+        terminalreporter.write_line(line)
