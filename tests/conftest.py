@@ -2,7 +2,10 @@
 
 - helm renders are kept for the run in one folder shared by every worker (plan/render.RENDER_CACHE_ENV), so
   each distinct render (same helm, chart, options and values) runs once however many tests read it;
-- what tests note for the summary (tests/run_notes.py) reaches the controller and is printed once.
+- what tests note for the summary (tests/run_notes.py) reaches the controller and is printed once;
+- with `--dist loadscope` (`make test`), a worker takes whole units of work: a module, except that the render
+  tests of one stack variant (`[<stack>@<layout>]`, tests/render) go together across modules, so each worker
+  builds and reads only its own stacks' renders; module-scoped fixtures run once.
 """
 
 from __future__ import annotations
@@ -63,3 +66,25 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     for line in run_notes.lines():
         terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModuleAndStack(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByModuleAndStack(config, log)
+
+
+def work_unit(nodeid: str) -> str:
+    """The module of a test, or for a render test of one stack variant that variant (`render:<stack>@<layout>`)."""
+    module, _, rest = nodeid.partition("::")
+    params = rest[rest.find("[") + 1 : -1] if rest.endswith("]") else ""
+    if module.startswith("tests/render/") and "@" in params:
+        return f"render:{params}"
+    return module
