@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,11 +180,39 @@ def render(
     values_text = values_yaml(_fill_placeholders(values))
     cache = os.environ.get(RENDER_CACHE_ENV)
     if cache:
-        text = _cached_template(Path(cache), helm, chart, argv_tail, values_text)
+        objects = _cached_objects(Path(cache), helm, chart, argv_tail, values_text)
     else:
-        text = _helm_template(helm, chart, argv_tail, values_text)
+        objects = _parse(_helm_template(helm, chart, argv_tail, values_text))
+    return Rendered(release=release, objects=objects)
+
+
+def _parse(text: str) -> list[dict[str, Any]]:
     objects = [doc for doc in yaml.load_all(text, Loader=_SafeLoader) if isinstance(doc, dict)]
-    return Rendered(release=release, objects=list(_list_items(objects)))
+    return list(_list_items(objects))
+
+
+# The latest renders parsed in this process, by render key, pickled: every caller gets its own copy (a caller
+# may change it), made far faster than parsing the YAML again (the CRD charts render megabytes, for every stack).
+_parsed: OrderedDict[str, bytes] = OrderedDict()
+_PARSED_KEPT = 32
+
+
+def _cached_objects(
+    cache: Path, helm: str, chart: Path, argv_tail: list[str], values_text: str
+) -> list[dict[str, Any]]:
+    import hashlib
+    import pickle
+
+    values_digest = hashlib.sha256(values_text.encode()).hexdigest()
+    parts = [_file_digest(Path(helm)), _file_digest(chart), *argv_tail, values_digest]
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    if key in _parsed:
+        _parsed.move_to_end(key)
+    else:
+        _parsed[key] = pickle.dumps(_parse(_cached_template(cache, key, helm, chart, argv_tail, values_text)))
+        if len(_parsed) > _PARSED_KEPT:
+            _parsed.popitem(last=False)
+    return pickle.loads(_parsed[key])
 
 
 def _helm_template(helm: str, chart: Path, argv_tail: list[str], values_text: str) -> str:
@@ -202,16 +231,12 @@ def _helm_template(helm: str, chart: Path, argv_tail: list[str], values_text: st
     return result.stdout
 
 
-def _cached_template(cache: Path, helm: str, chart: Path, argv_tail: list[str], values_text: str) -> str:
+def _cached_template(cache: Path, key: str, helm: str, chart: Path, argv_tail: list[str], values_text: str) -> str:
     """helm's output from `cache` when the same helm binary rendered the same chart file with the same values
-    and options before (keyed by their digests), else rendered now and kept. Processes sharing the folder
-    (test workers) take a lock per key, so each distinct render runs once."""
+    and options before (`key`: their digests), else rendered now and kept. Processes sharing the folder (test
+    workers) take a lock per key, so each distinct render runs once."""
     import fcntl
-    import hashlib
 
-    values_digest = hashlib.sha256(values_text.encode()).hexdigest()
-    parts = [_file_digest(Path(helm)), _file_digest(chart), *argv_tail, values_digest]
-    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     cache.mkdir(parents=True, exist_ok=True)
     output = cache / f"{key}.yaml"
     with (cache / f"{key}.lock").open("w") as lock:
