@@ -5,7 +5,9 @@
 - what tests note for the summary (tests/run_notes.py) reaches the controller and is printed once;
 - with `--dist loadscope` (`make test`), a worker takes whole units of work: a module, except that the render
   tests of one stack variant (`[<stack>@<layout>]`, tests/render) go together across modules, so each worker
-  builds and reads only its own stacks' renders; module-scoped fixtures run once.
+  builds and reads only its own stacks' renders; module-scoped fixtures run once. The units go out in
+  collection order with the render units last: the long modules (reviews of git history, moto) start early,
+  and the many short render units even out the end of the run.
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    # xdist would send the units with the most tests first: a module of three slow tests would start last.
+    config.option.loadscopereorder = False
+
     class ByModuleAndStack(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
@@ -88,3 +93,9 @@ def work_unit(nodeid: str) -> str:
     if module.startswith("tests/render/") and "@" in params:
         return f"render:{params}"
     return module
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On xdist workers: the render tests of stack variants after everything else (see the module docstring)."""
+    if getattr(config, "workerinput", None) is not None:
+        items.sort(key=lambda item: work_unit(item.nodeid).startswith("render:"))

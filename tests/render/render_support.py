@@ -180,6 +180,17 @@ def workloads(manifests: Manifests) -> Iterator[dict[str, Any]]:
 
 
 @functools.cache
+def _charts_or_skip(stack_id: str) -> None:
+    """helm and every pinned chart of the stack are here: checked once per stack (a skip is not cached)."""
+    cfg = stack_cfg(stack_id)
+    helm_or_skip()
+    for release in values_of(cfg):
+        source = release_chart(cfg, release)
+        if source.chart not in OPTIONAL_CHARTS:
+            chart_or_skip(cfg, release)
+
+
+@functools.cache
 def _render_stack(stack_id: str) -> Manifests | RenderError:
     cfg = stack_cfg(stack_id)
     helm = find_helm()
@@ -200,12 +211,7 @@ def _render_stack(stack_id: str) -> Manifests | RenderError:
 
 def rendered(stack_id: str) -> Manifests:
     """Every release of the stack rendered by its pinned chart (skip when helm or a chart is missing)."""
-    cfg = stack_cfg(stack_id)
-    helm_or_skip()
-    for release in values_of(cfg):
-        source = release_chart(cfg, release)
-        if source.chart not in OPTIONAL_CHARTS:
-            chart_or_skip(cfg, release)
+    _charts_or_skip(stack_id)
     result = _render_stack(stack_id)
     if isinstance(result, RenderError):
         pytest.fail(f"helm template failed: {result}")
