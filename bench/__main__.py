@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.cost import DEFAULT_AZS, IdleCost, idle_cost
 from bench.deploy_time import deploy_figures
-from bench.prices import load_prices
+from bench.prices import prices_for, stack_region
 from bench.report import Figure, results, table, write_results
 from bench.scaling import Scaling, scaling
 from components.stackfile import PROJECT_ROOT
@@ -289,11 +289,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     deploy, details["deployModel"] = deploy_figures(document)
     figures += deploy
 
-    prices = load_prices()
+    priced = prices_for(stack_region(document))
+    prices = priced.table
     cost = idle_cost(document, values, prices, args.azs)
     figures += cost_figures(cost)
     details["idleCost"] = {
-        "prices": {"file": "bench/prices.md", "dated": prices.dated, "region": prices.region},
+        "prices": {
+            "file": "bench/prices.md",
+            "dated": prices.dated,
+            "region": prices.region,
+            "stackRegion": priced.region,
+            "borrowed": priced.borrowed,
+        },
         "items": [item.as_json() for item in cost.idle],
         "usageOnly": cost.usage_only,
         "unpriced": cost.unpriced,
@@ -316,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "   SES/DNS on a longest chain: "
             + ", ".join(resource_label(document_by_urn(document), u) for u in chain["ses_or_dns_on_it"])
         )
-    print("P4 idle cost (USD/month, list prices " + f"{prices.region} {prices.dated}, bench/prices.md):")
+    print(f"P4 idle cost (USD/month, {priced.label()}):")
     for item in cost.idle:
         asked = "asked for by config" if item.asked_for_by_config else "NOT asked for by config"
         amount = "size dependent" if item.monthly_usd is None else f"{item.monthly_usd:.2f}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PRICES_FILE = Path(__file__).resolve().parent / "prices.md"
 HOURS_PER_MONTH = 730
@@ -63,3 +65,56 @@ def parse_prices(text: str) -> PriceTable:
 
 def load_prices(path: Path = PRICES_FILE) -> PriceTable:
     return parse_prices(path.read_text())
+
+
+def load_price_tables(folder: Path = PRICES_FILE.parent) -> dict[str, PriceTable]:
+    """Every price table (`prices*.md`, one region each) by the region it says it is for."""
+    tables: dict[str, PriceTable] = {}
+    for path in sorted(folder.glob("prices*.md")):
+        table = load_prices(path)
+        if table.region in tables:
+            raise ValueError(f"{path.name}: a second price table for {table.region}")
+        tables[table.region] = table
+    return tables
+
+
+@dataclass(frozen=True)
+class RegionPrices:
+    """The table a stack is priced with: its region's, or another region's (borrowed), which the label names."""
+
+    table: PriceTable
+    # The stack's region (aws:region); None when the plan does not say.
+    region: str | None
+
+    @property
+    def borrowed(self) -> bool:
+        return self.region is not None and self.region != self.table.region
+
+    def label(self) -> str:
+        dated = f"AWS list prices dated {self.table.dated}"
+        if self.borrowed:
+            return (
+                f"priced as {self.table.region}: the price data (bench/prices.md) has no prices for {self.region}, "
+                f"whose prices differ; {dated}"
+            )
+        return f"{dated} for {self.table.region}"
+
+
+def prices_for(region: str | None, tables: Mapping[str, PriceTable] | None = None) -> RegionPrices:
+    """The stack region's own table when the price data has one, else the default table (bench/prices.md)."""
+    tables = load_price_tables() if tables is None else tables
+    if region is not None and region in tables:
+        return RegionPrices(tables[region], region)
+    default = load_prices()
+    return RegionPrices(tables.get(default.region, default), region)
+
+
+def stack_region(document: Mapping[str, Any]) -> str | None:
+    """The region a plan's resources are created in: the AWS provider's, else the `awsRegion` output."""
+    for resource in document.get("resources") or []:
+        if str(resource.get("type", "")) == "pulumi:providers:aws":
+            region = (resource.get("inputs") or {}).get("region")
+            if region:
+                return str(region)
+    region = (document.get("outputs") or {}).get("awsRegion")
+    return str(region) if region else None

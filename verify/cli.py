@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from botocore.exceptions import ProfileNotFound
+
 from components.config import ConfigError, StackConfig
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
 from verify.aws import Aws, session, stack_credentials, stack_endpoints
@@ -84,10 +86,18 @@ def main(argv: list[str] | None = None) -> int:
         return in_cluster(cfg, outputs, args)
     endpoints = stack_endpoints(stack.config.get("aws:endpoints"))
     profile, keys = stack_credentials(stack.config)
-    own = session() if args.as_service else session(profile, keys)
-    aws = Aws(own, cfg.region, endpoints, args.endpoint_url)
-    push_aws = Aws(session(args.push_profile), cfg.region, endpoints, args.endpoint_url) if args.push_profile else None
-    results = run(cfg, outputs, aws, push_aws=push_aws, as_service=args.as_service)
+    try:
+        own = session() if args.as_service else session(profile, keys)
+        aws = Aws(own, cfg.region, endpoints, args.endpoint_url)
+        push = Aws(session(args.push_profile), cfg.region, endpoints, args.endpoint_url) if args.push_profile else None
+        # botocore reads the profile when it makes the first client: an unknown one is bad input, not a check.
+        for client in (aws, push):
+            if client:
+                client.client("sts")
+    except ProfileNotFound as error:
+        print(f"verify: {error}: check aws:profile, AWS_PROFILE or --push-profile", file=sys.stderr)
+        return 2
+    results = run(cfg, outputs, aws, push_aws=push, as_service=args.as_service)
     print(render_json(results) if args.json else render_text(results))
     return exit_code(results)
 

@@ -44,6 +44,7 @@ def test_providers_and_reads_are_not_counted_or_listed(prod_output: tuple[str, s
     assert providers == 3 and reads == 2
     assert created == sum(r["custom"] for r in document["resources"]) - 5
     assert f"stack 'prod': {created} resources in " in stdout.splitlines()[0]
+    assert "counted as `make review` counts: AWS and Kubernetes resources; components, providers" in stdout
     assert "- aws aws" not in stdout and "- kubernetes kubernetes" not in stdout and "- random random" not in stdout
     assert "- Service (read) envoy-wire" in stdout
 
