@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 from typing import Any
 
@@ -199,8 +200,12 @@ def merge(base: Any, override: Any) -> Any:
 
 def variant_document(name: str) -> dict[str, Any]:
     """The variant as a stack file document ({"config": {...}}), secrets still to set left out."""
-    base = yaml.safe_load((PROJECT_ROOT / f"Pulumi.{BASE_STACK}.yaml").read_text())
-    return {"config": merge(base["config"], VARIANTS[name])}
+    return {"config": merge(_base_config(), VARIANTS[name])}  # merge copies: the cached base stays as read
+
+
+@functools.cache
+def _base_config() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_ROOT / f"Pulumi.{BASE_STACK}.yaml").read_text())["config"]
 
 
 def stack_files() -> dict[str, StackFile]:
