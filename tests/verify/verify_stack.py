@@ -27,6 +27,7 @@ from components.aws.ses_records import dkim_records, static_records
 from components.aws.topic_publishers import topic_publishers
 from components.config import StackConfig, load_config
 from tests.verify.recovery_support import provision_recovery
+from verify.checks.exposure import cluster_name
 from verify.expected_recovery import recovery_target
 from verify.expected_resources import identity_targets
 
@@ -89,7 +90,7 @@ def config(wire: dict[str, Any], region: str = REGION) -> StackConfig:
 
 def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", region: str = REGION) -> str:
     """A Pulumi.<name>.yaml whose `aws:endpoints` point at moto (as Pulumi.dev.yaml does at :4566)."""
-    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts", "kms", "cloudwatch"]
+    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts", "kms", "cloudwatch", "eks"]
     document = {
         "config": {
             "aws:region": region,
@@ -99,6 +100,18 @@ def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", 
     }
     (root / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump(document))
     return name
+
+
+def eks_cluster(url: str, cfg: StackConfig) -> None:
+    """The EKS cluster the stack names (verify describes its API endpoint), private as a production one is."""
+    name = cluster_name(cfg)
+    if name is None:
+        return
+    client(url, "eks", cfg.region).create_cluster(
+        name=name,
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/eks",
+        resourcesVpcConfig={"subnetIds": [], "endpointPublicAccess": False, "endpointPrivateAccess": True},
+    )
 
 
 def hosted_zone(url: str, domain: str = DOMAIN) -> str:
@@ -230,6 +243,7 @@ def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_pol
     keys = service_identities(url, cfg) if identities else {}
     if cfg.dns:
         records(url, cfg)
+    eks_cluster(url, cfg)
     return Created(cfg, cfg.bucket_name, subscriptions, apps, key, keys)
 
 
