@@ -65,10 +65,18 @@ def test_side_by_side_adds_envoy_gateway_and_moves_no_record(moves: tuple[str, s
     added = _section(side_by_side, "Added")
     for name in ("envoy-gateway", "gateway-crds", "gateway-wire", "httproute-webapp", "certificate-wire-gateway"):
         assert f"`{name}`" in added, name
-    # Nothing moves yet: no record changes, ingress-nginx and its Ingress stay.
-    assert _section(side_by_side, "Changed") == "" and _section(side_by_side, "Removed") == ""
+    # Nothing moves yet: no record changes, ingress-nginx and its Ingress stay. The only changes admit the
+    # gateway's proxies to what they route to (the NetworkPolicies of the entry point's Services).
+    changed = _section(side_by_side, "Changed")
+    assert "aws:route53/record:Record" not in changed and _section(side_by_side, "Removed") == ""
+    for policy in ("wire-infra-nginz", "wire-infra-web-apps", "wire-infra-acme-solvers"):
+        assert f"`{policy}`" in changed, policy
+    admitted = (
+        '(absent) → {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "envoy-gateway-system"}}}'
+    )
+    assert changed.count("`kubernetes:networking.k8s.io/v1:NetworkPolicy`") == changed.count(admitted) == 3
     # Counted as the plan summary counts: envoy-wire's Service is only read (for its load balancer), not created.
-    assert "**Summary:** 12 to add, 0 to change, 0 to remove" in side_by_side
+    assert "**Summary:** 12 to add, 3 to change, 0 to remove" in side_by_side
     assert "`envoy-wire`" in _section(side_by_side, "Components, providers and reads added")
     assert "still runs beside Envoy Gateway" in side_by_side
 
