@@ -26,6 +26,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
+from components.config.all_rules import CROSS_SECTION_RULES
 from components.config.base import INT32_MAX, WORD32_MAX, WORD64_MAX
 from components.config.errors import ConfigError
 from components.config.guide_keys import guide_pointers
@@ -33,7 +34,6 @@ from components.config.identity import CredentialsMode
 from components.config.layered import LayeredValues, fake_aws_findings, read_layered_values
 from components.config.layered_secrets import keep_layered_secrets, set_secret
 from components.config.push import PushMode
-from components.config.rules import CROSS_SECTION_RULES
 from components.config.secrets import required_secrets, secrets_in
 from components.config.stack import StackConfig, with_defaults
 

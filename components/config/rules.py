@@ -1,51 +1,22 @@
 """Rules that relate two sections (or a section and the environment, domain or region).
 
-Each rule names the top-level fields it reads; loading runs it only when all of them validated on their
+Each rule names the top-level fields it reads (registry.py); loading runs it only when all of them validated on their
 own, so one bad section never hides the problems of the others. Each problem names its full `wire:` key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from components.config.dns import ADDRESS_TYPES, WireHost
 from components.config.email import EmailMode
 from components.config.ingress import LoadBalancerKind
+from components.config.registry import CROSS_SECTION_RULES, RELEASES, CrossSectionRule, rule
 
 if TYPE_CHECKING:
     from components.config.stack import StackConfig
 
-RELEASES = (
-    "wireServer",
-    "nginxIngressServices",
-    "teamSettings",
-    "accountPages",
-    "ingressNginx",
-    "metallb",
-    "webapp",
-    "envoyGateway",
-    "gatewayCrds",
-)
-
-
-@dataclass(frozen=True)
-class CrossSectionRule:
-    needs: tuple[str, ...]
-    """StackConfig field names the rule reads."""
-    check: Callable[[StackConfig], list[str]]
-
-
-CROSS_SECTION_RULES: list[CrossSectionRule] = []
-
-
-def rule(*needs: str) -> Callable[[Callable[[StackConfig], list[str]]], Callable[[StackConfig], list[str]]]:
-    def register(check: Callable[[StackConfig], list[str]]) -> Callable[[StackConfig], list[str]]:
-        CROSS_SECTION_RULES.append(CrossSectionRule(needs, check))
-        return check
-
-    return register
+__all__ = ["CROSS_SECTION_RULES", "RELEASES", "CrossSectionRule", "in_zone", "rule"]
 
 
 def in_zone(name: str, domain: str) -> bool:

@@ -1,8 +1,10 @@
 """`StackConfig`: every section of the guide composed, the rules that span sections, and derived values.
 
-The rules of one section live in its own module; only rules that relate two sections (or a section and
-the environment, domain or region) are here. AWS names derived from `environment` stay within AWS's
-limits by the environment pattern alone (tests/components/config/test_stack.py checks `naming.all_names`).
+The rules of one section live in its own module; the rules that relate two sections (or a section and
+the environment, domain or region) register in registry.py (rules.py and the other modules of all_rules.py)
+and loading.py runs them: this module imports none of them, so none of them imports back into a circle.
+AWS names derived from `environment` stay within AWS's limits by the environment pattern alone
+(tests/components/config/test_stack.py checks `naming.all_names`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from components.config.addons import Addons, addon_warnings
+from components.config.addons import Addons
 from components.config.adopt import Adopt
 from components.config.alarms import Alarms
 from components.config.assets import Assets
@@ -20,13 +22,12 @@ from components.config.base import DomainName, Model
 from components.config.cannon import Cannon
 from components.config.charts import Charts
 from components.config.databases import Databases
-from components.config.datastore_rules import datastore_warnings
 from components.config.dns import Dns
 from components.config.email import Email
 from components.config.endpoints import AwsEndpoints
 from components.config.features import Features
 from components.config.identity import CredentialsMode, ServiceCredentials
-from components.config.ingress import Ingress, entry_point_warnings
+from components.config.ingress import Ingress
 from components.config.kubernetes import Kubernetes
 from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
@@ -35,8 +36,8 @@ from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
 from components.config.regions import AwsRegion
+from components.config.registry import WARNING_RULES
 from components.config.replicas import Replicas
-from components.config.rules import CROSS_SECTION_RULES
 from components.config.service_secrets import ServiceSecrets
 from components.config.sso import SamlContact, Sso
 from components.config.teams import Teams
@@ -157,13 +158,6 @@ class StackConfig(Model):
     def _defaults(cls, data: Any) -> Any:
         return with_defaults(data)
 
-    @model_validator(mode="after")
-    def _rules(self) -> StackConfig:
-        problems = [problem for rule in CROSS_SECTION_RULES for problem in rule.check(self)]
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
-
     # --- derived values (deterministic) ---
 
     @property
@@ -208,11 +202,9 @@ class StackConfig(Model):
         return chart_overrides(self.charts, self.release)
 
     def warnings(self) -> list[str]:
-        found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self) + self.adopt.warnings()
-        found += entry_point_warnings(self)
+        found = self.cannon.drain.warnings() + self.teams.warnings() + self.adopt.warnings()
         found += self.layered_values.warnings()
         found += self._websocket_dns_warnings()
-        found += datastore_warnings(self)
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         # An operator's own proxy_config (layered values) is kept as it is: their keys are in it.
@@ -222,6 +214,8 @@ class StackConfig(Model):
                 "linkPreviews.enabled but no API key is set: the proxy service runs, previews stay empty; "
                 "set e.g. pulumi config set --secret --path 'wire:linkPreviews.giphy' <key>"
             )
+        # The rules reading several sections (registry.py), in the order all_rules.py registers them.
+        found += [problem for check in WARNING_RULES for problem in check(self)]
         return found
 
     def _websocket_dns_warnings(self) -> list[str]:

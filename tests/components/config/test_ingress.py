@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.config.ingress import LoadBalancerKind, served_hosts
+from components.config.entry_point import served_hosts
+from components.config.ingress import LoadBalancerKind
 from tests.components.config.config_support import base, load, problems
 
 NLB_DNS = {"zoneId": "Z0123456789EXAMPLE", "target": {"fromIngressController": True}}

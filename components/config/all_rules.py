@@ -1,0 +1,13 @@
+"""Every module that registers rules or warnings (registry.py), imported so that all of them are registered.
+
+A new rule module goes here; loading.py imports this module before it runs the rules.
+"""
+
+from __future__ import annotations
+
+from components.config import addon_rules, datastore_rules, entry_point, rules
+from components.config.registry import CROSS_SECTION_RULES, WARNING_RULES
+
+MODULES = (rules, addon_rules, entry_point, datastore_rules)
+
+__all__ = ["CROSS_SECTION_RULES", "MODULES", "WARNING_RULES"]
