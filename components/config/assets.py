@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import INT32_MAX, Model, Url, at, fail, refuse_settings_while_disabled
+from components.config.base import INT32_MAX, Model, Url, at, fail
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -27,8 +27,6 @@ class CloudFront(Model):
     def _check(self) -> CloudFront:
         if self.enabled and not self.key_pair_id:
             fail(at("keyPairId", "is required with enabled: true (and privateKey as a secret) for signed URLs"))
-        if not self.enabled:
-            refuse_settings_while_disabled(self, "CloudFront is off")
         return self
 
 
