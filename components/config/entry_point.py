@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from components.config.dns import WireHost
+from components.config.published import published_hosts
 from components.config.registry import warning
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def entry_point_warnings(cfg: StackConfig) -> list[str]:
     found = cfg.ingress.warnings()
     if cfg.ingress.envoy_gateway and cfg.dns is not None:
         served = served_hosts(cfg)
-        unserved = [WireHost(host).value for host in cfg.dns.hosts if host not in served]
+        unserved = [host.value for host in published_hosts(cfg) if host not in served]
         if unserved:
             found.append(
                 f"wire:dns.hosts: {unserved} are published but Envoy Gateway routes them nowhere (no Service of this "

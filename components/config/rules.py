@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from components.config.dns import ADDRESS_TYPES, WireHost
 from components.config.email import EmailMode
 from components.config.ingress import LoadBalancerKind
+from components.config.published import federation_srv_published, published_hosts
 from components.config.registry import CROSS_SECTION_RULES, RELEASES, CrossSectionRule, rule
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def _records_do_not_collide(cfg: StackConfig) -> list[str]:
         return []
     errors: list[str] = []
     # Names holding a Wire hostname's record (A or CNAME, whichever the target gives).
-    addresses = {f"{host}.{cfg.domain}" for host in dns.hosts}
+    addresses = {f"{host}.{cfg.domain}" for host in published_hosts(cfg)}
     wslb = cfg.cannon.websocket_load_balancer
     if wslb.enabled and wslb.hostname and not wslb.external_dns:
         if wslb.hostname in addresses and wslb.hostname != f"nginz-ssl.{cfg.domain}":
@@ -158,7 +159,7 @@ def _records_do_not_collide(cfg: StackConfig) -> list[str]:
             )
         addresses.add(wslb.hostname)
     created: dict[tuple[str, str], str] = {}
-    if dns.federation_srv and WireHost.FEDERATOR in dns.hosts:
+    if federation_srv_published(cfg):
         created[(f"_wire-server-federator._tcp.{cfg.domain}", "SRV")] = "the federator SRV record"
     if cfg.email.mode == EmailMode.SES:
         mail_from = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"

@@ -75,6 +75,10 @@ class StackConfig(Model):
     """Base domain: the Wire hostnames are `<host>.<domain>`."""
     region: AwsRegion
     """AWS region, from `aws:region`."""
+    federation_domain: DomainName | None = None
+    """Federation domain, when it is not `domain` (e.g. the apex `example.com` of a backend at `wire.example.com`):
+    brig, galley, cargohold and background-worker all get it. Permanent: set it before the first user signs up,
+    never change it. The only way to give the services another federation domain than `domain` (federation.py)."""
     production: bool | None = None
     """Whether this stack is production: protects and retains stateful resources (bucket, table, queues,
     DynamoDB deletion protection), Let's Encrypt's production CA, 3 Cassandra replicas. Required, never

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.stackfile import read_stack_file
-from plan.runner import prepare
+from plan.runner import evaluate
 from tests.corpus import expected_warnings, good_stacks, project_root
 from tests.corpus.test_bad import unmatched
 
@@ -22,9 +21,8 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def warnings_of(root: Path, case: str) -> list[str]:
-
-    cfg, *_ = prepare(read_stack_file(case, root))
-    return cfg.warnings()
+    """The plan's warnings: the configuration's, and those only the computed values tell (overrides)."""
+    return evaluate(case, root).warnings
 
 
 def test_some_good_stacks_expect_warnings() -> None:
