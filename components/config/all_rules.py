@@ -5,9 +5,19 @@ A new rule module goes here; loading.py imports this module before it runs the r
 
 from __future__ import annotations
 
-from components.config import addon_rules, datastore_rules, disabled, entry_point, federation, published, rules
+from components.config import (
+    addon_rules,
+    datastore_rules,
+    disabled,
+    entry_point,
+    federation,
+    leftovers,
+    published,
+    region_rules,
+    rules,
+)
 from components.config.registry import CROSS_SECTION_RULES, WARNING_RULES
 
-MODULES = (rules, addon_rules, entry_point, datastore_rules, disabled, published, federation)
+MODULES = (rules, addon_rules, entry_point, datastore_rules, disabled, published, federation, region_rules, leftovers)
 
 __all__ = ["CROSS_SECTION_RULES", "MODULES", "WARNING_RULES"]
