@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from components.config.base import set_besides_enabled
+from components.config.push import PushMode
 from components.config.registry import warning
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ SWITCHED_SECTIONS: tuple[tuple[str, Callable[[StackConfig], BaseModel], str], ..
 
 @warning
 def disabled_section_keys(cfg: StackConfig) -> list[str]:
-    found = []
+    found = _push_switched_off(cfg)
     for key, section_of, why in SWITCHED_SECTIONS:
         section = section_of(cfg)
         if getattr(section, "enabled", True):
@@ -45,3 +46,17 @@ def disabled_section_keys(cfg: StackConfig) -> list[str]:
                 "keep them for then, or remove them"
             )
     return found
+
+
+def _push_switched_off(cfg: StackConfig) -> list[str]:
+    push = cfg.push
+    if push.mode != PushMode.DISABLED:
+        return []
+    kept = [name for name, value in (("apps", push.apps), ("external", push.external)) if value]
+    if not kept:
+        return []
+    names = ", ".join(f"wire:push.{name}" for name in kept)
+    return [
+        f"wire:push.mode is disabled (no platform application, no push through Wire's account): {names} have no "
+        "effect until mode is create (apps) or external (external); keep them for then, or remove them"
+    ]
