@@ -14,7 +14,7 @@ import pytest
 from tests.review.test_review_commits import copy_of_project, git, replace
 
 ENVOY = "    controller: envoyGateway\n    loadBalancer: awsNlb\n"
-SIDE_BY_SIDE = ENVOY + "    legacyHosts: [nginz-https, webapp, account, teams, federator]\n"
+SIDE_BY_SIDE = ENVOY + "    legacyHosts: [nginz-https, webapp, account, teams]\n"
 
 
 def review(repo: Path, base: str, head: str, out: Path) -> str:
