@@ -243,6 +243,7 @@ def evaluate_config(
     trees = dict(evaluation.result or {})
     # A list once the AWS outputs are known; unknown in a first preview, where `pulumi up` reports them.
     overrides = trees.pop(_OVERRIDES, None)
+    evaluation.result = trees  # the releases' value trees, as every reader of the evaluation expects
     values = {release: show_unknowns(redact(tree)) for release, tree in trees.items()}
     # Unknown values (a first preview) cannot be compared with the operator's files: `pulumi up` reports them.
     layering = [] if preview else [w for r, t in sorted(trees.items()) if (w := layering_warning(cfg, r, t))]
