@@ -11,7 +11,7 @@ from typing import Any
 
 from bench.cost import DEFAULT_AZS, IdleCost, idle_cost
 from bench.deploy_time import deploy_figures
-from bench.prices import load_prices
+from bench.prices import prices_for, stack_region
 from bench.report import Figure, results, table, write_results
 from bench.scaling import Scaling, scaling
 from components.stackfile import PROJECT_ROOT
@@ -202,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "bench", help="output directory")
     parser.add_argument("--skip-tests", action="store_true", help="skip P5 (the whole test suite, slow)")
     parser.add_argument("--skip-scaling", action="store_true", help="skip P2")
+    parser.add_argument("--skip-assets", action="store_true", help="skip A1 (the asset copy against rclone)")
+    parser.add_argument("--asset-runs", type=int, default=3, help="A1 runs per tool and part, best counts (default 3)")
+    parser.add_argument("--only-assets", action="store_true", help="run only A1")
     parser.add_argument(
         "--p1-floor",
         type=Path,
@@ -213,6 +216,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
+
+    if args.only_assets:
+        figures, details = asset_copy_figures(args.asset_runs)
+        from bench import measure
+
+        path = write_results(results(figures, measure.machine(), details), args.out)
+        print(table(figures))
+        print(f"\nwrote {path}")
+        return 0
 
     from bench import measure
 
@@ -289,11 +301,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     deploy, details["deployModel"] = deploy_figures(document)
     figures += deploy
 
-    prices = load_prices()
+    priced = prices_for(stack_region(document))
+    prices = priced.table
     cost = idle_cost(document, values, prices, args.azs)
     figures += cost_figures(cost)
     details["idleCost"] = {
-        "prices": {"file": "bench/prices.md", "dated": prices.dated, "region": prices.region},
+        "prices": {
+            "file": "bench/prices.md",
+            "dated": prices.dated,
+            "region": prices.region,
+            "stackRegion": priced.region,
+            "borrowed": priced.borrowed,
+        },
         "items": [item.as_json() for item in cost.idle],
         "usageOnly": cost.usage_only,
         "unpriced": cost.unpriced,
@@ -306,6 +325,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             Figure("P5.tests", "test suite (make test)", seconds, "s", f"<= {TESTS_MAX:g} s", seconds <= TESTS_MAX)
         )
 
+    if not args.skip_assets:
+        asset_figures, details["assetCopy"] = asset_copy_figures(args.asset_runs)
+        figures += asset_figures
+
     document_out = results(figures, measure.machine(), details)
     path = write_results(document_out, args.out)
     print(table(figures))
@@ -315,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "   SES/DNS on a longest chain: "
             + ", ".join(resource_label(document_by_urn(document), u) for u in chain["ses_or_dns_on_it"])
         )
-    print("P4 idle cost (USD/month, list prices " + f"{prices.region} {prices.dated}, bench/prices.md):")
+    print(f"P4 idle cost (USD/month, {priced.label()}):")
     for item in cost.idle:
         asked = "asked for by config" if item.asked_for_by_config else "NOT asked for by config"
         amount = "size dependent" if item.monthly_usd is None else f"{item.monthly_usd:.2f}"
@@ -324,6 +347,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = document_out["machine"]
     print(f"\nmachine: {machine['nproc']} cpu, {machine['cpu']}, Python {machine['python']}; wrote {path}")
     return 1 if args.strict and not document_out["passed"] else 0
+
+
+def asset_copy_figures(runs: int) -> tuple[list[Figure], dict[str, Any]]:
+    """A1: `python -m migrate assets` and `rclone copy --checksum -M` on the same workload (bench/asset_copy.py)."""
+    from bench import asset_copy
+
+    rclone = asset_copy.find_rclone()
+    missing = "" if rclone else "rclone not on PATH (Debian: apt-get install rclone): the copy measured alone"
+    log(f"bench: A1 asset copy vs {'rclone' if rclone else 'nothing: ' + missing}, best of {runs}")
+    measured = asset_copy.measure(runs, rclone, log)
+    details = {
+        "rclone": rclone or missing,
+        "runs": {f"{m.part.name}.{m.tool}": m.runs for m in measured},
+        "workload": {name: [vars(batch) for batch in batches] for name, batches in asset_copy.WORKLOAD.items()},
+    }
+    return asset_copy.figures(measured, missing), details
 
 
 def custom_resources(document: Mapping[str, Any]) -> int:

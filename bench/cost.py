@@ -33,9 +33,16 @@ USAGE_ONLY: tuple[tuple[str, str], ...] = (
     ("aws:sesv2/", "ses"),
     ("aws:route53/record:", "route53_record"),
     ("aws:iam/", "iam"),
+    # A vault, plan and selection cost nothing; the backups are billed per GB stored (AWS Backup pricing).
+    ("aws:backup/", "backup"),
 )
 # Resources below this component type exist because the configuration asks for alarms.
 ALARMS_COMPONENT = "wire:aws:Alarms$"
+# Keys of components the configuration asks for: the replica's (wire:assets.replication), the vault's (wire:backup).
+REQUESTED_KEYS = {
+    "wire:aws:AssetReplica$": "assets.replication.enabled: the replica's key",
+    "wire:aws:StackBackup$": "backup.enabled: the backup vault's key",
+}
 # What the cluster runs costs money, but that is the cluster's, not the release's: the releases
 # themselves, and Kubernetes objects read (not created) by the program.
 FREE_PREFIXES = ("pulumi:providers:", RELEASE_TYPE)
@@ -182,6 +189,9 @@ def _resource_cost(resource: Mapping[str, Any], prices: PriceTable, azs: int) ->
         if type_ == "aws:kms/key:Key":
             return requested("kms_key", prices["kms_key"].monthly, "alarms.enabled: the alarm topic's key")
     if type_ == "aws:kms/key:Key":
+        for component, reason in REQUESTED_KEYS.items():
+            if component in urn:
+                return requested("kms_key", prices["kms_key"].monthly, reason)
         return item("kms_key", prices["kms_key"].item, prices["kms_key"].monthly, "a customer managed key")
     if type_ == "aws:route53/zone:Zone":
         return item("hosted_zone", prices["hosted_zone"].item, prices["hosted_zone"].monthly, "a hosted zone")

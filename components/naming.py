@@ -103,6 +103,15 @@ def queues(cfg: StackConfig) -> list[str]:
     return names
 
 
+def backup(env: str) -> str:
+    """The AWS Backup vault, plan, selection, role and key of wire:backup."""
+    return f"{env}-wire-backup"
+
+
+def assets_replication_role(env: str) -> str:
+    return f"{env}-assets-replication"
+
+
 def all_names(cfg: StackConfig) -> list[str]:
     """Every queue (with DLQ), topic and role name, for length checks."""
     env = cfg.environment

@@ -31,6 +31,8 @@ BUCKET_PARTS = {
     "aws:s3/bucketPolicy:BucketPolicy": "bucket policy",
     "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": "CORS rules",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "lifecycle rules",
+    # Once enabled, versioning can only be suspended, never turned off again (docs/restore.md).
+    "aws:s3/bucketVersioning:BucketVersioning": "versioning",
 }
 
 
@@ -210,6 +212,11 @@ def bucket_differences(live: Mapping[str, Any], parts: Mapping[str, Mapping[str,
         found += compare(
             "lifecycle rules", live.get("lifecycle rules"), sorted(r.get("id") for r in lifecycle.get("rules") or [])
         )
+    versioning = parts.get("versioning")
+    if versioning is not None:
+        found += compare(
+            "versioning", live.get("versioning"), (versioning.get("versioningConfiguration") or {}).get("status")
+        )
     return found
 
 
@@ -252,6 +259,7 @@ def read_bucket(s3: Any, bucket: str) -> dict[str, Any]:
     lifecycle = optional(
         lambda: s3.get_bucket_lifecycle_configuration(Bucket=bucket), ("NoSuchLifecycleConfiguration",)
     )
+    versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status")
     return {
         "encryption": (rules[0].get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm"),
         "public access block": (
@@ -265,6 +273,7 @@ def read_bucket(s3: Any, bucket: str) -> dict[str, Any]:
         "bucket policy": _statements((policy or {}).get("Policy")),
         "CORS origins": sorted(_origins(cors.get("CORSRules") or [], "AllowedOrigins")) if cors else None,
         "lifecycle rules": sorted(rule.get("ID") for rule in lifecycle.get("Rules") or []) if lifecycle else None,
+        "versioning": versioning,
     }
 
 

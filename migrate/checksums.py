@@ -44,30 +44,40 @@ def plain_md5(etag: str | None) -> str | None:
 
 
 class StreamDigest:
-    """MD5 and SHA-256 of a whole object plus the SHA-256 of each part, fed part by part in order."""
+    """MD5 and SHA-256 of a whole object plus the SHA-256 of each part, fed part by part in order.
 
-    def __init__(self) -> None:
-        self._md5 = hashlib.md5(usedforsecurity=False)
-        self._sha256 = hashlib.sha256()
+    Each byte is hashed once per hash that is needed: an object in one part has its part's SHA-256 as
+    its own (`single`), and the MD5 is only computed when there is one to compare with (`md5`).
+    """
+
+    def __init__(self, *, single: bool = False, md5: bool = True) -> None:
+        self._md5 = hashlib.md5(usedforsecurity=False) if md5 else None
+        self._sha256 = None if single else hashlib.sha256()
         self.part_digests: list[bytes] = []
         self.size = 0
 
     def add_part(self, data: bytes) -> str:
         """Feed the next part; returns its SHA-256 as S3 spells it (base64)."""
-        self._md5.update(data)
-        self._sha256.update(data)
+        if self._md5 is not None:
+            self._md5.update(data)
+        if self._sha256 is not None:
+            self._sha256.update(data)
+        elif self.part_digests:
+            raise ValueError("a single-part digest fed a second part")
         digest = hashlib.sha256(data).digest()
         self.part_digests.append(digest)
         self.size += len(data)
         return b64(digest)
 
     @property
-    def md5_hex(self) -> str:
-        return self._md5.hexdigest()
+    def md5_hex(self) -> str | None:
+        return None if self._md5 is None else self._md5.hexdigest()
 
     @property
     def sha256(self) -> str:
-        return b64(self._sha256.digest())
+        if self._sha256 is not None:
+            return b64(self._sha256.digest())
+        return b64(self.part_digests[0]) if self.part_digests else b64(hashlib.sha256(b"").digest())
 
     def s3_checksum(self, multipart: bool) -> str:
         """The ChecksumSHA256 S3 stores for this content uploaded with these parts."""

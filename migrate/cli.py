@@ -1,6 +1,7 @@
 """Command line: `python -m migrate assets --from <endpoint>/<bucket> --stack <stack> [...]` and
 `python -m migrate values --stack <stack> --outputs <file> --out <dir> [...]` (migrate/values.py) and
-`python -m migrate adopt-check --stack <stack> [...]` (migrate/adopt_check.py)."""
+`python -m migrate adopt-check --stack <stack> [...]` (migrate/adopt_check.py) and
+`python -m migrate restore --stack <stack> --to <time> [...]` (migrate/restore.py)."""
 
 from __future__ import annotations
 
@@ -11,22 +12,23 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from components.stackfile import PROJECT_ROOT
-from migrate import adopt_check, values
 from migrate.endpoints import (
     SOURCE_KEY_ENV,
     SOURCE_SECRET_ENV,
     ArgumentProblem,
     Endpoint,
     check_bucket,
-    destination_endpoint,
+    destination_from_args,
     source_endpoint,
 )
 from migrate.journal import Journal
 from migrate.progress import Progress
-from migrate.report import Report
+from migrate.report import Report, Status
 from migrate.runner import Options, Runner
 from migrate.transfer import MAX_PART_SIZE, MIB, MIN_PART_SIZE, Bucket
+
+# = components.stackfile.PROJECT_ROOT, whose import (the stack's configuration models) `assets` does not need.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 EPILOG = f"""\
 Source keys: {SOURCE_KEY_ENV} / {SOURCE_SECRET_ENV} (or the options; the environment keeps them out of
@@ -39,8 +41,9 @@ Example:
   python -m migrate assets --from http://localhost:9000/dummy-bucket --stack prod
 """
 
-_SIZE = re.compile(r"^(\d+)\s*(b|k|kib|m|mib|g|gib)?$", re.IGNORECASE)
+_SIZE = re.compile(r"^(\d+)\s*(b|k|kib|m|mib|g|gib|t|tib)?$", re.IGNORECASE)
 _UNITS = {"b": 1, "k": 1024, "kib": 1024, "m": MIB, "mib": MIB, "g": 1024 * MIB, "gib": 1024 * MIB}
+_UNITS |= {"t": 1024 * 1024 * MIB, "tib": 1024 * 1024 * MIB}
 
 
 def part_size(value: str) -> int:
@@ -59,7 +62,9 @@ def positive(value: str) -> int:
     return int(value)
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every subcommand; for `command` "assets" only that one (the others import the configuration models:
+    a fraction of a second of every copy's start, measured by `make bench`)."""
     p = argparse.ArgumentParser(prog="python -m migrate", description="Move a Wire installation off fake-aws.")
     commands = p.add_subparsers(dest="command", required=True)
     a = commands.add_parser(
@@ -98,12 +103,48 @@ def parser() -> argparse.ArgumentParser:
         help="for a source whose ETags are not content MD5s (minio with encryption)",
     )
     a.add_argument("--json", action="store_true", help="print the final report as JSON")
+    add_in_cluster_arguments(a)
     a.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    if command == "assets":
+        return p
+    from migrate import adopt_check, restore, values
+
     v = values.add_parser(commands)
     v.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     c = adopt_check.add_parser(commands)
     c.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    r = restore.add_parser(commands)
+    r.add_argument("--stack-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     return p
+
+
+def size(value: str) -> int:
+    match = _SIZE.match(value.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size like 750GiB")
+    return int(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
+
+
+def add_in_cluster_arguments(a: argparse.ArgumentParser) -> None:
+    g = a.add_argument_group('in the cluster (docs/migration.md, "Copy in the cluster")')
+    g.add_argument(
+        "--in-cluster",
+        action="store_true",
+        help="run the copy as an Indexed Job in the stack's namespace (--from as the cluster reaches it, e.g. "
+        "http://fake-aws-s3:9000/dummy-bucket), follow it and aggregate its shards' reports; needs --stack",
+    )
+    g.add_argument("--shards", type=positive, default=8, help="shards of the key space (Job completions; default 8)")
+    g.add_argument("--parallelism", type=positive, help="shards running at once (default: all)")
+    g.add_argument("--image", help="the Job's image (python3 + boto3; default wire:verify.image)")
+    g.add_argument(
+        "--source-secret",
+        default="wire-infra-migrate-source",
+        help="Secret with the source's keys awsKeyId/awsSecretKey (default wire-infra-migrate-source; "
+        "`cargohold` while it still holds fake-aws's keys)",
+    )
+    g.add_argument("--print-manifests", action="store_true", help="with --in-cluster: print the manifests only")
+    g.add_argument("--objects", type=positive, help="estimate: objects in the source bucket (prints the expected time)")
+    g.add_argument("--bytes", type=size, help="estimate: total size of the source bucket, e.g. 750GiB")
 
 
 def journal_path(args: argparse.Namespace, source: Endpoint, destination: Endpoint) -> Path | None:
@@ -118,23 +159,33 @@ def _terminate(_signum: int, _frame: FrameType | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(argv[0] if argv else None).parse_args(argv)
     if args.command == "values":
+        from migrate import values
+
         return values.run(args, args.stack_dir)
     if args.command == "adopt-check":
+        from migrate import adopt_check
+
         return adopt_check.run(args, args.stack_dir)
+    if args.command == "restore":
+        from migrate import restore
+
+        return restore.run(args, args.stack_dir)
+    if args.objects is not None or args.bytes is not None:
+        from plan.copy_estimate import estimate_text
+
+        print(estimate_text(args.objects or 0, args.bytes or 0, args.shards if args.in_cluster else None))
+    if args.in_cluster:
+        from migrate.incluster_run import in_cluster
+
+        return in_cluster(args)
     try:
         source = source_endpoint(
             args.source, region=args.from_region, access_key=args.from_access_key, secret_key=args.from_secret_key
         )
-        destination = destination_endpoint(
-            stack=args.stack,
-            stack_dir=args.stack_dir,
-            outputs=args.outputs,
-            bucket=args.to_bucket,
-            url=args.to_endpoint,
-            region=args.to_region,
-        )
+        destination = destination_from_args(args)
         check_bucket(source)
         check_bucket(destination)
     except ArgumentProblem as problem:
@@ -166,4 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(report.json() if args.json else report.text())
+    if args.dry_run and not args.json:
+        from plan.copy_estimate import estimate_text
+
+        print(estimate_text(report.counts[Status.WOULD_COPY], report.sizes[Status.WOULD_COPY], None))
     return 0 if report.ok else 1

@@ -11,55 +11,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
-from components.config import PLACEHOLDER, ConfigError
-from components.stackfile import read_stack_file
+from migrate.clients import SOURCE_KEY_ENV, SOURCE_SECRET_ENV, SOURCE_TOKEN_ENV, Endpoint
 from verify.aws import describe, error_code, stack_endpoints
-from verify.cli import read_outputs
-
-SOURCE_KEY_ENV = "SOURCE_AWS_ACCESS_KEY_ID"
-SOURCE_SECRET_ENV = "SOURCE_AWS_SECRET_ACCESS_KEY"
-SOURCE_TOKEN_ENV = "SOURCE_AWS_SESSION_TOKEN"
 
 
 class ArgumentProblem(Exception):
     """Bad arguments or an unusable endpoint: one message, exit code 2."""
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    role: str  # "source" or "destination", for messages
-    bucket: str
-    region: str | None
-    url: str | None  # None: AWS's own regional endpoint (HTTPS)
-    session: boto3.Session
-
-    @property
-    def label(self) -> str:
-        return f"{self.url.rstrip('/')}/{self.bucket}" if self.url else f"s3://{self.bucket}"
-
-    def client(self, *, max_attempts: int = 5, pool: int = 10) -> Any:
-        config = Config(
-            # Emulators and minio are addressed path-style; AWS virtual-hosted.
-            s3={"addressing_style": "path" if self.url else "virtual"},
-            signature_version="s3v4",
-            retries={"max_attempts": max_attempts, "mode": "standard"},
-            connect_timeout=10,
-            read_timeout=120,
-            max_pool_connections=pool,
-            # Checksums are sent where this tool asks for them (uploads), not on every request:
-            # older minio releases reject the trailers newer SDKs add by default.
-            request_checksum_calculation="when_required",
-        )
-        return self.session.client("s3", region_name=self.region, endpoint_url=self.url, config=config)
 
 
 def source_endpoint(value: str, *, region: str, access_key: str | None, secret_key: str | None) -> Endpoint:
@@ -102,6 +66,11 @@ def destination_endpoint(
         if outputs is not None:
             raise ArgumentProblem("--outputs needs --stack")
         return Endpoint("destination", bucket, region, url, boto3.Session())
+    # Only a run naming a stack reads one: the configuration models and verify's CLI are large imports.
+    from components.config import ConfigError
+    from components.stackfile import read_stack_file
+    from verify.cli import read_outputs
+
     try:
         stack_file = read_stack_file(stack, stack_dir)
         cfg = stack_file.load().config
@@ -118,8 +87,22 @@ def destination_endpoint(
     )
 
 
+def destination_from_args(args: Any) -> Endpoint:
+    """The destination `migrate assets` names: --stack/--outputs and the --to-* overrides."""
+    return destination_endpoint(
+        stack=args.stack,
+        stack_dir=args.stack_dir,
+        outputs=args.outputs,
+        bucket=args.to_bucket,
+        url=args.to_endpoint,
+        region=args.to_region,
+    )
+
+
 def _stack_session(aws: Mapping[str, Any]) -> boto3.Session:
     """The stack's own `aws:accessKey/secretKey` (the dev emulator's dummy keys) or `aws:profile`, else the chain."""
+    from components.config import PLACEHOLDER
+
     key, secret = aws.get("accessKey"), aws.get("secretKey")
     if isinstance(key, str) and isinstance(secret, str) and PLACEHOLDER not in (key, secret):
         return boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret)

@@ -1,4 +1,10 @@
-"""Copy a whole bucket: list the source, decide and copy each object on a bounded thread pool."""
+"""Copy a whole bucket: list the source, decide and copy each object on a bounded thread pool.
+
+Both buckets are listed side by side (S3 lists keys in the same order on both): a key the destination
+does not list is new, and a single-part one is copied with one GET, one PUT and one HEAD (the
+verification), its headers and metadata taken from the GET. A key the destination lists is decided from
+a HEAD of both sides and the journal, as before.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +16,46 @@ from datetime import UTC, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from migrate import s3http
+from migrate.checksums import strip_etag
 from migrate.journal import Entry, Journal
 from migrate.objects import StoredObject, decide
 from migrate.progress import Progress
 from migrate.report import Outcome, Report, Status
-from migrate.transfer import MIB, Bucket, Interrupted, Transfer, VerificationError
+from migrate.transfer import MIB, Bucket, Gone, Interrupted, Transfer, VerificationError
 from verify.aws import describe, error_code
 
 _GONE = frozenset({"404", "NoSuchKey", "NotFound"})
 _CHANGED = frozenset({"412", "PreconditionFailed"})
+
+
+@dataclass(frozen=True)
+class Listed:
+    key: str
+    size: int
+    etag: str
+
+
+class Listing:
+    """Membership in a listing walked once, in step with another listing in the same key order."""
+
+    def __init__(self, items: Iterator[Listed]) -> None:
+        self._items = items
+        self._current: Listed | None = None
+        self._ended = self._broken = False
+
+    def has(self, key: str) -> bool:
+        """Whether the listing holds `key`; keys must be asked in ascending order. A listing that broke
+        off answers yes: the key is then decided from HEADs, as if it were there."""
+        while not self._ended and (self._current is None or self._current.key < key):
+            try:
+                self._current = next(self._items)
+            except StopIteration:
+                self._ended = True
+            except (ClientError, BotoCoreError):
+                self._ended = True
+                self._broken = True
+        return self._broken or (self._current is not None and self._current.key == key)
 
 
 @dataclass(frozen=True)
@@ -46,6 +83,9 @@ class Runner:
         report: Report,
         stop: threading.Event | None = None,
     ) -> None:
+        # Real boto3 clients get the fast object calls (s3http.py); any other client is used as it is.
+        source = Bucket(s3http.wrap(source.client), source.name)
+        destination = Bucket(s3http.wrap(destination.client), destination.name)
         self.source, self.destination, self.options = source, destination, options
         self.journal, self.progress, self.report = journal, progress, report
         self.stop = stop or threading.Event()
@@ -67,14 +107,17 @@ class Runner:
         unseen = {key for key in self.journal.copied_keys() if key.startswith(self.options.prefix)}
         with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="migrate") as pool:
             try:
-                for key, size in self._listing():
+                at_destination = Listing(self._list(self.destination))
+                for item in self._listing():
                     if self.stop.is_set():
                         break
+                    key, size = item.key, item.size
                     unseen.discard(key)
                     self.report.listed += 1
                     self.report.listed_bytes += size
                     self.progress.on_listed(size)
-                    pending.add(pool.submit(self.process, key))
+                    new = None if at_destination.has(key) else item
+                    pending.add(pool.submit(self.process, key, new))
                     if len(pending) >= window:
                         pending = self._collect(pending, FIRST_COMPLETED)
                 self._collect(pending, None)
@@ -88,17 +131,25 @@ class Runner:
             self.report.incomplete = "stopped before every object was listed"
         if self.report.incomplete is None:
             self.report.gone_from_source = sorted(unseen)
+        self.journal.close()
         self.progress.close()
         return self.report
 
-    def _listing(self) -> Iterator[tuple[str, int]]:
-        paginator = self.source.client.get_paginator("list_objects_v2")
+    def _listing(self) -> Iterator[Listed]:
         try:
-            for page in paginator.paginate(Bucket=self.source.name, Prefix=self.options.prefix):
-                for item in page.get("Contents") or []:
-                    yield item["Key"], int(item.get("Size") or 0)
+            yield from (item for item in self._list(self.source) if self.selected(item.key))
         except (ClientError, BotoCoreError) as error:
             self.report.incomplete = f"listing the source broke off: {describe(error)}"
+
+    def selected(self, key: str) -> bool:
+        """Whether this run copies `key` (a shard of the in-cluster copy copies a part of the keys)."""
+        return True
+
+    def _list(self, bucket: Bucket) -> Iterator[Listed]:
+        paginator = bucket.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=bucket.name, Prefix=self.options.prefix):
+            for item in page.get("Contents") or []:
+                yield Listed(item["Key"], int(item.get("Size") or 0), strip_etag(item.get("ETag")))
 
     def _collect(self, pending: set[Future[Outcome]], return_when: str | None) -> set[Future[Outcome]]:
         if not pending:
@@ -110,18 +161,23 @@ class Runner:
             self.progress.on_outcome(outcome)
         return rest
 
-    def process(self, key: str) -> Outcome:
-        """Decide and, if needed, copy one object; never raises (every error becomes a failed outcome)."""
+    def process(self, key: str, new: Listed | None = None) -> Outcome:
+        """Decide and, if needed, copy one object; never raises (every error becomes a failed outcome).
+        `new`: the source's listing of a key the destination did not list."""
         problem = "no attempt made"
         if self.stop.is_set():
             return Outcome(key, Status.FAILED, 0, "not copied: the run was interrupted")
         for attempt in range(1, self.options.retries + 2):
             try:
+                if new is not None and attempt == 1 and self._fast(new):
+                    return self._copy_new(new)
                 return self._attempt(key)
             except VerificationError as error:
                 problem = f"{error} (attempt {attempt})"
             except Interrupted:
                 return Outcome(key, Status.FAILED, 0, "interrupted; its upload was aborted")
+            except Gone:
+                return Outcome(key, Status.SKIPPED, 0, "deleted at the source since the listing")
             except (ClientError, BotoCoreError) as error:
                 if error_code(error) not in _CHANGED:
                     return Outcome(key, Status.FAILED, 0, describe(error))
@@ -144,6 +200,15 @@ class Runner:
         copied = self.transfer.copy(source)
         self.journal.record(Entry(key, source.etag, source.size, copied.dest_etag, copied.checksum_sha256))
         return Outcome(key, Status.COPIED, source.size, f"{decision.reason}; verified ({copied.parts} part(s))")
+
+    def _fast(self, listed: Listed) -> bool:
+        options = self.options
+        return bool(listed.etag) and listed.size <= options.part_size and not (options.verify or options.dry_run)
+
+    def _copy_new(self, listed: Listed) -> Outcome:
+        source, copied = self.transfer.copy_listed(listed.key, listed.etag)
+        self.journal.record(Entry(source.key, source.etag, source.size, copied.dest_etag, copied.checksum_sha256))
+        return Outcome(source.key, Status.COPIED, source.size, f"new; verified ({copied.parts} part(s))")
 
     def _verify(self, source: StoredObject) -> Outcome:
         """Both sides re-read and compared: size, headers, metadata and the SHA-256 of the whole content."""

@@ -19,8 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from migrate.checksums import StreamDigest, b64, checksum_value, plain_md5, strip_etag
 from migrate.objects import Headers, StoredObject
+from verify.aws import error_code
 
 MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB  # S3's minimum for every part but the last
@@ -31,6 +34,10 @@ _READ_CHUNK = MIB
 
 class VerificationError(Exception):
     """The bytes that arrived are not the bytes that were read: retried, then reported as failed."""
+
+
+class Gone(Exception):
+    """The source object was deleted since it was listed: nothing to copy."""
 
 
 class Interrupted(Exception):
@@ -81,6 +88,12 @@ class Transfer:
             return self._copy_single(source)
         return self._copy_multipart(source)
 
+    def copy_listed(self, key: str, etag: str) -> tuple[StoredObject, Copied]:
+        """Copy a single-part object the destination does not list, without a HEAD of the source: one GET
+        (conditional on the listed ETag) brings the bytes and the headers and metadata to copy."""
+        source, data = self._fetch(key, etag)
+        return source, self._put_single(source, data)
+
     # --- reading -------------------------------------------------------------------------------------
 
     def _read(self, source: StoredObject, byte_range: tuple[int, int] | None) -> bytes:
@@ -89,35 +102,60 @@ class Transfer:
         if byte_range is not None:
             args["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
             expected = byte_range[1] - byte_range[0] + 1
-        body = self.source.client.get_object(**args)["Body"]
-        chunks = bytearray()
+        data = self._body(source.key, self.source.client.get_object(**args))
+        if len(data) != expected:
+            raise VerificationError(f"read {len(data)} bytes of {expected} from the source")
+        return data
+
+    def _fetch(self, key: str, etag: str) -> tuple[StoredObject, bytes]:
+        try:
+            response = self.source.client.get_object(Bucket=self.source.name, Key=key, IfMatch=f'"{etag}"')
+        except ClientError as error:
+            if error_code(error) in ("404", "NoSuchKey", "NotFound"):
+                raise Gone(key) from None
+            raise
+        source = StoredObject.from_head(key, response)
+        data = self._body(key, response)
+        if len(data) != source.size:
+            raise VerificationError(f"read {len(data)} bytes of {source.size} from the source")
+        if source.size > self.part_size:
+            raise VerificationError(f"grew to {source.size} bytes since the listing")
+        return source, data
+
+    def _body(self, key: str, response: dict[str, Any]) -> bytes:
+        body = response["Body"]
+        chunks: list[bytes] = []
         try:
             while chunk := body.read(_READ_CHUNK):
                 if self.stop.is_set():
-                    raise Interrupted(source.key)
-                chunks += chunk
+                    raise Interrupted(key)
+                chunks.append(chunk)
         finally:
             body.close()
-        if len(chunks) != expected:
-            raise VerificationError(f"read {len(chunks)} bytes of {expected} from the source")
-        return bytes(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _source_md5(self, source: StoredObject) -> str | None:
+        return plain_md5(source.etag) if self.check_source_md5 else None
 
     def _check_source(self, source: StoredObject, digest: StreamDigest) -> None:
         if digest.size != source.size:
             raise VerificationError(f"read {digest.size} bytes, the source has {source.size}")
-        md5 = plain_md5(source.etag)
-        if self.check_source_md5 and md5 and digest.md5_hex != md5:
+        md5 = self._source_md5(source)
+        if md5 and digest.md5_hex != md5:
             raise VerificationError("the bytes read do not match the source's MD5 (ETag)")
 
     # --- writing -------------------------------------------------------------------------------------
 
     def _copy_single(self, source: StoredObject) -> Copied:
-        data = self._read(source, None) if source.size else b""
-        digest = StreamDigest()
+        return self._put_single(source, self._read(source, None) if source.size else b"")
+
+    def _put_single(self, source: StoredObject, data: bytes) -> Copied:
+        digest = StreamDigest(single=True, md5=self._source_md5(source) is not None)
         digest.add_part(data)
         self._check_source(source, digest)
         if self.stop.is_set():
             raise Interrupted(source.key)
+        # The client sends the SHA-256 of the bytes it sends; S3 checks and stores it; it is compared below.
         response = self.destination.client.put_object(
             Bucket=self.destination.name,
             Key=source.key,
@@ -138,7 +176,7 @@ class Transfer:
         upload_id = dest.client.create_multipart_upload(
             Bucket=dest.name, Key=source.key, ChecksumAlgorithm="SHA256", **source.headers.put_args()
         )["UploadId"]
-        digest = StreamDigest()
+        digest = StreamDigest(md5=self._source_md5(source) is not None)
         parts: list[dict[str, Any]] = []
         try:
             for number, byte_range in enumerate(ranges(source.size, part_size_for(source.size, self.part_size)), 1):
@@ -172,7 +210,14 @@ class Transfer:
     def _abort_leftovers(self, key: str) -> None:
         """Abort this key's multipart uploads left by an earlier run that was killed."""
         dest = self.destination
-        uploads = dest.client.list_multipart_uploads(Bucket=dest.name, Prefix=key).get("Uploads") or []
+        try:
+            uploads = dest.client.list_multipart_uploads(Bucket=dest.name, Prefix=key).get("Uploads") or []
+        except ClientError as error:
+            if error_code(error) not in ("403", "AccessDenied"):
+                raise
+            # A role without s3:ListBucketMultipartUploads (cargohold's, in the in-cluster copy): the
+            # bucket's lifecycle rule aborts what a killed run left (abort-incomplete-multipart).
+            return
         for upload in uploads:
             if upload.get("Key") == key and upload.get("Initiated", self.started) < self.started:
                 dest.client.abort_multipart_upload(Bucket=dest.name, Key=key, UploadId=upload["UploadId"])

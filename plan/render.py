@@ -381,7 +381,23 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(f"    {problem}")
         failed = failed or bool(problems)
+    failed = _check_network_policies(cfg, plan.values) or failed
     return 1 if failed else 0
+
+
+def _check_network_policies(cfg: Any, values: dict[str, Any]) -> bool:
+    """The NetworkPolicies the program registers beside the releases, against the same schemas; True when bad."""
+    from components.k8s.netpol import network_policies
+    from components.k8s.values import WIRE_SERVER
+
+    policies = network_policies(cfg, values.get(WIRE_SERVER) or {})
+    if not policies:
+        return False
+    problems = schema_problems(policies, cfg.kubernetes.version)
+    print(f"{'✘' if problems else '✔'} network policies: {len(policies)} objects")
+    for problem in problems:
+        print(f"    {problem}")
+    return bool(problems)
 
 
 if __name__ == "__main__":

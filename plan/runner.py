@@ -14,6 +14,7 @@ plan.json (version 1):
      "secretOutputs": [<export>],
      "values": {<release>: "values/<release>.yaml"},
      "warnings": [...], "secretsToSet": [<wire: key path>], "drain": "<cannon drain summary>",
+     "assetStorage": {<what the summary prices versions and the replica from>},
      "wireRelease": {"name": "<wire:release>", "manifest": "<wire-builds build.json URL>",
                      "chartOverrides": [<chart that differs from the release>]}}
 """
@@ -30,6 +31,7 @@ from typing import Any
 
 from components.config import NAMESPACE, PLACEHOLDER, ConfigError, StackConfig
 from components.config.loading import parse_value
+from components.config.recovery_rules import storage_estimate
 from components.k8s.values import values_yaml
 from components.k8s.values.common import layering_warning
 from components.outputs import redact
@@ -110,9 +112,19 @@ class Plan:
             "secretsToSet": self.secrets_to_set,
             "drain": self.config.cannon.drain.summary(),
             "wireRelease": self.wire_release(),
+            "assetStorage": storage_estimate(self.config),
             "mode": "preview" if self.preview else "up",
             "legend": LEGEND_PREVIEW if self.preview else LEGEND_UP,
-        }
+        } | self.asset_copy()
+
+    def asset_copy(self) -> dict[str, Any]:
+        """A migrating stack (wire:assets.migration): how long its asset copy is expected to take."""
+        migration = self.config.assets.migration
+        if migration is None:
+            return {}
+        from plan.copy_estimate import estimate_text
+
+        return {"assetCopy": estimate_text(migration.objects, migration.size_bytes, migration.shards)}
 
     def wire_release(self) -> dict[str, Any]:
         from components.config.wire_builds import known_releases

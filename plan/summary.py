@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-PROVIDER_PREFIX = "pulumi:providers:"
+from plan.counting import PROVIDER_PREFIX, WHAT_IS_COUNTED, count
+
 RECORD_TYPE = "aws:route53/record:Record"
 
 KEY_SETTINGS = {
@@ -105,11 +106,9 @@ def plain(value: Any) -> str:
 
 
 def counts(resources: list[dict]) -> tuple[int, int, int]:
-    """(resources to create, providers, objects only read) among the custom resources."""
-    custom = [r for r in resources if r["custom"]]
-    providers = sum(r["type"].startswith(PROVIDER_PREFIX) for r in custom)
-    reads = sum(bool(r["read"]) for r in custom)
-    return len(custom) - providers - reads, providers, reads
+    """(resources to create, providers, objects only read), counted as `make review` counts (plan/counting.py)."""
+    counted = count(resources)
+    return counted.resources, counted.providers, counted.reads
 
 
 def _kind(resource: dict) -> str:
@@ -177,15 +176,12 @@ def dns_lines(resources: list[dict]) -> list[str]:
 def cost_lines(document: Mapping[str, Any], values: Mapping[str, Any]) -> list[str]:
     """The monthly idle cost from bench's model (imported here only: the plan's import path stays light)."""
     from bench.cost import idle_cost
-    from bench.prices import load_prices
+    from bench.prices import prices_for, stack_region
 
-    prices = load_prices()
-    cost = idle_cost(document, values, prices)
+    priced = prices_for(stack_region(document))
+    cost = idle_cost(document, values, priced.table)
     asked, unasked = cost.monthly(asked_for_by_config=True), cost.monthly(asked_for_by_config=False)
-    lines = [
-        f"Monthly idle cost: {plain(round(asked + unasked, 2))} USD "
-        f"(AWS list prices {prices.region}, dated {prices.dated}; traffic costs extra)"
-    ]
+    lines = [f"Monthly idle cost: {plain(round(asked + unasked, 2))} USD ({priced.label()}; traffic costs extra)"]
     for label, requested in (("asked for by the configuration", True), ("not asked for", False)):
         grouped: dict[str, list[float]] = defaultdict(list)
         for item in cost.idle:
@@ -202,7 +198,9 @@ def cost_lines(document: Mapping[str, Any], values: Mapping[str, Any]) -> list[s
         lines.append(f"  only with use: {used}")
     if cost.unpriced:
         lines.append(f"  ! not in the price table, check by hand: {', '.join(cost.unpriced)}")
-    return lines
+    from bench.storage_cost import storage_lines
+
+    return lines + storage_lines(document.get("assetStorage"), priced.table, plain)
 
 
 def release_lines(release: Mapping[str, Any] | None) -> list[str]:
@@ -239,6 +237,7 @@ def summary(document: dict, values: Mapping[str, Any] | None = None, logged: lis
     lines = [
         f"Offline plan of stack '{document['stack']}'{mode}: {created} resources in {components} components"
         + (f" (besides {besides_text})" if besides_text else ""),
+        f"  counted as `make review` counts: {WHAT_IS_COUNTED}",
         *([f"Legend: {document['legend']}"] if document.get("legend") else []),
         "",
         "Resources:",
@@ -252,6 +251,8 @@ def summary(document: dict, values: Mapping[str, Any] | None = None, logged: lis
     lines += ["", "Outputs:"]
     lines += [f"  {key}: {plain(value)}" for key, value in document["outputs"].items()]
     lines += ["", *cost_lines(document, values or {}), "", document["drain"]]
+    if document.get("assetCopy"):
+        lines += ["", f"Asset copy (wire:assets.migration): {document['assetCopy']}"]
     warnings = list(dict.fromkeys([*document["warnings"], *(logged or [])]))
     if warnings:
         lines += ["", "Warnings:", *(f"  ! {warning}" for warning in warnings)]

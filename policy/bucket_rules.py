@@ -9,6 +9,7 @@ from policy.model import (
     BUCKET_PAB,
     BUCKET_POLICY,
     BUCKET_SSE,
+    BUCKET_VERSIONING,
     BUCKETS,
     UNKNOWN,
     Context,
@@ -109,6 +110,23 @@ def bucket_denies_insecure_transport(resources: Sequence[Resource], _ctx: Contex
     ]
 
 
+def bucket_versioned(resources: Sequence[Resource], ctx: Context) -> list[Violation]:
+    """In production a deleted or overwritten object must be restorable (docs/restore.md): versioning enabled."""
+    if not ctx.production:
+        return []
+
+    def problem(bucket: Resource, attached: list[Resource]) -> str | None:
+        for versioning in attached:
+            status = (versioning.props.get("versioningConfiguration") or {}).get("status")
+            if status in ("Enabled", UNKNOWN):
+                return None
+        if (bucket.props.get("versioning") or {}).get("enabled") is True:
+            return None
+        return f"bucket {_label(bucket)} is not versioned: a mistaken delete or overwrite cannot be undone"
+
+    return [Violation("bucket-versioned", m, b.urn) for b, m in _for_each_bucket(resources, BUCKET_VERSIONING, problem)]
+
+
 STACK_RULES: tuple[StackRule, ...] = (
     StackRule("bucket-encrypted", "Every S3 bucket has a server-side encryption configuration.", bucket_encrypted),
     StackRule(
@@ -120,5 +138,10 @@ STACK_RULES: tuple[StackRule, ...] = (
         "bucket-denies-insecure-transport",
         "Every S3 bucket policy denies requests without TLS.",
         bucket_denies_insecure_transport,
+    ),
+    StackRule(
+        "bucket-versioned",
+        "In production every S3 bucket is versioned, so a mistaken delete or overwrite can be undone.",
+        bucket_versioned,
     ),
 )

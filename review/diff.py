@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from plan.counting import counted
+
 # Resource options a reviewer must see change: losing `protect` makes a deletion possible.
 OPTION_KEYS = ("protect", "retainOnDelete", "parent")
 MISSING = "(absent)"
@@ -34,6 +36,8 @@ class ChangedResource:
     type: str
     name: str
     changes: tuple[PropertyChange, ...]
+    # An AWS or Kubernetes resource (plan/counting.py), not a component, provider or object only read.
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,22 @@ class ResourceDiff:
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
+
+    def only_counted(self) -> ResourceDiff:
+        """Only the AWS and Kubernetes resources, counted as the plan summary counts them (plan/counting.py)."""
+        return ResourceDiff(
+            added=[r for r in self.added if counted(r)],
+            removed=[r for r in self.removed if counted(r)],
+            changed=[c for c in self.changed if c.counted],
+        )
+
+    def not_counted(self) -> ResourceDiff:
+        """Components, providers and objects only read: shown apart (a provider's change matters), never counted."""
+        return ResourceDiff(
+            added=[r for r in self.added if not counted(r)],
+            removed=[r for r in self.removed if not counted(r)],
+            changed=[c for c in self.changed if not c.counted],
+        )
 
 
 def _short(value: Any, limit: int = 200) -> str:
@@ -107,7 +127,9 @@ def diff_resources(base: Mapping[str, Any], head: Mapping[str, Any]) -> Resource
             if a.get(key) != b.get(key):
                 changes.append(PropertyChange(f"[{key}]", a.get(key, MISSING), b.get(key, MISSING)))
         if changes:
-            result.changed.append(ChangedResource(urn, b.get("type", ""), b.get("name", ""), tuple(changes)))
+            result.changed.append(
+                ChangedResource(urn, b.get("type", ""), b.get("name", ""), tuple(changes), counted=counted(b))
+            )
     return result
 
 

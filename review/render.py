@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from plan.counting import WHAT_IS_COUNTED
 from policy.model import Violation
-from review.diff import PropertyChange, ResourceDiff, diff_values
+from review.diff import ChangedResource, PropertyChange, ResourceDiff, diff_values
 
 # GitHub rejects comments over 65536 characters; keep room for the header and the policy section.
 MAX_COMMENT = 60000
@@ -90,11 +91,10 @@ def _resource_table(title: str, resources: list[Any]) -> list[str]:
     return [*lines, ""]
 
 
-def _changed(review: StackReview) -> list[str]:
-    changed = review.resources.changed
+def _changed(changed: list[ChangedResource], title: str = "Changed") -> list[str]:
     if not changed:
         return []
-    lines = [f"**Changed ({len(changed)})**", ""]
+    lines = [f"**{title} ({len(changed)})**", ""]
     for resource in changed:
         lines.append(f"- {_code(resource.type)} {_code(resource.name)}")
         lines += [f"  - {_code(change.describe())}" for change in resource.changes]
@@ -147,18 +147,21 @@ def render_markdown(review: StackReview) -> str:
             "```",
             "",
         ]
-    diff = review.resources
+    diff, apart = review.resources.only_counted(), review.resources.not_counted()
     lines.append(
         f"**Summary:** {len(diff.added)} to add, {len(diff.changed)} to change, {len(diff.removed)} to remove; "
         f"{len(review.values)} values file(s) changed."
     )
-    lines.append("")
+    lines += [f"Resources counted as in the plan summary: {WHAT_IS_COUNTED}.", ""]
     lines += _charts(review)
     if review.unchanged:
         lines += ["No changes to resources, outputs or helm values.", ""]
     lines += _resource_table("Added", diff.added)
     lines += _resource_table("Removed", diff.removed)
-    lines += _changed(review)
+    lines += _changed(diff.changed)
+    lines += _resource_table("Components, providers and reads added", apart.added)
+    lines += _resource_table("Components, providers and reads removed", apart.removed)
+    lines += _changed(apart.changed, "Components, providers and reads changed")
     if review.outputs:
         lines += [f"**Stack outputs ({len(review.outputs)} changed)**", ""]
         lines += [f"- {_code(change.describe())}" for change in review.outputs]
@@ -181,7 +184,7 @@ def render_markdown(review: StackReview) -> str:
 def summary_line(review: StackReview) -> str:
     if review.head_error:
         return f"{review.stack}: head plan FAILED"
-    diff = review.resources
+    diff = review.resources.only_counted()
     text = (
         f"{review.stack}: +{len(diff.added)} ~{len(diff.changed)} -{len(diff.removed)} resources, "
         f"{len(review.values)} values file(s) changed, {len(review.violations)} policy violation(s)"

@@ -5,13 +5,27 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import boto3
 import botocore.loaders
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+    SSLError,
+    SSOError,
+    TokenRetrievalError,
+)
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 
 # Fail fast instead of botocore's default of many retries: verify is run by a person waiting for it.
 _BASE_CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"})
@@ -46,9 +60,51 @@ BAD_CREDENTIALS = frozenset(
         "SignatureDoesNotMatch",
         "UnrecognizedClientException",
         "ExpiredToken",
+        "ExpiredTokenException",
         "InvalidAccessKeyId",
+        "InvalidToken",
     }
 )
+# Raised before any request is sent: no credentials found, or their source (profile, SSO, role) failed.
+_NO_CREDENTIALS = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    CredentialRetrievalError,
+    TokenRetrievalError,
+    SSOError,
+    ProfileNotFound,
+)
+# No answer from the endpoint (refused, unresolvable, timed out, cut off): the credentials were never judged.
+# EndpointUnreachable is botocore's ConnectionError: EndpointConnectionError, ConnectTimeoutError, proxy errors.
+_NO_ANSWER = (EndpointUnreachable, ReadTimeoutError, ConnectionClosedError)
+
+
+class Failure(StrEnum):
+    """Why a call failed, as far as the caller can act on it."""
+
+    UNREACHABLE = "the endpoint does not answer"
+    TLS = "the TLS handshake failed"
+    CREDENTIALS = "the credentials are wrong"
+    OTHER = "the call failed"
+
+
+def failure(error: Exception) -> Failure:
+    """Tells a network problem from a credentials problem: only an answer from AWS judges the credentials."""
+    if isinstance(error, SSLError):
+        return Failure.TLS
+    if isinstance(error, _NO_ANSWER):
+        return Failure.UNREACHABLE
+    if isinstance(error, _NO_CREDENTIALS):
+        return Failure.CREDENTIALS
+    if isinstance(error, ClientError) and error_code(error) in BAD_CREDENTIALS:
+        return Failure.CREDENTIALS
+    return Failure.OTHER
+
+
+def failed_endpoint(error: Exception, client: Any = None) -> str | None:
+    """The URL a failed call went to: botocore names it in connection errors, else the client's endpoint."""
+    url = getattr(error, "kwargs", {}).get("endpoint_url") if isinstance(error, BotoCoreError) else None
+    return url or getattr(getattr(client, "meta", None), "endpoint_url", None)
 
 
 def error_code(error: Exception) -> str:

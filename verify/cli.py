@@ -7,9 +7,13 @@ import json
 import sys
 from pathlib import Path
 
+from botocore.exceptions import ProfileNotFound
+
 from components.config import ConfigError, StackConfig
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
+from verify import checks
 from verify.aws import Aws, session, stack_credentials, stack_endpoints
+from verify.checks.exposure import cluster_listings
 from verify.expected import expected
 from verify.incluster import IMAGE, manifests, stores_from_outputs
 from verify.kube import Kubectl, KubectlError, run_jobs
@@ -84,10 +88,18 @@ def main(argv: list[str] | None = None) -> int:
         return in_cluster(cfg, outputs, args)
     endpoints = stack_endpoints(stack.config.get("aws:endpoints"))
     profile, keys = stack_credentials(stack.config)
-    own = session() if args.as_service else session(profile, keys)
-    aws = Aws(own, cfg.region, endpoints, args.endpoint_url)
-    push_aws = Aws(session(args.push_profile), cfg.region, endpoints, args.endpoint_url) if args.push_profile else None
-    results = run(cfg, outputs, aws, push_aws=push_aws, as_service=args.as_service)
+    try:
+        own = session() if args.as_service else session(profile, keys)
+        aws = Aws(own, cfg.region, endpoints, args.endpoint_url)
+        push = Aws(session(args.push_profile), cfg.region, endpoints, args.endpoint_url) if args.push_profile else None
+        # botocore reads the profile when it makes the first client: an unknown one is bad input, not a check.
+        for client in (aws, push):
+            if client:
+                client.client("sts")
+    except ProfileNotFound as error:
+        print(f"verify: {error}: check aws:profile, AWS_PROFILE or --push-profile", file=sys.stderr)
+        return 2
+    results = run(cfg, outputs, aws, push_aws=push, as_service=args.as_service)
     print(render_json(results) if args.json else render_text(results))
     return exit_code(results)
 
@@ -109,6 +121,8 @@ def in_cluster(cfg: StackConfig, outputs: dict, args: argparse.Namespace) -> int
     kubectl = Kubectl(cfg.kubernetes.kubeconfig, cfg.kubernetes.context)
     try:
         results = run_jobs(kubectl, documents)
+        # The guide's minimum inside the cluster: nothing public but the entry point, default-deny in place.
+        results += checks.exposure(cluster_listings(kubectl, cfg), cfg)
     except KubectlError as error:
         print(f"verify: {error}", file=sys.stderr)
         return 2

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 # AWS type -> the checks (names exported by verify.checks) that look at what the stack relies on in it.
 CHECKED: dict[str, tuple[str, ...]] = {
+    # `recovery` (verify/checks/recovery.py) runs the bucket's versioning check, its replication into the replica
+    # (and the replica's versioning), and the AWS Backup vault, plan and selection, as the configuration asks.
     # The managed stores (verify/checks/datastores.py): `datastores` runs each store's security group check
     # (only the client groups, on the store's ports) and its describe-and-compare (subnets, TLS parameter group).
     "aws:cloudfront/distribution:Distribution": ("distribution",),
     "aws:cloudfront/keyGroup:KeyGroup": ("distribution",),
     "aws:cloudfront/originAccessControl:OriginAccessControl": ("distribution",),
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": ("distribution",),
+    "aws:backup/plan:Plan": ("recovery",),
+    "aws:backup/selection:Selection": ("recovery",),
+    "aws:backup/vault:Vault": ("recovery",),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms",),
     "aws:dynamodb/table:Table": ("table",),
     "aws:ec2/securityGroup:SecurityGroup": ("datastores",),
@@ -27,6 +32,7 @@ CHECKED: dict[str, tuple[str, ...]] = {
     "aws:iam/accessKey:AccessKey": ("identity",),
     "aws:iam/role:Role": ("identity",),
     "aws:iam/rolePolicy:RolePolicy": ("identity",),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("recovery",),
     "aws:iam/user:User": ("identity",),
     "aws:iam/userPolicy:UserPolicy": ("identity",),
     "aws:kms/key:Key": ("topic_key",),
@@ -42,7 +48,9 @@ CHECKED: dict[str, tuple[str, ...]] = {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ("ownership",),
     "aws:s3/bucketPolicy:BucketPolicy": ("tls_only_policy",),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ("bucket",),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ("recovery",),
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ("bucket",),
+    "aws:s3/bucketVersioning:BucketVersioning": ("recovery",),
     "aws:ses/identityNotificationTopic:IdentityNotificationTopic": ("ses",),
     "aws:sesv2/configurationSet:ConfigurationSet": ("configuration_set",),
     "aws:sesv2/emailIdentity:EmailIdentity": ("ses", "dkim_tokens"),
@@ -61,6 +69,15 @@ NO_CHECK: dict[str, str] = {
         "comes through the notification topics, which `ses` and `subscription` check"
     ),
 }
+
+
+# Kubernetes type -> the checks that look at it on the live cluster (`python -m verify --in-cluster`): the
+# NetworkPolicies' default-deny and, with it, what is public (verify/checks/exposure.py).
+KUBERNETES_CHECKED: dict[str, tuple[str, ...]] = {
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": ("exposure",),
+}
+# Not a resource of the plan but the cluster it deploys to: its API endpoint (eks:DescribeCluster).
+CLUSTER_CHECKS = ("cluster_endpoint",)
 
 
 def coverage_of(aws_type: str) -> tuple[str, ...] | str | None:

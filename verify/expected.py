@@ -14,6 +14,7 @@ from components import naming
 from components.aws.ses_records import DnsRecord, static_records
 from components.config import EmailMode, PushMode, StackConfig
 from components.config.published import federation_srv_published, published_hosts
+from verify.expected_recovery import RecoveryTarget, recovery_target
 from verify.expected_resources import (
     AlarmsTarget,
     BucketRules,
@@ -115,6 +116,7 @@ class Expected:
     access_key_ids: dict[str, str] = field(default_factory=dict)
     bucket_rules: BucketRules | None = None
     cloudfront: CloudFrontTarget | None = None
+    recovery: RecoveryTarget | None = None
 
 
 def sns_arn(region: str, account: str, resource: str) -> str:
@@ -250,4 +252,10 @@ def expected(cfg: StackConfig, outputs: dict[str, Any], account: str | None) -> 
         access_key_ids={str(k): str(v) for k, v in (_out(outputs, "serviceAccessKeyIds") or {}).items()},
         bucket_rules=bucket_rules(cfg),
         cloudfront=cloudfront_target(cfg, outputs, _out(outputs, "assetsBucketName") or cfg.bucket_name),
+        recovery=recovery_target(
+            cfg,
+            _out(outputs, "assetsBucketName") or cfg.bucket_name,
+            (_out(outputs, "prekeyTableName") or naming.prekey_table(env)) if features.prekey_table else None,
+            account,
+        ),
     )

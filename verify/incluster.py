@@ -114,6 +114,18 @@ def _labels(svc: str) -> dict[str, str]:
     }
 
 
+def pod_security() -> dict[str, Any]:
+    """The pod securityContext of the Jobs wire-infra runs in the cluster (verify's, the asset copy's)."""
+    return {
+        "runAsNonRoot": True,
+        "runAsUser": RUN_AS,
+        "runAsGroup": RUN_AS,
+        # Lets the non-root user read the projected IRSA token.
+        "fsGroup": RUN_AS,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
 def _job(cfg: StackConfig, svc: str, image: str) -> dict[str, Any]:
     items = [{"key": f"{module}.py", "path": f"verify/{module}.py"} for module in ("__init__", *POD_MODULES)]
     items.append({"key": f"{svc}.json", "path": f"specs/{svc}.json"})
@@ -122,14 +134,7 @@ def _job(cfg: StackConfig, svc: str, image: str) -> dict[str, Any]:
         "restartPolicy": "Never",
         # IRSA's token is a separate projected volume (added by EKS's webhook); the API token is not needed.
         "automountServiceAccountToken": False,
-        "securityContext": {
-            "runAsNonRoot": True,
-            "runAsUser": RUN_AS,
-            "runAsGroup": RUN_AS,
-            # Lets the non-root user read the projected IRSA token.
-            "fsGroup": RUN_AS,
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": pod_security(),
         "containers": [
             {
                 "name": "verify",

@@ -34,8 +34,22 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from verify.aws import ACCESS_DENIED, BAD_CREDENTIALS, NOT_FOUND, Aws, AwsError, denial_cause, describe, error_code
+from botocore.exceptions import ClientError
+
+from verify.aws import (
+    ACCESS_DENIED,
+    NOT_FOUND,
+    Aws,
+    AwsError,
+    Failure,
+    denial_cause,
+    describe,
+    error_code,
+    failed_endpoint,
+    failure,
+)
 from verify.results import Result, fail, ok, warn
 
 PROBE_PREFIX = "verify/"
@@ -154,9 +168,7 @@ def caller_identity(sts: Any, check: str, expected_account: str | None, why: str
     try:
         identity = sts.get_caller_identity()
     except AwsError as error:
-        hint = "the access key is unknown or its secret is wrong" if _code_is(error, BAD_CREDENTIALS) else ""
-        message = f"sts:GetCallerIdentity failed ({describe(error)})"
-        return fail(check, "sts", f"{message}; {hint or 'check AWS_PROFILE / AWS_ACCESS_KEY_ID or the role'}"), None
+        return identity_failure(sts, check, error), None
     account, arn = str(identity["Account"]), str(identity["Arn"])
     if expected_account and account != expected_account:
         return fail(
@@ -165,6 +177,57 @@ def caller_identity(sts: Any, check: str, expected_account: str | None, why: str
             f"account {account} is not {expected_account} ({why}); use credentials for account {expected_account}",
         ), account
     return ok(check, arn, f"authenticated in account {account}"), account
+
+
+# Where the dev stack's emulator runs (Pulumi.dev.yaml): an endpoint on this machine or the kind network.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"})
+CREDENTIAL_SOURCES = (
+    "the stack's aws:profile or aws:accessKey/aws:secretKey, else AWS_PROFILE / AWS_ACCESS_KEY_ID or the role"
+)
+
+
+def emulator_hint(url: str | None) -> str:
+    """How to start the dev stack's emulator, when the endpoint that does not answer is a local one."""
+    parsed = urlsplit(url or "")
+    if parsed.hostname not in LOCAL_HOSTS:
+        return ""
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return (
+        f"the local AWS emulator is not running: start it with `moto_server -H 0.0.0.0 -p {port}` "
+        "(Pulumi.dev.yaml, docs/verify.md) and run verify again"
+    )
+
+
+def identity_failure(sts: Any, check: str, error: Exception) -> Result:
+    """The first call failed: say whether the endpoint did not answer or the credentials are wrong."""
+    kind = failure(error)
+    url = failed_endpoint(error, sts)
+    if kind == Failure.UNREACHABLE:
+        where = url or "the STS endpoint"
+        hint = emulator_hint(url) or (
+            "check the network, an outbound proxy (HTTPS_PROXY) and aws:region/aws:endpoints; "
+            "the credentials were not tried"
+        )
+        return fail(check, where, f"{kind}: {where} ({describe(error)}); {hint}")
+    if kind == Failure.TLS:
+        where = url or "the STS endpoint"
+        return fail(
+            check,
+            where,
+            f"{kind} with {where} ({describe(error)}): a proxy that intercepts TLS needs its CA "
+            "(AWS_CA_BUNDLE / aws:customCaBundle); the credentials were not tried",
+        )
+    if kind == Failure.CREDENTIALS:
+        if isinstance(error, ClientError):
+            why = (
+                "the session token has expired: log in again (aws sso login, a new role session)"
+                if _code_is(error, {"ExpiredToken", "ExpiredTokenException"})
+                else "the endpoint answered and refused them: the access key is unknown or its secret is wrong"
+            )
+        else:
+            why = "none were found, or their source failed"
+        return fail(check, "sts", f"{kind} ({describe(error)}): {why}; check {CREDENTIAL_SOURCES}")
+    return fail(check, "sts", f"sts:GetCallerIdentity failed ({describe(error)}); check {CREDENTIAL_SOURCES}")
 
 
 # --- SQS -----------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ def run(
     results += galley(exp, aws)
     results += cargohold(exp, aws)
     results += checks.datastores(aws, cfg)
+    results += checks.cluster_endpoint(aws.client("eks"), cfg)
     results += identities(exp, aws)
     results += alarms(exp, aws)
     if exp.zone_id:
@@ -159,6 +160,8 @@ def cargohold(exp: Expected, aws: Aws) -> list[Result]:
             checks.ownership(s3, exp.bucket),
             checks.tls_only_policy(s3, exp.bucket),
         ]
+    if exp.recovery:
+        results += checks.recovery(aws, exp.recovery, exp.bucket, exp.addressing_style)
     if exp.cloudfront:
         results += checks.distribution(aws.client("cloudfront", region="us-east-1"), exp.cloudfront)
     transport = checks.tls_only_over_http(s3, exp.bucket, aws.endpoint("s3"))

@@ -30,6 +30,10 @@ class LifecycleRule:
     # Days after which the objects move to STANDARD_IA.
     infrequent_access_days: int | None = None
     abort_multipart_days: int | None = None
+    # Days after which a version that is no longer current (deleted or overwritten) is removed for good.
+    noncurrent_days: int | None = None
+    # Remove a delete marker once no version is left behind it (it would only slow down listings).
+    expired_object_delete_marker: bool = False
 
     def api(self) -> dict[str, Any]:
         """The rule as S3's GetBucketLifecycleConfiguration returns it."""
@@ -40,11 +44,20 @@ class LifecycleRule:
             rule["Transitions"] = [{"Days": self.infrequent_access_days, "StorageClass": "STANDARD_IA"}]
         if self.abort_multipart_days is not None:
             rule["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": self.abort_multipart_days}
+        if self.expired_object_delete_marker:
+            rule["Expiration"] = {"ExpiredObjectDeleteMarker": True}
+        if self.noncurrent_days is not None:
+            rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": self.noncurrent_days}
         return rule
 
 
 def lifecycle_rule_specs(cfg: StackConfig) -> list[LifecycleRule]:
-    """cargohold keys are `v3/<retention>/<id>`; only the retentions with a TTL expire, never earlier than cargohold."""
+    """cargohold keys are `v3/<retention>/<id>`; only the retentions with a TTL expire, never earlier than cargohold.
+
+    The bucket is versioned: an expiry or a delete only makes the version noncurrent (behind a delete
+    marker), and `noncurrent-versions` removes it for good `noncurrent_days` later, then the marker.
+    The replica bucket runs the same rules: S3 does not replicate what a lifecycle rule deletes.
+    """
     days = cfg.assets.lifecycle
     return [
         LifecycleRule("expire-volatile", "v3/volatile/", expiration_days=days.volatile_days),
@@ -56,4 +69,8 @@ def lifecycle_rule_specs(cfg: StackConfig) -> list[LifecycleRule]:
         ),
         # Whole bucket: a failed streaming upload leaves billed parts behind otherwise.
         LifecycleRule("abort-incomplete-multipart", None, abort_multipart_days=days.abort_multipart_days),
+        # Whole bucket: a deleted or overwritten asset is restorable for this long, then really gone (privacy).
+        LifecycleRule(
+            "noncurrent-versions", None, noncurrent_days=cfg.noncurrent_days, expired_object_delete_marker=True
+        ),
     ]

@@ -1,4 +1,4 @@
-"""cargohold's asset bucket: private, encrypted, TLS-only, lifecycle by retention prefix, optional CloudFront."""
+"""cargohold's asset bucket: private, encrypted, TLS-only, versioned, lifecycle per retention, optional CloudFront."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import policies
-from components.aws.asset_rules import CORS_MAX_AGE, CORS_METHODS, LifecycleRule, lifecycle_rule_specs, web_origins
+from components.aws.asset_rules import CORS_MAX_AGE, CORS_METHODS, lifecycle_rule_specs, web_origins
+from components.aws.bucket_parts import secure_bucket
 from components.aws.common import adopted, child, stateful, tags
 from components.config import StackConfig
 
@@ -21,35 +22,6 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 # AWS managed origin request policy "CORS-S3Origin": forwards Origin, Access-Control-Request-Method and
 # Access-Control-Request-Headers to S3, so the bucket's CORS rules answer (the cache policy forwards none).
 CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
-
-
-def lifecycle_rules(cfg: StackConfig) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
-    """`lifecycle_rule_specs(cfg)` as the resource's arguments."""
-
-    def rule(spec: LifecycleRule) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
-        kwargs: dict[str, Any] = {}
-        if spec.expiration_days is not None:
-            kwargs["expiration"] = aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=spec.expiration_days)
-        if spec.infrequent_access_days is not None:
-            kwargs["transitions"] = [
-                aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                    days=spec.infrequent_access_days, storage_class="STANDARD_IA"
-                )
-            ]
-        if spec.abort_multipart_days is not None:
-            kwargs["abort_incomplete_multipart_upload"] = (
-                aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                    days_after_initiation=spec.abort_multipart_days
-                )
-            )
-        return aws.s3.BucketLifecycleConfigurationRuleArgs(
-            id=spec.id,
-            status="Enabled",
-            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=spec.prefix),
-            **kwargs,
-        )
-
-    return [rule(spec) for spec in lifecycle_rule_specs(cfg)]
 
 
 def cors_response_headers(cfg: StackConfig, *, parent: pulumi.Resource) -> aws.cloudfront.ResponseHeadersPolicy:
@@ -86,6 +58,7 @@ class AssetStorage(pulumi.ComponentResource):
     bucket: aws.s3.Bucket
     bucket_name: str
     bucket_arn: pulumi.Output[str]
+    versioning: aws.s3.BucketVersioning
     distribution: aws.cloudfront.Distribution | None
     # CloudFront domain cargohold signs download URLs for (cloudFront.enabled only).
     cloudfront_domain: pulumi.Output[str] | None
@@ -102,36 +75,9 @@ class AssetStorage(pulumi.ComponentResource):
         )
         self.bucket_arn = self.bucket.arn
         bucket_id = self.bucket.id
-        aws.s3.BucketOwnershipControls(
-            f"{bucket_name}-ownership",
-            bucket=bucket_id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child(self),
-        )
-        public_access = aws.s3.BucketPublicAccessBlock(
-            f"{bucket_name}-public-access",
-            bucket=bucket_id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child(self),
-        )
-        default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-            sse_algorithm="aws:kms" if cmk else "AES256", kms_master_key_id=cmk
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{bucket_name}-encryption",
-            bucket=bucket_id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=default,
-                    # The bucket key cuts KMS requests (and their cost) by orders of magnitude.
-                    bucket_key_enabled=True if cmk else None,
-                )
-            ],
-            opts=child(self),
-        )
+        parts = secure_bucket(bucket_name, bucket_id, kms_key_arn=cmk, lifecycle=lifecycle_rule_specs(cfg), parent=self)
+        public_access = parts.public_access
+        self.versioning = parts.versioning
         aws.s3.BucketCorsConfiguration(
             f"{bucket_name}-cors",
             bucket=bucket_id,
@@ -145,10 +91,6 @@ class AssetStorage(pulumi.ComponentResource):
             ],
             opts=child(self),
         )
-        aws.s3.BucketLifecycleConfiguration(
-            f"{bucket_name}-lifecycle", bucket=bucket_id, rules=lifecycle_rules(cfg), opts=child(self)
-        )
-
         self.distribution = None
         self.cloudfront_domain = None
         distribution_arn: pulumi.Output[str | None] = pulumi.Output.from_input(None)

@@ -11,7 +11,9 @@ import pulumi_aws as aws
 
 from components.aws import policies
 from components.aws.alarms import Alarms
+from components.aws.asset_replica import AssetReplica
 from components.aws.assets import AssetStorage
+from components.aws.backup import StackBackup, backup_resources
 from components.aws.brig import BrigStorage
 from components.aws.datastores import create_datastores
 from components.aws.dns import DnsRecords
@@ -65,6 +67,20 @@ def create_aws(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> 
         else None,
     )
     parts.stores = create_datastores(cfg, account_id=account_id, partition=partition, opts=opts)
+    if cfg.assets.replication.enabled:
+        parts.assets_replica = AssetReplica(
+            "assets-replica",
+            cfg,
+            source=parts.assets.bucket,
+            source_versioning=parts.assets.versioning,
+            account_id=account_id,
+            replica_provider=create_provider(cfg, stack_aws, region=cfg.assets.replication.region, name="aws-replica"),
+            opts=opts,
+        )
+    if cfg.backup.enabled:
+        parts.backup = StackBackup(
+            "backup", cfg, resources=backup_resources(parts), account_id=account_id, partition=partition, opts=opts
+        )
     parts.identities = service_identities(cfg, parts, account_id=account_id, partition=partition, opts=opts)
 
     return AwsInfrastructure(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from components.aws.alarms import Alarms
+from components.aws.asset_replica import AssetReplica
 from components.aws.assets import AssetStorage
 from components.aws.brig import BrigStorage
 from components.aws.datastores.common import ManagedStore
@@ -26,6 +27,10 @@ class AwsComponents:
     team_events: TeamEventsJournal | None
     # CloudWatch alarms and their topic (alarms.enabled).
     alarms: Alarms | None = None
+    # The assets bucket's replica in another region (wire:assets.replication).
+    assets_replica: AssetReplica | None = None
+    # AWS Backup of the table, the bucket and the managed stores (wire:backup).
+    backup: pulumi.ComponentResource | None = None
     # Service -> identity; created last, from policies that read the components above.
     identities: dict[str, ServiceIdentity] = field(default_factory=dict)
     # Managed data stores by name (postgresql, redis, rabbitmq, elasticsearch).
@@ -53,6 +58,10 @@ class AwsComponents:
             components["teamEvents"] = self.team_events
         if self.alarms is not None:
             components["alarms"] = self.alarms
+        if self.assets_replica is not None:
+            components["assetsReplica"] = self.assets_replica
+        if self.backup is not None:
+            components["backup"] = self.backup
         components.update({f"identity:{svc}": ident for svc, ident in self.identities.items()})
         components.update({f"store:{name}": store for name, store in self.stores.items()})
         return components

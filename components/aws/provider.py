@@ -35,8 +35,13 @@ def merged_default_tags(cfg: StackConfig, stack_tags: Any) -> dict[str, Any]:
     return {**dict(given or {}), **default_tags(cfg)}
 
 
-def create_provider(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> aws.Provider:
-    """The AWS provider of every resource and invoke; `stack_aws` is the `aws:` namespace without prefix."""
+def create_provider(
+    cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None, *, region: str | None = None, name: str = "aws"
+) -> aws.Provider:
+    """The AWS provider of every resource and invoke; `stack_aws` is the `aws:` namespace without prefix.
+
+    With `region`, the same settings for another region (`aws-replica`: the replica of the assets bucket).
+    """
     given = dict(stack_aws or {})
     settings: dict[str, Any] = {}
     for key, arg in provider_settings().items():
@@ -48,8 +53,8 @@ def create_provider(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None
         settings[arg] = value
     tags = merged_default_tags(cfg, given.get("defaultTags"))
     return aws.Provider(
-        "aws",
-        region=cfg.region,
+        name,
+        region=region or cfg.region,
         default_tags=aws.ProviderDefaultTagsArgs(tags=tags),
         **settings,
     )

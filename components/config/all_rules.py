@@ -12,12 +12,26 @@ from components.config import (
     entry_point,
     federation,
     leftovers,
+    network_policy_rules,
     published,
+    recovery_rules,
     region_rules,
     rules,
 )
 from components.config.registry import CROSS_SECTION_RULES, WARNING_RULES
 
-MODULES = (rules, addon_rules, entry_point, datastore_rules, disabled, published, federation, region_rules, leftovers)
+MODULES = (
+    rules,
+    addon_rules,
+    entry_point,
+    datastore_rules,
+    disabled,
+    published,
+    federation,
+    region_rules,
+    leftovers,
+    network_policy_rules,
+    recovery_rules,
+)
 
 __all__ = ["CROSS_SECTION_RULES", "MODULES", "WARNING_RULES"]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
 from components.config.base import INT32_MAX, Model, Url, at, fail
-
-_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+from components.config.bucket_names import BucketName, check_bucket_name
+from components.config.recovery import ExpectedStorage, Replication, Versions
 
 
 class CloudFront(Model):
@@ -41,8 +40,36 @@ class Lifecycle(Model):
     """Abort incomplete multipart uploads after this many days."""
 
 
+_SIZE_RE = re.compile(r"^(\d+)\s*(B|KiB|MiB|GiB|TiB)?$")
+_SIZE_UNITS = {"B": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "TiB": 1024**4}
+
+
+class AssetMigration(Model):
+    """The bucket this stack's assets are copied from (docs/migration.md, "Planning the cutover"): the plan
+    summary says how long `python -m migrate assets` is expected to take."""
+
+    objects: Annotated[int, Field(ge=0)]
+    """Objects in the source bucket (`mc ls --recursive --summarize`, or a dry run's `listed`)."""
+    size: str
+    """Their total size, e.g. `750GiB` (B, KiB, MiB, GiB, TiB)."""
+    shards: Annotated[int, Field(ge=1, le=1000)] = 8
+    """Shards of the in-cluster copy (`--shards`) the estimate is also given for."""
+
+    @model_validator(mode="after")
+    def _check(self) -> AssetMigration:
+        if not _SIZE_RE.match(self.size.strip()):
+            fail(at("size", f"'{self.size}' is not a size like 750GiB (B, KiB, MiB, GiB, TiB)"))
+        return self
+
+    @property
+    def size_bytes(self) -> int:
+        match = _SIZE_RE.match(self.size.strip())
+        assert match is not None  # checked above
+        return int(match.group(1)) * _SIZE_UNITS[match.group(2) or "B"]
+
+
 class Assets(Model):
-    bucket_name: str | None = None
+    bucket_name: BucketName | None = None
     """S3 bucket name; `<environment>-<domain with dashes>-wire-assets` when unset."""
     s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
     """cargohold's s3AddressingStyle: `auto` for AWS S3, `path` for MinIO-like stores."""
@@ -52,27 +79,14 @@ class Assets(Model):
     """Optional CloudFront in front of the bucket."""
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     """Lifecycle rules derived from cargohold's retention classes."""
-
-    @model_validator(mode="after")
-    def _check(self) -> Assets:
-        if self.bucket_name is not None:
-            check_bucket_name(self.bucket_name)
-        return self
-
-
-def check_bucket_name(name: str) -> None:
-    if not _BUCKET_RE.match(name) or ".." in name or name.startswith("xn--") or name.endswith("-s3alias"):
-        raise ValueError(
-            f"bucket name '{name}' is not valid for S3: 3-63 characters of a-z, 0-9, '.' and '-', "
-            "starting and ending with a letter or digit"
-        )
-    if ipaddress_like(name):
-        raise ValueError(f"bucket name '{name}' must not look like an IP address")
+    versions: Versions = Field(default_factory=Versions)
+    """The bucket is always versioned: how long a deleted or overwritten asset stays restorable (docs/restore.md)."""
+    replication: Replication = Field(default_factory=Replication)
+    """Optional replica of the bucket in another region."""
+    expected_storage: ExpectedStorage = Field(default_factory=ExpectedStorage)
+    """What the bucket holds, as the operator expects it: the plan summary prices versions and replicas from it."""
+    migration: AssetMigration | None = None
+    """A stack migrating off fake-aws: the size of the bucket its assets are copied from (objects, size)."""
 
 
-def ipaddress_like(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
+__all__ = ["Assets", "CloudFront", "Lifecycle", "check_bucket_name"]

@@ -28,6 +28,8 @@ SWITCHED_SECTIONS: tuple[tuple[str, Callable[[StackConfig], BaseModel], str], ..
     ("assets.cloudFront", lambda cfg: cfg.assets.cloud_front, "no CloudFront distribution; assets come from S3"),
     ("linkPreviews", lambda cfg: cfg.link_previews, "no proxy service runs"),
     ("alarms", lambda cfg: cfg.alarms, "no alarm and no alarm topic is created"),
+    ("assets.replication", lambda cfg: cfg.assets.replication, "no replica bucket, no replication"),
+    ("backup", lambda cfg: cfg.backup, "no AWS Backup plan, no vault"),
 )
 
 

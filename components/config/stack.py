@@ -32,9 +32,11 @@ from components.config.kubernetes import Kubernetes
 from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
 from components.config.network import Network
+from components.config.network_policies import ClusterEndpoint, NetworkPolicyMode
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
+from components.config.recovery import Backup
 from components.config.regions import AwsRegion
 from components.config.registry import WARNING_RULES
 from components.config.replicas import Replicas
@@ -119,6 +121,11 @@ class StackConfig(Model):
     """External databases."""
     network: Network | None = None
     """The VPC, private subnets and client security groups of the managed data stores (databases.<store>.managed)."""
+    network_policies: NetworkPolicyMode = NetworkPolicyMode.ENFORCE
+    """`enforce`: default-deny NetworkPolicies in the Wire namespace and only the flows the releases use allowed
+    (docs/security.md); `off`: none."""
+    cluster_endpoint: ClusterEndpoint = Field(default_factory=ClusterEndpoint)
+    """What verify expects of the EKS cluster's API endpoint (public access, allowed CIDRs)."""
     secrets: ServiceSecrets = Field(default_factory=ServiceSecrets)
     """Service secrets unrelated to AWS."""
     release: Annotated[str, AfterValidator(check_release_name)] = Field(default_factory=newest_release)
@@ -132,6 +139,8 @@ class StackConfig(Model):
     """AWS endpoints as the services see them (emulators); derived from the region when unset."""
     alarms: Alarms = Field(default_factory=Alarms)
     """CloudWatch alarms on what breaks silently (dead letters, backlogs, SES reputation, push failures)."""
+    backup: Backup = Field(default_factory=Backup)
+    """AWS Backup of the prekey table, the assets bucket and the managed PostgreSQL (docs/restore.md)."""
     verify: Verify = Field(default_factory=Verify)
     """In-cluster verify after the release (opt-in)."""
     addons: Addons = Field(default_factory=Addons)
@@ -177,6 +186,16 @@ class StackConfig(Model):
     @property
     def bucket_name(self) -> str:
         return self.assets.bucket_name or f"{self.environment}-{self.domain.replace('.', '-')}-wire-assets"
+
+    @property
+    def replica_bucket_name(self) -> str:
+        """The replica bucket: `wire:assets.replication.bucketName`, else `<assets bucket>-replica`."""
+        return self.assets.replication.bucket_name or f"{self.bucket_name}-replica"
+
+    @property
+    def noncurrent_days(self) -> int:
+        """Days a deleted or overwritten asset stays restorable (wire:assets.versions.noncurrentDays)."""
+        return self.assets.versions.days(self.is_production)
 
     @property
     def nginz_ignored_upstreams(self) -> list[str]:

@@ -22,6 +22,7 @@ from components.config import ChartSource, StackConfig
 from components.config.ingress import LoadBalancerKind
 from components.k8s import values as v
 from components.k8s.datastores import datastore_secrets, roll_cannon_on_credentials
+from components.k8s.values.entry import CANNON_NGINZ_SERVICE, INGRESS_CONTROLLER_SERVICE
 from components.k8s.values.gateway import ENVOY_SERVICE, GATEWAY_NAMESPACE
 from components.outputs import AwsOutputs, has_secret, reveal
 
@@ -33,10 +34,7 @@ DEFAULT_TIMEOUT = 600
 # Helm keeps one Secret per revision; enough to roll back, not an ever-growing list.
 MAX_HISTORY = 10
 
-# Service names the charts render (release name "ingress-nginx" → "<release>-controller";
-# cannon's own load balancer: cannon.service.nginz.name).
-INGRESS_CONTROLLER_SERVICE = "ingress-nginx-controller"
-CANNON_NGINZ_SERVICE = "cannon-nginz"
+# Service names the charts render (entry.py): read back for their load balancer hostnames.
 
 
 def chart_args(source: ChartSource) -> dict[str, Any]:
@@ -219,6 +217,7 @@ class WireReleases(pulumi.ComponentResource):
         store_secrets = datastore_secrets(cfg, pulumi.ResourceOptions(parent=self, provider=provider))
         wire_server = self._release(v.WIRE_SERVER, [*depends_on, *cannon_addons, *store_secrets])
         roll_cannon_on_credentials(cfg, aws, wire_server, pulumi.ResourceOptions(parent=self, provider=provider))
+        self._network_policies(wire_server)
         # Ingress objects go through the controller's admission webhook, Certificates through cert-manager's.
         self._release(v.NGINX_INGRESS_SERVICES, [*(legacy or entry), *certificates])
         if v.WEBAPP in names:
@@ -254,6 +253,22 @@ class WireReleases(pulumi.ComponentResource):
                 "websocketHostname": self.websocket_hostname,
             }
         )
+
+    def _network_policies(self, wire_server: k8s.helm.v3.Release) -> None:
+        """The Wire namespace's NetworkPolicies (none with wire:networkPolicies off); after wire-server, whose
+        release makes the namespace."""
+        from components.k8s.netpol import enabled
+        from components.k8s.network_policies import NetworkPolicies
+
+        if enabled(self._cfg):
+            NetworkPolicies(
+                "network-policies",
+                self._cfg,
+                self.value_trees[v.WIRE_SERVER],
+                provider=self._provider,
+                depends_on=[wire_server],
+                opts=pulumi.ResourceOptions(parent=self),
+            )
 
     def _release(self, release: str, depends_on: list[pulumi.Resource]) -> k8s.helm.v3.Release:
         created = helm_release(

@@ -221,3 +221,64 @@ def test_managed_stores_are_priced_per_class_and_node() -> None:
     assert items["mq"].monthly_usd == pytest.approx(3 * PRICES["mq_rabbitmq_mq_m5_large"].monthly, abs=0.01)
     # A class the table lacks is listed with no amount, never guessed.
     assert items["r"].monthly_usd is None
+
+
+# --- which region's prices (issue 27.7) ------------------------------------------------------------------------
+
+
+def aws_provider(region: str) -> dict[str, Any]:
+    return res("pulumi:providers:aws", "aws", {"region": region})
+
+
+def test_the_stack_region_is_the_aws_providers() -> None:
+    from bench.prices import stack_region
+
+    assert stack_region(plan(aws_provider("us-east-1"))) == "us-east-1"
+    assert stack_region({"resources": [], "outputs": {"awsRegion": "eu-west-1"}}) == "eu-west-1"
+    assert stack_region(plan()) is None
+
+
+def test_the_price_data_holds_one_region_and_says_so() -> None:
+    """bench/prices.md is the only table: every other region is priced as eu-central-1, and the line says it."""
+    from bench.prices import load_price_tables, prices_for
+
+    assert set(load_price_tables()) == {"eu-central-1"}
+    own = prices_for("eu-central-1")
+    assert not own.borrowed and own.label() == "AWS list prices dated 2026-11 for eu-central-1"
+    borrowed = prices_for("us-east-1")
+    assert borrowed.borrowed and borrowed.table.region == "eu-central-1"
+    assert borrowed.label().startswith(
+        "priced as eu-central-1: the price data (bench/prices.md) has no prices for us-east-1"
+    )
+
+
+def test_a_region_with_its_own_table_is_priced_with_it(tmp_path) -> None:
+    from bench.prices import load_price_tables, prices_for
+
+    (tmp_path / "prices.md").write_text(
+        "- **Dated:** 2026-11\n- **Region:** eu-central-1\n| `nlb` | NLB | 0.027 | hour | |\n"
+    )
+    (tmp_path / "prices-us-east-1.md").write_text(
+        "- **Dated:** 2026-10\n- **Region:** us-east-1\n| `nlb` | NLB | 0.0225 | hour | |\n"
+    )
+    tables = load_price_tables(tmp_path)
+    priced = prices_for("us-east-1", tables)
+    assert not priced.borrowed and priced.table["nlb"].usd == 0.0225
+    assert priced.label() == "AWS list prices dated 2026-10 for us-east-1"
+    with pytest.raises(ValueError, match="second price table"):
+        (tmp_path / "prices-again.md").write_text("- **Dated:** 2026-12\n- **Region:** us-east-1\n")
+        load_price_tables(tmp_path)
+
+
+def test_the_summary_names_the_borrowed_region() -> None:
+    from plan.summary import cost_lines
+
+    document = plan(aws_provider("us-east-1"), res("aws:kms/key:Key", "k"))
+    document["outputs"] = {}
+    (line, *_) = cost_lines(document, {})
+    assert line.startswith("Monthly idle cost: 1 USD (priced as eu-central-1: ")
+    assert "no prices for us-east-1" in line
+    document["resources"][0]["inputs"]["region"] = "eu-central-1"
+    assert cost_lines(document, {})[0] == (
+        "Monthly idle cost: 1 USD (AWS list prices dated 2026-11 for eu-central-1; traffic costs extra)"
+    )

@@ -68,6 +68,8 @@ def test_terraform_made_resources_are_adoptable_and_every_difference_is_listed(
         "program": ["DenyInsecureTransport"],
         "replaces": False,
     }
+    # fake-aws's bucket was never versioned: the adoption turns versioning on (an update, never undone).
+    assert (bucket["versioning"]["live"], bucket["versioning"]["program"]) == (None, "Enabled")
 
 
 def test_a_table_with_another_key_is_refused_as_a_replacement(s3: Buckets, capsys: pytest.CaptureFixture[str]) -> None:

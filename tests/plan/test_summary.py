@@ -40,10 +40,11 @@ def test_each_warning_is_printed_once(prod_output: tuple[str, str, dict[str, Any
 def test_providers_and_reads_are_not_counted_or_listed(prod_output: tuple[str, str, dict[str, Any]]) -> None:
     stdout, _, document = prod_output
     created, providers, reads = counts(document["resources"])
-    # aws, kubernetes and random (the managed stores' passwords).
-    assert providers == 3 and reads == 2
-    assert created == sum(r["custom"] for r in document["resources"]) - 5
+    # aws, aws-replica (the assets replica's region), kubernetes and random (the managed stores' passwords).
+    assert providers == 4 and reads == 2
+    assert created == sum(r["custom"] for r in document["resources"]) - 6
     assert f"stack 'prod': {created} resources in " in stdout.splitlines()[0]
+    assert "counted as `make review` counts: AWS and Kubernetes resources; components, providers" in stdout
     assert "- aws aws" not in stdout and "- kubernetes kubernetes" not in stdout and "- random random" not in stdout
     assert "- Service (read) envoy-wire" in stdout
 
@@ -67,6 +68,17 @@ def test_the_idle_cost_comes_from_the_bench_cost_model(prod_output: tuple[str, s
     unasked = cost.monthly(asked_for_by_config=False)
     assert f"  not asked for: {plain(unasked)} USD" in stdout
     assert "Monthly idle cost: " in stdout and "Network Load Balancer" in stdout
+
+
+def test_the_storage_versions_and_the_replica_add_is_shown(prod_output: tuple[str, str, dict[str, Any]]) -> None:
+    from bench.prices import load_prices
+    from bench.storage_cost import storage_lines
+
+    stdout, _, document = prod_output
+    assert document["assetStorage"]["replica"] == {"region": "eu-west-1", "storageClass": "STANDARD"}
+    lines = storage_lines(document["assetStorage"], load_prices(), plain)
+    assert lines[0].startswith("Assets storage added by recovery (wire:assets.expectedStorage: 2000000 objects")
+    assert all(line in stdout.splitlines() for line in lines)
 
 
 def test_numbers_are_plain() -> None:

@@ -92,6 +92,12 @@ def secure_plan() -> dict[str, Any]:
             parent=assets,
         ),
         resource(
+            "aws:s3/bucketVersioning:BucketVersioning",
+            "prod-assets-versioning",
+            {"bucket": "prod-assets", "versioningConfiguration": {"status": "Enabled"}},
+            parent=assets,
+        ),
+        resource(
             "aws:sqs/queue:Queue",
             "prod-gundeck-events",
             {

@@ -24,6 +24,7 @@ def test_public_bucket_is_flagged() -> None:
         ("prod-assets-pab", "bucket-public-access-blocked"),
         ("prod-assets-sse", "bucket-encrypted"),
         ("prod-assets-tls", "bucket-denies-insecure-transport"),
+        ("prod-assets-versioning", "bucket-versioned"),
     ],
 )
 def test_missing_bucket_companion_is_flagged(removed: str, policy: str) -> None:
@@ -51,3 +52,11 @@ def test_companion_matched_by_parent_when_bucket_input_is_unknown() -> None:
     find(plan, "prod-assets-pab")["inputs"]["bucket"] = model.UNKNOWN
     find(plan, "prod-assets-pab")["dependencies"] = []
     assert rules.check_plan(plan, irsa=True, production=True) == []
+
+
+def test_suspended_versioning_is_flagged_in_production_only() -> None:
+    plan = modified(secure_plan())
+    find(plan, "prod-assets-versioning")["inputs"]["versioningConfiguration"]["status"] = "Suspended"
+    violations = rules.check_plan(plan, irsa=True, production=True)
+    assert names(violations) == ["bucket-versioned"] and "cannot be undone" in violations[0].message
+    assert rules.check_plan(plan, irsa=True, production=False) == []

@@ -14,7 +14,8 @@ import yaml
 
 from components.config import ChartSource, StackConfig
 from components.config.wire_builds import release_chart_sources
-from components.k8s.values import release_chart, release_namespace, release_values
+from components.k8s.netpol import network_policies
+from components.k8s.values import WIRE_SERVER, release_chart, release_namespace, release_values
 from components.outputs import redact
 from plan.render import (
     ENABLE_HINT,
@@ -45,6 +46,9 @@ STACK_IDS = [f"{stack}@{layout}" for stack in sorted(STACKS) for layout in LAYOU
 SKIPPED: set[str] = set()
 # Pinned charts rendered with a stand-in of the same layout (plan/render.STAND_INS), reported once.
 STAND_INS_USED: set[str] = set()
+
+# The pseudo-release of Manifests.by_release that holds the program's NetworkPolicies.
+NETWORK_POLICIES = "network-policies"
 
 POD_KINDS = {"Deployment": "spec", "StatefulSet": "spec", "DaemonSet": "spec", "Job": "spec", "Pod": None}
 
@@ -184,7 +188,8 @@ def _render_stack(stack_id: str) -> Manifests | RenderError:
     helm = find_helm()
     assert helm is not None
     manifests = Manifests()
-    for release, tree in values_of(cfg).items():
+    values = values_of(cfg)
+    for release, tree in values.items():
         found = locate_chart_or_stand_in(release_chart(cfg, release))
         if found is None:  # an optional chart (checked by the caller)
             continue
@@ -194,6 +199,8 @@ def _render_stack(stack_id: str) -> Manifests | RenderError:
         except RenderError as error:
             return error
         manifests.by_release[release] = rendered.objects
+    # The NetworkPolicies the program registers beside the releases (wire:networkPolicies), checked with them.
+    manifests.by_release[NETWORK_POLICIES] = network_policies(cfg, values.get(WIRE_SERVER) or {})
     return manifests
 
 

@@ -134,3 +134,28 @@ def test_markdown_of_a_failed_head_plan() -> None:
 def test_markdown_without_changes() -> None:
     text = render_markdown(StackReview(stack="dev", base="a", head="b"))
     assert "no violations" in text and "No changes to resources" in text
+
+
+def test_review_counts_resources_as_the_plan_summary_does() -> None:
+    """Components, providers and objects only read are shown apart and never counted (plan/counting.py)."""
+    from plan.summary import counts
+
+    def flagged(resource: dict, *, custom: bool = True, read: bool = False) -> dict:
+        return {**resource, "custom": custom, "read": read}
+
+    component = flagged(res("storage", {}, kind="wire:aws:BrigStorage"), custom=False)
+    provider = flagged(res("aws", {"region": "eu-west-1"}, kind="pulumi:providers:aws"))
+    read = flagged(res("envoy-wire", {}, kind="kubernetes:core/v1:Service"), read=True)
+    queue = flagged(res("q1", {"name": "q1"}))
+    base = plan(flagged(res("aws", {"region": "eu-central-1"}, kind="pulumi:providers:aws")))
+    head = plan(component, provider, read, queue)
+    review = StackReview(stack="prod", base="a", head="b", resources=diff_resources(base, head))
+    text = render_markdown(review)
+    created, _, _ = counts(head["resources"])
+    assert created == 1
+    assert f"**Summary:** {created} to add, 0 to change, 0 to remove" in text
+    assert summary_line(review).startswith(f"prod: +{created} ~0 -0 resources")
+    assert "components, providers and objects only read are not counted" in text
+    assert "**Added (1)**" in text and "**Components, providers and reads added (2)**" in text
+    # A provider's change is still shown, apart: it can move every resource.
+    assert "**Components, providers and reads changed (1)**" in text and "region: eu-central-1 → eu-west-1" in text

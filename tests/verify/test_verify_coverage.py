@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from components import naming
 from components.aws.policies import KMS_ACTIONS
 from components.stackfile import PROJECT_ROOT, read_stack_file
 from verify import checks, coverage
@@ -85,13 +86,18 @@ def expectation(stack: str):
 @pytest.mark.parametrize("stack", STACKS)
 def test_identities_are_the_plans(stack: str) -> None:
     _, exp = expectation(stack)
+    # The roles AWS services assume for recovery (S3 replication, AWS Backup) are checked by `replication`/`backup`.
+    recovery_roles = {naming.assets_replication_role(exp.environment), naming.backup(exp.environment)}
     roles = {
-        r["inputs"]["name"]: json.loads(r["inputs"]["assumeRolePolicy"]) for r in resources(stack, "aws:iam/role:Role")
+        r["inputs"]["name"]: json.loads(r["inputs"]["assumeRolePolicy"])
+        for r in resources(stack, "aws:iam/role:Role")
+        if r["inputs"]["name"] not in recovery_roles
     }
     assert {t.name: t.trust for t in exp.identities if t.kind == "role"} == roles
     role_policies = {
         r["inputs"]["name"]: json.loads(r["inputs"]["policy"])
         for r in resources(stack, "aws:iam/rolePolicy:RolePolicy")
+        if r["inputs"]["name"] not in recovery_roles
     }
     assert {t.policy: t.document for t in exp.identities if t.kind == "role" and t.policy} == role_policies
     users = {r["inputs"]["name"] for r in resources(stack, "aws:iam/user:User")}
@@ -129,7 +135,7 @@ def _api_rule(rule: dict[str, Any]) -> dict[str, Any]:
         "Status": rule["status"],
         "Filter": {"Prefix": rule["filter"].get("prefix", "")},
     }
-    if "expiration" in rule:
+    if "days" in rule.get("expiration", {}):
         found["Expiration"] = {"Days": int(rule["expiration"]["days"])}
     if "transitions" in rule:
         found["Transitions"] = [
@@ -138,6 +144,12 @@ def _api_rule(rule: dict[str, Any]) -> dict[str, Any]:
     if "abortIncompleteMultipartUpload" in rule:
         days = int(rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"])
         found["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+    if rule.get("expiration", {}).get("expiredObjectDeleteMarker"):
+        found["Expiration"] = {"ExpiredObjectDeleteMarker": True}
+    if "noncurrentVersionExpiration" in rule:
+        found["NoncurrentVersionExpiration"] = {
+            "NoncurrentDays": int(rule["noncurrentVersionExpiration"]["noncurrentDays"])
+        }
     return found
 
 
@@ -149,8 +161,11 @@ def test_bucket_rules_are_the_plans(stack: str) -> None:
     (rule,) = cors["inputs"]["corsRules"]
     assert tuple(rule["allowedOrigins"]) == exp.bucket_rules.origins
     assert tuple(rule["allowedMethods"]) == exp.bucket_rules.methods
-    (lifecycle,) = resources(stack, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
-    assert [_api_rule(r) for r in lifecycle["inputs"]["rules"]] == [r.api() for r in exp.bucket_rules.lifecycle]
+    # The assets bucket and (with wire:assets.replication) its replica: the same rules, so a deletion ends there too.
+    lifecycles = resources(stack, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    assert len(lifecycles) == (2 if exp.recovery and exp.recovery.replica else 1)
+    for lifecycle in lifecycles:
+        assert [_api_rule(r) for r in lifecycle["inputs"]["rules"]] == [r.api() for r in exp.bucket_rules.lifecycle]
     groups = resources(stack, "aws:cloudfront/keyGroup:KeyGroup")
     assert (exp.cloudfront is not None) == bool(groups)
     if exp.cloudfront:
@@ -167,3 +182,11 @@ def test_ses_records_are_the_plans() -> None:
         if r["inputs"]["type"] in ("MX", "TXT")
     }
     assert {(r.name, r.types[0]): r.targets for r in exp.ses.records} == planned
+
+
+def test_the_kubernetes_registry_names_real_checks_of_types_the_plans_create() -> None:
+    planned = {resource["type"] for stack in STACKS for resource in plan(stack)["resources"]}
+    for kube_type, names in coverage.KUBERNETES_CHECKED.items():
+        assert kube_type in planned, f"{kube_type}: in no plan"
+        assert all(name in checks.__all__ for name in names), kube_type
+    assert all(name in checks.__all__ for name in coverage.CLUSTER_CHECKS)

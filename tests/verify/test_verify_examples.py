@@ -16,19 +16,26 @@ from typing import Any
 import pytest
 import yaml
 
+from components import naming
 from components.stackfile import PROJECT_ROOT, read_stack_file
 from tests.verify import stores_stack as stores
 from tests.verify import verify_stack as vs
+from tests.verify.recovery_support import AsSent, WithSelections
 from tests.verify.test_verify_cloudfront import RecordedCloudFront
 from tests.verify.test_verify_coverage import aws_types
 from verify import checks, coverage
 from verify.aws import Aws
 from verify.cli import main
+from verify.expected_recovery import recovery_target
 
 pytestmark = pytest.mark.moto
 SERVICES = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts", "kms", "cloudwatch"]
 # The managed data stores (the prod example has all four) and their security groups.
 SERVICES += ["ec2", "rds", "elasticache", "mq", "opensearch"]
+# AWS Backup (the prod example's wire:backup).
+SERVICES += ["backup"]
+# The prod example's EKS cluster (wire:clusterEndpoint: private, its API endpoint checked by verify).
+SERVICES += ["eks"]
 # Warnings the correct state of each example gives in moto, and why.
 EXPECTED_WARNINGS = {
     # The program's TLS-only bucket policy cannot be met over the emulator's http (docs/verify.md, "The dev stack").
@@ -56,6 +63,23 @@ def _stack_file(stack: str, moto: str, root: Path) -> None:
     (root / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(document))
 
 
+def _private_cluster(moto: str, cfg: Any) -> None:
+    """The prod example's EKS cluster as the stack wants it: API endpoint private only."""
+    import boto3
+
+    assert cfg.network is not None
+    eks = boto3.client("eks", endpoint_url=moto, region_name=cfg.region)
+    eks.create_cluster(
+        name=cfg.cluster_endpoint.cluster_name,
+        roleArn="arn:aws:iam::123456789012:role/eks",
+        resourcesVpcConfig={
+            "subnetIds": list(cfg.network.private_subnet_ids),
+            "endpointPublicAccess": False,
+            "endpointPrivateAccess": True,
+        },
+    )
+
+
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_example_passes_and_every_registered_check_runs(
     stack: str, moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -64,6 +88,8 @@ def test_the_example_passes_and_every_registered_check_runs(
     cfg = read_stack_file(stack, tmp_path).load().config
     vs.provision(moto, cfg)
     stores.create_stores(moto, cfg)
+    if stack == "prod":
+        _private_cluster(moto, cfg)
     called: set[str] = set()
 
     def spy(name: str, check: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,11 +103,17 @@ def test_the_example_passes_and_every_registered_check_runs(
         monkeypatch.setattr(checks, name, spy(name, getattr(checks, name)))
     real_client = Aws.client
     recorded = RecordedCloudFront()
-    monkeypatch.setattr(
-        Aws,
-        "client",
-        lambda self, service, **kw: recorded if service == "cloudfront" else real_client(self, service, **kw),
-    )
+    target = recovery_target(cfg, cfg.bucket_name, naming.prekey_table(cfg.environment), "123456789012")
+    selected = list(target.backup.resources) if target.backup else []
+
+    def answered(self: Aws, service: str, **kw: Any) -> Any:
+        """What moto lacks, answered as AWS would (test_verify_cloudfront, recovery_support)."""
+        if service == "cloudfront":
+            return recorded
+        real = real_client(self, service, **kw)
+        return AsSent(real) if service == "s3" else WithSelections(selected, real) if service == "backup" else real
+
+    monkeypatch.setattr(Aws, "client", answered)
 
     code = main(["--stack", stack, "--stack-dir", str(tmp_path), "--json"])
     results = json.loads(capsys.readouterr().out)

@@ -223,6 +223,12 @@ if args[:1] == ["apply"]:
     Path({applied!r}).write_text(sys.stdin.read())
 elif args[:2] == ["get", "job"]:
     print(json.dumps({{"status": {{"succeeded": 1}} if args[2] != "wire-infra-verify-galley" else {{"failed": 1}}}}))
+elif args[:2] == ["get", "services,ingresses"]:
+    brig = {{"kind": "Service", "metadata": {{"namespace": "wire", "name": "brig"}}, "spec": {{"type": "ClusterIP"}}}}
+    print(json.dumps({{"items": [brig]}}))
+elif args[:2] == ["get", "networkpolicies"]:
+    deny = {{"podSelector": {{}}, "policyTypes": ["Ingress", "Egress"]}}
+    print(json.dumps({{"items": [{{"metadata": {{"name": "wire-infra-default-deny"}}, "spec": deny}}]}}))
 elif args[:1] == ["logs"]:
     job = args[-1].removeprefix("job/wire-infra-verify-")
     ok = {{"check": job + " permissions", "resource": "r", "status": "ok", "message": "sqs:GetQueueUrl allowed"}}
@@ -249,6 +255,11 @@ def test_in_cluster_applies_waits_and_reads_the_results(tmp_path: Path, monkeypa
     results = json.loads(capsys.readouterr().out)
     assert code == 1
     assert [r["message"] for r in results if r["status"] == "fail"] == ["sqs:SendMessage denied"]
+    # The guide's minimum, from the cluster's listings: nothing public, default-deny in place.
+    assert {(r["check"], r["status"]) for r in results} >= {("exposure", "ok"), ("default deny", "ok")}
+    assert ["--context", "kind-wire", "get", "networkpolicies", "-n", "wire", "-o", "json"] in json.loads(
+        state.read_text()
+    )
     calls = json.loads(state.read_text())
     assert calls[0] == [
         "--context",

@@ -27,6 +27,8 @@ from components.aws.ses_records import dkim_records, static_records
 from components.aws.topic_publishers import topic_publishers
 from components.config import StackConfig, load_config
 from components.config.published import federation_srv_published, published_hosts
+from tests.verify.recovery_support import provision_recovery
+from verify.expected_recovery import recovery_target
 from verify.expected_resources import identity_targets
 
 REGION = "eu-west-1"
@@ -222,6 +224,11 @@ def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_pol
     location = {"LocationConstraint": cfg.region}
     client(url, "s3", cfg.region).create_bucket(Bucket=cfg.bucket_name, CreateBucketConfiguration=location)
     complete_bucket(url, cfg.bucket_name, cfg, policy=bucket_policy)
+    provision_recovery(
+        lambda service, region: client(url, service, region),
+        cfg,
+        recovery_target(cfg, cfg.bucket_name, naming.prekey_table(env) if cfg.features.prekey_table else None, None),
+    )
     alarms(url, cfg, key)
     keys = service_identities(url, cfg) if identities else {}
     if cfg.dns:
@@ -305,6 +312,7 @@ def complete_bucket(url: str, name: str, cfg: StackConfig, *, policy: bool = Tru
     s3.put_bucket_ownership_controls(
         Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     )
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
 def secure_bucket(url: str, name: str) -> None:

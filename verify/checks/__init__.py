@@ -7,8 +7,10 @@ from verify.checks.cloudfront import distribution
 from verify.checks.cloudwatch import alarms
 from verify.checks.datastores import datastores
 from verify.checks.dynamodb import table
+from verify.checks.exposure import cluster_endpoint, exposure
 from verify.checks.iam import identity
 from verify.checks.kms import topic_key
+from verify.checks.recovery import backup, recovery, replication, versioning
 from verify.checks.route53 import dns
 from verify.checks.s3 import bucket, name_bucket_denial, tls_only_over_http
 from verify.checks.s3_rules import cors, lifecycle, ownership, tls_only_policy
@@ -18,13 +20,16 @@ from verify.checks.sqs import queue, queue_publisher
 
 __all__ = [
     "alarms",
+    "backup",
     "bucket",
+    "cluster_endpoint",
     "configuration_set",
     "cors",
     "datastores",
     "distribution",
     "dkim_tokens",
     "dns",
+    "exposure",
     "identity",
     "lifecycle",
     "mail_from",
@@ -33,10 +38,13 @@ __all__ = [
     "platform_application",
     "queue",
     "queue_publisher",
+    "recovery",
+    "replication",
     "ses",
     "subscription",
     "table",
     "tls_only_over_http",
     "tls_only_policy",
     "topic_key",
+    "versioning",
 ]

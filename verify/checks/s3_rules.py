@@ -56,6 +56,10 @@ def _live_rule(rule: dict[str, Any]) -> dict[str, Any]:
     if rule.get("AbortIncompleteMultipartUpload"):
         days = rule["AbortIncompleteMultipartUpload"].get("DaysAfterInitiation")
         found["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+    if (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker"):
+        found["Expiration"] = {"ExpiredObjectDeleteMarker": True}
+    if "NoncurrentDays" in (rule.get("NoncurrentVersionExpiration") or {}):
+        found["NoncurrentVersionExpiration"] = {"NoncurrentDays": rule["NoncurrentVersionExpiration"]["NoncurrentDays"]}
     return found
 
 

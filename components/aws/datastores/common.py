@@ -37,6 +37,8 @@ class ManagedStore(pulumi.ComponentResource):
     security_group: aws.ec2.SecurityGroup
     # What the wire-server release waits for (the store itself).
     resources: list[pulumi.Resource]
+    # The store as AWS Backup knows it (wire:backup); None for the kinds AWS Backup cannot back up.
+    backup_arn: pulumi.Output[str] | None = None
 
     def __init__(
         self,

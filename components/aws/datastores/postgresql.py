@@ -83,4 +83,5 @@ class PostgresqlStore(ManagedStore):
         self.host = self.instance.address
         self.port = POSTGRESQL_PORT
         self.username = pg.user
+        self.backup_arn = self.instance.arn
         self.finish(self.instance)

@@ -10,6 +10,10 @@ from components.config import StackConfig
 from components.config.ingress import LoadBalancerKind
 from components.k8s.values.common import INGRESS_NGINX, METALLB, METALLB_NAMESPACE, with_extra_values
 
+# Service names the charts render (release name "ingress-nginx" → "<release>-controller";
+# cannon's own load balancer: cannon.service.nginz.name); releases.py reads their addresses, verify their exposure.
+INGRESS_CONTROLLER_SERVICE = "ingress-nginx-controller"
+CANNON_NGINZ_SERVICE = "cannon-nginz"
 NLB_ANNOTATIONS = {
     # AWS Load Balancer Controller (not the legacy in-tree `nlb` type): an NLB with pod IP targets.
     "service.beta.kubernetes.io/aws-load-balancer-type": "external",

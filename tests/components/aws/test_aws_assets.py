@@ -73,8 +73,13 @@ def test_lifecycle_follows_cargohold_retention_prefixes() -> None:
     assert rules["abort-incomplete-multipart"]["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 2}
     assert rules["abort-incomplete-multipart"]["filter"] == {}
     assert all(r["status"] == "Enabled" for r in rules.values())
-    # Nothing else ever expires (eternal, persistent, legacy keys).
-    assert [r["id"] for r in rules.values() if "expiration" in r] == ["expire-volatile", "expire-expiring"]
+    # Nothing else ever expires (eternal, persistent, legacy keys); the whole-bucket rule removes only what is no
+    # longer current (deleted or overwritten versions) and empty delete markers.
+    assert [r["id"] for r in rules.values() if "days" in r.get("expiration", {})] == [
+        "expire-volatile",
+        "expire-expiring",
+    ]
+    assert rules["noncurrent-versions"]["expiration"] == {"expiredObjectDeleteMarker": True}
 
 
 def test_cloudfront_reads_the_bucket_through_origin_access_control() -> None:
