@@ -8,6 +8,8 @@ PY      := $(VENV)/bin/python
 STACK   ?= dev
 OUT     ?= build/plan/$(STACK)
 STACKS  ?=
+# Test workers (pytest-xdist): `auto` is one per CPU core; WORKERS=0 runs the suite in this one process.
+WORKERS ?= auto
 
 # A stamp per step, touched only when the step succeeded: a failed install never marks the venv good.
 CREATED := $(VENV)/.created
@@ -65,9 +67,10 @@ venv-dev: $(DEV)
 plan: $(RUNTIME)
 	$(PY) -m plan --stack $(STACK) --out $(OUT) $(if $(PREVIEW),--preview,)
 
-## make test: the whole test suite (an empty run fails: pytest exits 5 when it collects nothing)
+## make test [WORKERS=n]: the whole test suite on parallel workers (an empty run fails: pytest exits 5 when it
+## collects nothing). Whole modules go to one worker, the render tests grouped by stack variant (tests/conftest.py).
 test: $(DEV)
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider -n $(WORKERS) --dist loadscope tests
 
 ## make charts STACK=<stack>: helm pull the stack's pinned charts into the cache and render them (network)
 charts: $(DEV)

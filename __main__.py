@@ -30,7 +30,11 @@ def read_stack_config() -> tuple[StackConfig, dict[str, Any]]:
         # project is where __main__.py is found, not where a symlinked __main__.py points (as StackFile reads it).
         cfg = load_stack(config, secret_keys=secret_keys, base_dir=Path(__file__).absolute().parent).config
     except ConfigError as error:
-        raise pulumi.RunError(str(error)) from None
+        # The same report as the offline plan's, with the line of each key in the stack file when it is here.
+        from components.stackfile import problems_with_lines
+
+        root = Path(__file__).absolute().parent
+        raise pulumi.RunError(str(ConfigError(problems_with_lines(error.problems, pulumi.get_stack(), root)))) from None
     aws = {
         key.removeprefix("aws:"): pulumi.Output.secret(value) if key in secret_keys else value
         for key, value in config.items()

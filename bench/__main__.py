@@ -6,6 +6,7 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,6 @@ RATIO_MAX = 1.7
 REGISTRATION_RATIO_MAX = 1.3  # plan / registering the same resources with the same inputs (p1_floor.py)
 GROWTH_AT_50_MAX = 2.0
 CHAIN_MAX = 3
-TESTS_MAX = 60.0
 SES_PREFIXES = ("aws:ses/", "aws:sesv2/")
 DNS_TYPE = "aws:route53/record:Record"
 
@@ -319,11 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
 
     if not args.skip_tests:
-        log("bench: P5 test suite (one run)")
-        seconds = measure.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], check=False)
-        figures.append(
-            Figure("P5.tests", "test suite (make test)", seconds, "s", f"<= {TESTS_MAX:g} s", seconds <= TESTS_MAX)
-        )
+        from bench.suite import MAKE_TEST, run_suite, suite_figures
+
+        log(f"bench: P5 test suite, one run of `{' '.join(MAKE_TEST)}`")
+        suite = run_suite()
+        figures += suite_figures(suite, measure.machine().get("nproc"))
+        details["testSuite"] = asdict(suite)
 
     if not args.skip_assets:
         asset_figures, details["assetCopy"] = asset_copy_figures(args.asset_runs)

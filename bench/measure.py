@@ -70,23 +70,23 @@ def run(argv: Sequence[str], cwd: Path = PROJECT_ROOT, *, check: bool = True) ->
 
 def run_timed(argv: Sequence[str], cwd: Path = PROJECT_ROOT, *, check: bool = True) -> tuple[float, float]:
     """Wall and CPU seconds of one subprocess (see `run`)."""
-    before = _children_cpu()
+    before = children_cpu()
     start = time.perf_counter()
-    done = subprocess.run(list(argv), cwd=cwd, capture_output=True, text=True, check=False, env=_user_env())
+    done = subprocess.run(list(argv), cwd=cwd, capture_output=True, text=True, check=False, env=user_env())
     elapsed = time.perf_counter() - start
     if done.returncode != 0 and check:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
         raise RuntimeError(f"{' '.join(argv[:4])} ... exited {done.returncode}:\n{tail}")
-    return elapsed, _children_cpu() - before
+    return elapsed, children_cpu() - before
 
 
-def _user_env() -> dict[str, str]:
+def user_env() -> dict[str, str]:
     """The environment a user's run has: Python's bytecode cache on. An inherited PYTHONDONTWRITEBYTECODE would
     make the project's modules compile from source on every run, while the SDK's were compiled once by pip."""
     return {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _children_cpu() -> float:
+def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 

@@ -99,6 +99,43 @@ def planned_records(cfg: StackConfig) -> set[tuple[str, str]]:
     return {(name.lower(), kind) for name, kind in records}
 
 
+# Which setting makes the stack create a resource of each role (or deploy each release): an entry the stack's
+# settings leave out is answered with the setting, or with removing the entry.
+_ROLE_SETTINGS = {
+    "email": "wire:email.mode ses",
+    "ses": "wire:email.mode ses",
+    "gundeck": "wire:push.mode create or disabled (with push.mode external Wire's account holds gundeck's queue)",
+    "pushTopic": "wire:push.mode create",
+    "userJournal": "wire:features.userJournal: true",
+    "teamEvents": "wire:features.teamEventsJournal: true",
+    "prekeyTable": "wire:features.prekeyTable: true",
+}
+_RELEASE_SETTINGS = {
+    "metallb": "wire:ingress.loadBalancer metallb",
+    "ingress-nginx": "wire:ingress.controller legacy (or envoyGateway with legacyHosts, during the move)",
+    "envoy-gateway": "wire:ingress.controller envoyGateway",
+    "gateway-crds": "wire:ingress.controller envoyGateway",
+    "webapp": "wire:webApps.webapp: true",
+    "team-settings": "wire:webApps.teamSettings: true",
+    "account-pages": "wire:webApps.accountPages: true",
+    "cert-manager": "wire:addons.certManager.install: true",
+    "aws-load-balancer-controller": "wire:addons.awsLoadBalancerController.install: true",
+}
+# Releases whose namespace the program fixes (wire:kubernetes.namespace moves only the Wire releases).
+_FIXED_NAMESPACE = (
+    "metallb",
+    "ingress-nginx",
+    "envoy-gateway",
+    "gateway-crds",
+    "cert-manager",
+    "aws-load-balancer-controller",
+)
+
+
+def _role_setting(role: str) -> str | None:
+    return next((setting for prefix, setting in _ROLE_SETTINGS.items() if role.startswith(prefix)), None)
+
+
 def adoption_problems(cfg: StackConfig) -> list[str]:
     """Every `wire:adopt` entry that names something this stack does not create as given; each with its fix."""
     adopt = cfg.adopt
@@ -107,25 +144,43 @@ def adoption_problems(cfg: StackConfig) -> list[str]:
     for role, value in sorted(adopt.aws.items()):
         key = f"wire:adopt.aws.{role}"
         if role not in names:
+            setting = _role_setting(role)
+            creates = f"only {setting} creates it" if setting else "its settings leave it out"
             problems.append(
-                f"{key}: this stack creates no {role} (its settings leave it out); this stack adopts: "
-                f"{', '.join(sorted(names))}"
+                f"{key}: this stack creates no {role} ({creates}): set that if this stack should take the live "
+                f"resource over, or remove the entry (this stack adopts: {', '.join(sorted(names))})"
             )
             continue
         problems += _name_problems(cfg, key, role, value, names[role])
     namespaces = release_namespaces(cfg)
     for release, release_id in sorted(adopt.releases.items()):
         key = f"wire:adopt.releases.{release}"
+        if not cfg.kubernetes.releases:
+            problems.append(
+                f"{key}: wire:kubernetes.releases is false, so this stack deploys no release (helmfile, Argo CD or "
+                "Flux keep them): remove the entry"
+            )
+            continue
         if release not in namespaces:
-            deploys = ", ".join(sorted(namespaces)) or "none (wire:kubernetes.releases is false)"
-            problems.append(f"{key}: this stack deploys no release {release}; it deploys: {deploys}")
+            setting = _RELEASE_SETTINGS.get(release)
+            creates = f"only {setting} deploys it" if setting else "its settings leave it out"
+            problems.append(
+                f"{key}: this stack deploys no release {release} ({creates}): set that if this stack should take "
+                f"the live release over, or remove the entry (it deploys: {', '.join(sorted(namespaces))})"
+            )
             continue
         namespace = release_id.split("/", 1)[0]
         if namespace != namespaces[release]:
+            move = (
+                "remove the entry (the program installs it there; helm cannot move a release to another namespace)"
+                if release in _FIXED_NAMESPACE
+                else f"set wire:kubernetes.namespace: {namespace} (where the live Wire releases run), or remove the "
+                f"entry (helm cannot move a release: the stack would install a second {release} in "
+                f"{namespaces[release]})"
+            )
             problems.append(
                 f"{key}: '{release_id}' is in namespace {namespace}, but the stack deploys {release} to "
-                f"{namespaces[release]}: a release cannot move namespace without a reinstall; set "
-                f"wire:kubernetes.namespace {namespace} (Wire releases), or leave the release out and reinstall it"
+                f"{namespaces[release]}: {move}"
             )
     records = planned_records(cfg)
     for index, record_id in enumerate(adopt.dns_records):
@@ -134,7 +189,10 @@ def adoption_problems(cfg: StackConfig) -> list[str]:
         if cfg.dns is None:
             problems.append(f"{key}: wire:dns is not set, so the stack creates no record; remove the entry")
         elif zone != cfg.dns.zone_id:
-            problems.append(f"{key}: '{record_id}' is in zone {zone}, the stack's records in {cfg.dns.zone_id}")
+            problems.append(
+                f"{key}: '{record_id}' is in hosted zone {zone}, but this stack's records go to wire:dns.zoneId "
+                f"{cfg.dns.zone_id}: adopt it from a stack whose wire:dns.zoneId is {zone}, or remove the entry"
+            )
         elif name.endswith(f"._domainkey.{cfg.domain}"):
             problems.append(
                 f"{key}: DKIM records are named by SES's tokens, known only once the identity is read: remove the "
@@ -143,10 +201,38 @@ def adoption_problems(cfg: StackConfig) -> list[str]:
             )
         elif (name, record_type) not in records:
             problems.append(
-                f"{key}: the stack creates no {record_type} record {name}; it creates: "
+                f"{key}: the stack creates no {record_type} record {name}: give the id of a record it creates, or "
+                "remove the entry (a record of another name or type stays outside the stack); it creates: "
                 + ", ".join(f"{n} {t}" for n, t in sorted(records))
             )
     return problems
+
+
+# The sections adoption_problems reads (with what release_names and release_namespace read).
+ADOPTION_NEEDS = (
+    "adopt",
+    "environment",
+    "domain",
+    "region",
+    "assets",
+    "push",
+    "email",
+    "features",
+    "kubernetes",
+    "ingress",
+    "web_apps",
+    "addons",
+    "dns",
+    "cannon",
+)
+
+
+def partial_adoption_problems(sections: dict[str, Any]) -> list[str]:
+    """adoption_problems over the sections of a configuration with other problems, when all it reads validated."""
+    adopt = sections.get("adopt")
+    if adopt is None or not adopt.adopting or any(name not in sections for name in ADOPTION_NEEDS):
+        return []
+    return adoption_problems(StackConfig.model_construct(**sections))
 
 
 def _name_problems(cfg: StackConfig, key: str, role: str, value: str, name: str) -> list[str]:
@@ -159,7 +245,11 @@ def _name_problems(cfg: StackConfig, key: str, role: str, value: str, name: str)
         live, region = value, None
     problems = []
     if region is not None and region != cfg.region:
-        problems.append(f"{key}: '{value}' is in {region}, the stack in aws:region {cfg.region}")
+        problems.append(
+            f"{key}: '{value}' is in region {region}, but this stack creates its resources in aws:region "
+            f"{cfg.region}: adopt it from a stack whose aws:region is {region}, or remove the entry (this stack "
+            f"then creates its own in {cfg.region})"
+        )
     if live != name:
         fix = (
             f"set wire:assets.bucketName: {live}"
@@ -184,4 +274,4 @@ def adoption_options(cfg: StackConfig, import_id: str | None, inputs: Iterable[s
     return options
 
 
-__all__ = ["adoption_options", "adoption_problems", "aws_names", "planned_records"]
+__all__ = ["adoption_options", "adoption_problems", "aws_names", "partial_adoption_problems", "planned_records"]

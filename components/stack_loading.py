@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from components.adoption import adoption_problems
+from components.adoption import adoption_problems, partial_adoption_problems
 from components.config import NAMESPACE, ConfigError, LoadedConfig, load_config
 from components.config.loading import FIELDS, missing_secret_problem
 
@@ -59,7 +59,8 @@ def load_stack(
         try:
             load_config(wire, allow_missing_secrets=allow_missing_secrets, **arguments)
         except ConfigError as error:
-            raise ConfigError(found + error.problems) from None
+            # wire:adopt is matched with what the stack creates whenever the sections that decides validated.
+            raise ConfigError(found + error.problems + partial_adoption_problems(error.sections)) from None
         raise
     if not allow_missing_secrets:
         found += [missing_secret_problem(path) for path in loaded.missing_secrets]

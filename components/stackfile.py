@@ -24,8 +24,9 @@ from typing import Any
 
 import yaml
 
-from components.config import NAMESPACE, PLACEHOLDER, LoadedConfig
+from components.config import NAMESPACE, PLACEHOLDER, ConfigError, LoadedConfig
 from components.stack_loading import load_stack
+from components.stackfile_lines import config_lines, with_lines
 from components.stackfile_yaml import NodeReader, StackFileError, child, compose, decode_text, kind, line_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,9 @@ class StackFile:
     problems: tuple[str, ...] = ()
     # The project folder: layered values files are read relative to it.
     root: Path = PROJECT_ROOT
+    # The file's name and the line of every config key ("wire:adopt.aws.emailQueue"): problems name it.
+    source: str = ""
+    lines: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     def namespace(self, namespace: str = NAMESPACE) -> dict[str, Any]:
         prefix = f"{namespace}:"
@@ -65,21 +69,36 @@ class StackFile:
     def load(self, *, allow_missing_secrets: bool = True, region: str | None = None) -> LoadedConfig:
         """Validate the stack (required secrets not set yet are listed, not errors, by default).
 
-        Raises ConfigError with the file's own problems and every configuration problem at once.
+        Raises ConfigError with the file's own problems and every configuration problem at once, each
+        naming the line of the key it is about.
         """
-        return load_stack(
-            self.config,
-            secret_keys=self.secret_keys,
-            secure_paths=self.secure_paths,
-            problems=self.problems,
-            region=region,
-            allow_missing_secrets=allow_missing_secrets,
-            base_dir=self.root,
-        )
+        try:
+            return load_stack(
+                self.config,
+                secret_keys=self.secret_keys,
+                secure_paths=self.secure_paths,
+                problems=self.problems,
+                region=region,
+                allow_missing_secrets=allow_missing_secrets,
+                base_dir=self.root,
+            )
+        except ConfigError as error:
+            raise ConfigError(with_lines(error.problems, self.lines, self.source)) from None
 
     def as_pulumi_config(self) -> dict[str, str]:
         """Config in the runtime's form: strings, objects as JSON (what `pulumi up` hands the program)."""
         return as_runtime_config(self.config)
+
+
+def problems_with_lines(problems: list[str], stack: str, root: Path = PROJECT_ROOT) -> list[str]:
+    """Problems of the runtime's config with the line of their key in `Pulumi.<stack>.yaml`, when the file is
+    there and readable (`pulumi up` hands the program the config, not where it was written)."""
+    path = stack_path(stack, root)
+    try:
+        parsed = parse_stack_file(path.read_bytes(), name=stack, source=path.name, project=project_name(root))
+    except (OSError, StackFileError):
+        return problems
+    return with_lines(problems, parsed.lines, parsed.source)
 
 
 def as_runtime_config(config: Mapping[str, Any]) -> dict[str, str]:
@@ -165,6 +184,8 @@ def parse_stack_file(data: bytes, *, name: str, source: str, project: str = NAME
         secret_keys=frozenset(secret_keys),
         secure_paths=frozenset(secure_paths),
         problems=tuple(problems),
+        source=source,
+        lines=config_lines(config_node, lambda key: _config_key(key, project)),
     )
 
 

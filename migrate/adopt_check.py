@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from components.config import ConfigError
+from migrate.arguments import HELM_LIST_HINT, helm_releases
+from verify.arguments import url_problem
 
 EPILOG = """\
 Exit code: 0 when every adoption is safe (differences are updates in place at step apply), 1 when one is
@@ -52,10 +54,16 @@ def run(args: argparse.Namespace, stack_dir: Path) -> int:
     from plan.runner import evaluate
     from verify.aws import Aws, session, stack_credentials, stack_endpoints
 
+    endpoint = url_problem("--endpoint-url", args.endpoint_url)
+    if endpoint:
+        print(f"migrate adopt-check: {endpoint}", file=sys.stderr)
+        return 2
     try:
         stack = read_stack_file(args.stack, stack_dir)
         cfg = stack.load().config
-        helm_releases = _helm_releases(args.helm_list, cfg.kubernetes.context) if cfg.adopt.releases else []
+        # A file given is read (and checked) even when no release is adopted; helm itself runs only when needed.
+        needed = cfg.adopt.releases or args.helm_list
+        helm_releases = _helm_releases(args.helm_list, cfg.kubernetes.context) if needed else []
     except (FileNotFoundError, ValueError, ConfigError, OSError) as error:
         print(f"migrate adopt-check: {error}", file=sys.stderr)
         return 2
@@ -92,9 +100,17 @@ def run(args: argparse.Namespace, stack_dir: Path) -> int:
 def _helm_releases(path: str | None, context: str | None) -> list[dict[str, Any]] | None:
     """`helm list -A -o json` from a file, `-` (stdin), or helm itself; None when neither is at hand."""
     if path == "-":
-        return json.loads(sys.stdin.read())
+        return helm_releases(sys.stdin.read(), "--helm-list - (stdin)")
     if path:
-        return json.loads(Path(path).read_text())
+        file = Path(path)
+        if not file.is_file():
+            state = "is a directory" if file.is_dir() else "does not exist"
+            raise ValueError(f"--helm-list {path} {state}: write the file with `{HELM_LIST_HINT}`")
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"--helm-list {path} cannot be read ({error}): write it with `{HELM_LIST_HINT}`") from None
+        return helm_releases(text, f"--helm-list {path}")
     helm = shutil.which("helm")
     if helm is None:
         return None
@@ -102,7 +118,7 @@ def _helm_releases(path: str | None, context: str | None) -> list[dict[str, Any]
     answer = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     if answer.returncode != 0:
         raise OSError(f"`{' '.join(command)}` failed: {answer.stderr.strip()}; pass --helm-list <file> instead")
-    return json.loads(answer.stdout or "[]")
+    return helm_releases(answer.stdout, f"the output of `{' '.join(command)}`")
 
 
 def render(stack: str, step: str, findings: list[Any]) -> str:

@@ -158,9 +158,22 @@ def _terminate(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def argument_problems(args: argparse.Namespace) -> list[str]:
+    """The command's own checks of its arguments (migrate/arguments.py), before anything is read or reached."""
+    from migrate.arguments import asset_argument_problems, values_argument_problems
+
+    checks = {"values": values_argument_problems, "assets": asset_argument_problems}
+    return checks[args.command](args) if args.command in checks else []
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser(argv[0] if argv else None).parse_args(argv)
+    wrong = argument_problems(args)
+    for problem in wrong:
+        print(f"migrate {args.command}: {problem}", file=sys.stderr)
+    if wrong:
+        return 2
     if args.command == "values":
         from migrate import values
 

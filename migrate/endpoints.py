@@ -70,6 +70,7 @@ def destination_endpoint(
     from components.config import ConfigError
     from components.stackfile import read_stack_file
     from verify.cli import read_outputs
+    from verify.outputs import mismatches, not_this_stack
 
     try:
         stack_file = read_stack_file(stack, stack_dir)
@@ -77,6 +78,11 @@ def destination_endpoint(
         stack_outputs = read_outputs(outputs)
     except (FileNotFoundError, ValueError, ConfigError) as error:
         raise ArgumentProblem(f"stack {stack!r}: {error}") from None
+    wrong = mismatches(cfg, stack_outputs)
+    if wrong:
+        # Another stack's outputs would send the copy to that stack's bucket (as verify and values refuse them).
+        command = f"pulumi stack output -s {stack} --json --show-secrets > {outputs}"
+        raise ArgumentProblem(not_this_stack(f"--outputs {outputs} are", stack, wrong, command))
     aws = {key.removeprefix("aws:"): value for key, value in stack_file.config.items() if key.startswith("aws:")}
     return Endpoint(
         "destination",

@@ -113,6 +113,7 @@ def resolve(args: argparse.Namespace, stack_dir: Path) -> Target:
     from migrate.endpoints import _stack_session
     from verify.aws import stack_endpoints
     from verify.cli import read_outputs
+    from verify.outputs import mismatches, not_this_stack
 
     if args.stack is None:
         if args.outputs is not None:
@@ -131,6 +132,11 @@ def resolve(args: argparse.Namespace, stack_dir: Path) -> Target:
         outputs = read_outputs(args.outputs)
     except (FileNotFoundError, ValueError, ConfigError) as error:
         raise RestoreProblem(f"stack {args.stack!r}: {error}") from None
+    wrong = mismatches(cfg, outputs)
+    if wrong:
+        # Another stack's outputs would restore that stack's bucket and table (as verify, values and assets refuse).
+        command = f"pulumi stack output -s {args.stack} --json --show-secrets > {args.outputs}"
+        raise RestoreProblem(not_this_stack(f"--outputs {args.outputs} are", args.stack, wrong, command))
     aws = {key.removeprefix("aws:"): value for key, value in stack_file.config.items() if key.startswith("aws:")}
     endpoints = stack_endpoints(aws.get("endpoints"))
     table = args.table
@@ -160,10 +166,14 @@ def _prekey_table(environment: str) -> str:
 def run(args: argparse.Namespace, stack_dir: Path) -> int:
     from migrate.restore_bucket import restore_bucket
     from migrate.restore_table import TableProblem, plan_table_restore, restore_table
+    from verify.arguments import url_problem
     from verify.aws import AwsError, describe
 
     apply = bool(args.yes)
     try:
+        endpoint = url_problem("--endpoint-url", args.endpoint_url)
+        if endpoint:
+            raise RestoreProblem(endpoint)
         point = parse_point(args.point)
         target = resolve(args, stack_dir)
         table_plan = None

@@ -150,6 +150,23 @@ def config_from_pulumi_json(document: Any, label: str) -> StackConfig:
         raise ValuesProblem(f"{label}: {error}") from None
 
 
+def other_stack_problems(document: Any, stack_cfg: StackConfig) -> list[str]:
+    """Where a `pulumi config --json` document names another stack than the stack file (read before validating it)."""
+    if not isinstance(document, dict):
+        return []
+    found = []
+    for key, wanted in (
+        (f"{NAMESPACE}:environment", stack_cfg.environment),
+        (f"{NAMESPACE}:domain", stack_cfg.domain),
+        ("aws:region", stack_cfg.region),
+    ):
+        entry = document.get(key)
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if isinstance(value, str) and value != wanted:
+            found.append(f"{key} is {value!r}, the stack file gives {wanted!r}")
+    return found
+
+
 # --- splitting and writing ---------------------------------------------------------------------------------
 
 
@@ -293,7 +310,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, stack_dir: Path) -> int:
     from components.stackfile import read_stack_file
-    from verify.outputs import OutputsError, mismatches, read_outputs
+    from verify.outputs import OutputsError, mismatches, not_this_stack, read_outputs
 
     try:
         stack_file = read_stack_file(args.stack, stack_dir)
@@ -306,15 +323,16 @@ def run(args: argparse.Namespace, stack_dir: Path) -> int:
                 raise ValuesProblem(
                     f"config file {args.config} cannot be read as JSON ({error}): `{CONFIG_HINT}`"
                 ) from None
+            other = other_stack_problems(document, stack_cfg)
+            if other:
+                command = CONFIG_HINT.replace("<stack>", args.stack)
+                raise ValuesProblem(not_this_stack(f"config file {args.config} is", args.stack, other, command))
             cfg = config_from_pulumi_json(document, f"config file {args.config}")
         outputs = read_outputs(args.outputs)
         wrong = mismatches(stack_cfg, outputs)
         if wrong:
-            raise ValuesProblem(
-                f"the outputs are not stack {args.stack}'s: "
-                + "; ".join(wrong)
-                + f" (export them with `pulumi stack output -s {args.stack} --json --show-secrets`)"
-            )
+            command = f"pulumi stack output -s {args.stack} --json --show-secrets"
+            raise ValuesProblem(not_this_stack("the outputs are", args.stack, wrong, command))
         if not args.config and not args.no_secrets and loaded.missing_secrets:
             raise ValuesProblem(
                 "these secrets are still encrypted in the stack file (or not set): "

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,11 @@ CHARTS_DIR_ENV = "WIRE_CHARTS_DIR"
 # base64 of "placeholder": stands for every secret not known offline.
 RENDER_PLACEHOLDER = "cGxhY2Vob2xkZXI="
 HELM_ENV = "HELM"
+# A folder where `render` keeps helm's output by digest of helm, chart, options and values: the tests set it
+# for one run (tests/conftest.py), so each distinct render happens once however many tests and workers read it.
+RENDER_CACHE_ENV = "WIRE_RENDER_CACHE"
+# libyaml's parser when PyYAML was built with it (the wheels are): the same objects, about ten times faster.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them (their CRDs do:
 # `crd_schema_problems`).
@@ -170,31 +176,91 @@ def render(
     kube_version: str,
 ) -> Rendered:
     """`helm template` of one release, as install would create it (no test hooks), parsed into objects."""
+    argv_tail = [release, "--namespace", namespace, "--skip-tests", "--kube-version", kube_version]
+    values_text = values_yaml(_fill_placeholders(values))
+    cache = os.environ.get(RENDER_CACHE_ENV)
+    if cache:
+        objects = _cached_objects(Path(cache), helm, chart, argv_tail, values_text)
+    else:
+        objects = _parse(_helm_template(helm, chart, argv_tail, values_text))
+    return Rendered(release=release, objects=objects)
+
+
+def _parse(text: str) -> list[dict[str, Any]]:
+    objects = [doc for doc in yaml.load_all(text, Loader=_SafeLoader) if isinstance(doc, dict)]
+    return list(_list_items(objects))
+
+
+# The latest renders parsed in this process, by render key, pickled: every caller gets its own copy (a caller
+# may change it), made far faster than parsing the YAML again (the CRD charts render megabytes, for every stack).
+_parsed: OrderedDict[str, bytes] = OrderedDict()
+_PARSED_KEPT = 32
+
+
+def _cached_objects(
+    cache: Path, helm: str, chart: Path, argv_tail: list[str], values_text: str
+) -> list[dict[str, Any]]:
+    import hashlib
+    import pickle
+
+    values_digest = hashlib.sha256(values_text.encode()).hexdigest()
+    parts = [_file_digest(Path(helm)), _file_digest(chart), *argv_tail, values_digest]
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    if key in _parsed:
+        _parsed.move_to_end(key)
+    else:
+        _parsed[key] = pickle.dumps(_parse(_cached_template(cache, key, helm, chart, argv_tail, values_text)))
+        if len(_parsed) > _PARSED_KEPT:
+            _parsed.popitem(last=False)
+    return pickle.loads(_parsed[key])
+
+
+def _helm_template(helm: str, chart: Path, argv_tail: list[str], values_text: str) -> str:
     with tempfile.TemporaryDirectory(prefix="wire-render-") as tmp:
         values_file = Path(tmp) / "values.yaml"
-        values_file.write_text(values_yaml(_fill_placeholders(values)))
+        values_file.write_text(values_text)
+        release, *options = argv_tail
         result = subprocess.run(
-            [
-                helm,
-                "template",
-                release,
-                str(chart),
-                "--namespace",
-                namespace,
-                "--values",
-                str(values_file),
-                "--skip-tests",
-                "--kube-version",
-                kube_version,
-            ],
+            [helm, "template", release, str(chart), *options, "--values", str(values_file)],
             capture_output=True,
             text=True,
             check=False,
         )
     if result.returncode != 0:
         raise RenderError(f"{release} ({chart.name}): {result.stderr.strip()}")
-    objects = [doc for doc in yaml.safe_load_all(result.stdout) if isinstance(doc, dict)]
-    return Rendered(release=release, objects=list(_list_items(objects)))
+    return result.stdout
+
+
+def _cached_template(cache: Path, key: str, helm: str, chart: Path, argv_tail: list[str], values_text: str) -> str:
+    """helm's output from `cache` when the same helm binary rendered the same chart file with the same values
+    and options before (`key`: their digests), else rendered now and kept. Processes sharing the folder (test
+    workers) take a lock per key, so each distinct render runs once."""
+    import fcntl
+
+    cache.mkdir(parents=True, exist_ok=True)
+    output = cache / f"{key}.yaml"
+    with (cache / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if output.is_file():
+            return output.read_text()
+        text = _helm_template(helm, chart, argv_tail, values_text)
+        partial = output.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(text)
+        partial.replace(output)
+        return text
+
+
+@functools.cache
+def _digest_of(path: Path, size: int, mtime_ns: int) -> str:
+    import hashlib
+
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    stat = path.resolve().stat()
+    return _digest_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
 
 
 def _list_items(objects: list[dict[str, Any]]) -> Any:

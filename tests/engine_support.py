@@ -8,6 +8,7 @@ way `pulumi config set --secret --path` writes them, so nothing is a placeholder
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import runpy
@@ -69,6 +70,9 @@ def secret_value(cfg: StackConfig, path: str) -> str:
         if app.platform == "GCM":
             return fcm_service_account(app.name)
         return pem("PRIVATE KEY", f"test-{path}")
+    if path == "webApps.teamSettingsPullSecret":
+        # The base64 of a Docker config.json, as Wire sends it (components/config/pull_secret.py).
+        return base64.b64encode(json.dumps({"auths": {"quay.io": {"auth": "dGVzdDp0ZXN0"}}}).encode()).decode()
     return f"test-{path}"
 
 

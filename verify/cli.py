@@ -12,6 +12,7 @@ from botocore.exceptions import ProfileNotFound
 from components.config import ConfigError, StackConfig
 from components.stackfile import PROJECT_ROOT, StackFile, read_stack_file
 from verify import checks
+from verify.arguments import verify_argument_problems
 from verify.aws import Aws, session, stack_credentials, stack_endpoints
 from verify.checks.exposure import cluster_listings
 from verify.expected import expected
@@ -76,6 +77,11 @@ def load(stack: StackFile, region: str | None) -> StackConfig:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    wrong = verify_argument_problems(args)
+    if wrong:
+        for problem in wrong:
+            print(f"verify: {problem}", file=sys.stderr)
+        return 2
     try:
         stack = read_stack_file(args.stack, args.stack_dir)
         cfg = load(stack, args.region)
@@ -85,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"verify: {error}", file=sys.stderr)
         return 2
     if args.in_cluster:
+        if not cfg.kubernetes.releases and not args.print_manifests:
+            print(
+                f"verify: --in-cluster: stack {args.stack} names no cluster (wire:kubernetes.releases is false), so "
+                "the Jobs would go to whatever kubeconfig context is current: add --print-manifests and apply them "
+                "with your own tooling (`... --print-manifests | kubectl --context <yours> apply -f -`)",
+                file=sys.stderr,
+            )
+            return 2
         return in_cluster(cfg, outputs, args)
     endpoints = stack_endpoints(stack.config.get("aws:endpoints"))
     profile, keys = stack_credentials(stack.config)

@@ -117,6 +117,11 @@ def mismatches(cfg: StackConfig, outputs: dict[str, Any]) -> list[str]:
     return found
 
 
+def not_this_stack(subject: str, stack: str, found: list[str], command: str) -> str:
+    """`<subject> not stack <stack>'s: <what differs> (write it with `<command>`)`, e.g. subject "the outputs are"."""
+    return f"{subject} not stack {stack}'s: {'; '.join(found)} (write it with `{command}`)"
+
+
 def _configured_account(cfg: StackConfig) -> str | None:
     """The account the stack file itself names (OIDC provider or KMS key ARN), if any."""
     for arn in (cfg.service_credentials.oidc_provider_arn, cfg.service_credentials.kms_key_arn):

@@ -11,11 +11,14 @@ The rules relating the add-ons to other sections are in addon_rules.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ModelWrapValidatorHandler, model_validator
 
-from components.config.base import EmailAddress, Model
+from components.config.all_at_once import all_at_once, raw, raw_flag
+from components.config.base import EmailAddress, Model, at
 
 # Where each add-on runs, and the service account its IRSA role trusts (the releases set these names).
 CERT_MANAGER_NAMESPACE = "cert-manager"
@@ -48,11 +51,10 @@ class CertManagerAddon(Model):
     staging: bool | None = None
     """Let's Encrypt's staging server (untrusted certificates, no rate limits); defaults to not production."""
 
-    @model_validator(mode="after")
-    def _check(self) -> CertManagerAddon:
-        if self.install and self.email is None:
-            raise ValueError("certManager.install needs email: the ACME account address (e.g. ops@<domain>)")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check(cls, data: Any, handler: ModelWrapValidatorHandler[CertManagerAddon]) -> CertManagerAddon:
+        return all_at_once(data, handler, _cert_manager_rules)
 
 
 class AwsLoadBalancerControllerAddon(Model):
@@ -65,18 +67,37 @@ class AwsLoadBalancerControllerAddon(Model):
     vpc_id: str | None = None
     """VPC of the cluster; read from the instance metadata when unset (set it where IMDS is blocked)."""
 
-    @model_validator(mode="after")
-    def _check(self) -> AwsLoadBalancerControllerAddon:
-        errors = []
-        if self.install and not self.cluster_name:
-            errors.append("awsLoadBalancerController.install needs clusterName (aws eks list-clusters), e.g. wire-prod")
-        if self.cluster_name is not None and not _CLUSTER_NAME_RE.match(self.cluster_name):
-            errors.append(f"awsLoadBalancerController.clusterName '{self.cluster_name}' is not an EKS cluster name")
-        if self.vpc_id is not None and not _VPC_ID_RE.match(self.vpc_id):
-            errors.append(f"awsLoadBalancerController.vpcId '{self.vpc_id}' is not a VPC id (vpc-...)")
-        if errors:
-            raise ValueError("\n".join(errors))
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check(
+        cls, data: Any, handler: ModelWrapValidatorHandler[AwsLoadBalancerControllerAddon]
+    ) -> AwsLoadBalancerControllerAddon:
+        return all_at_once(data, handler, _controller_rules)
+
+
+def _cert_manager_rules(data: Mapping[str, Any]) -> list[str]:
+    if raw_flag(data, "install") and raw(data, "email") is None:
+        return [at("email", "certManager.install needs email: the ACME account address (e.g. ops@<domain>)")]
+    return []
+
+
+def _controller_rules(data: Mapping[str, Any]) -> list[str]:
+    errors = []
+    cluster_name, vpc_id = raw(data, "clusterName"), raw(data, "vpcId")
+    if raw_flag(data, "install") and not cluster_name:
+        errors.append(
+            at(
+                "clusterName",
+                "awsLoadBalancerController.install needs clusterName (aws eks list-clusters), e.g. wire-prod",
+            )
+        )
+    if isinstance(cluster_name, str) and not _CLUSTER_NAME_RE.match(cluster_name):
+        errors.append(
+            at("clusterName", f"awsLoadBalancerController.clusterName '{cluster_name}' is not an EKS cluster name")
+        )
+    if isinstance(vpc_id, str) and not _VPC_ID_RE.match(vpc_id):
+        errors.append(at("vpcId", f"awsLoadBalancerController.vpcId '{vpc_id}' is not a VPC id (vpc-...)"))
+    return errors
 
 
 class Addons(Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from components.config import (
     addon_rules,
+    cluster_mode,
     datastore_rules,
     disabled,
     entry_point,
@@ -23,6 +24,7 @@ from components.config.registry import CROSS_SECTION_RULES, WARNING_RULES
 MODULES = (
     rules,
     addon_rules,
+    cluster_mode,
     entry_point,
     datastore_rules,
     disabled,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ModelWrapValidatorHandler, model_validator
 
+from components.config.all_at_once import all_at_once, raw
 from components.config.base import Model
 
 _REPO_RE = re.compile(r"^(https?|oci)://[^\s/$.?#][^\s]*$")
@@ -21,6 +23,19 @@ def _repo(value: str) -> str:
 # An http(s) chart repository, or an OCI registry path (the chart is `<repo>/<chart>`).
 ChartRepo = Annotated[str, AfterValidator(_repo)]
 
+# A chart version as helm publishes it: semver, with a `v` for charts that tag that way (cert-manager).
+_PINNED = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+
+
+def _pinned(value: str) -> str:
+    if not _PINNED.match(value):
+        raise ValueError(
+            f"'{value}' is not a pinned version: helm reads a range or partial version as a constraint and takes "
+            "whatever the repository has newest, so the reviewed plan is not what gets deployed; give the exact "
+            "version (e.g. 5.29.5; `helm search repo <repo>/<chart> --versions` lists them)"
+        )
+    return value
+
 
 class ChartSource(Model):
     """A helm chart from a repository (pinned version) or a local path."""
@@ -29,18 +44,15 @@ class ChartSource(Model):
     """Chart name."""
     repo: ChartRepo | None = None
     """Helm repository URL, or `oci://<registry>/<path>` (the chart is `<repo>/<chart>`)."""
-    version: str | None = None
-    """Pinned chart version."""
+    version: Annotated[str, AfterValidator(_pinned)] | None = None
+    """Pinned chart version (exact: `5.29.5`, `v1.16.3`; no range)."""
     path: str | None = None
     """Local chart path instead of repo+version."""
 
-    @model_validator(mode="after")
-    def _check(self) -> ChartSource:
-        if self.path is None and not (self.repo and self.version):
-            raise ValueError(f"chart '{self.chart}' needs repo and a pinned version, or a local path")
-        if self.path is not None and (self.repo or self.version):
-            raise ValueError(f"chart '{self.chart}': set either path or repo+version, not both")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check(cls, data: Any, handler: ModelWrapValidatorHandler[ChartSource]) -> ChartSource:
+        return all_at_once(data, handler, _source_rules)
 
     @property
     def oci_reference(self) -> str | None:
@@ -53,6 +65,16 @@ class ChartSource(Model):
     def major_minor(self) -> tuple[int, int] | None:
         """(major, minor) of the pinned version (`v1.16.3`, `5.32.0-pre.3`); None for a local chart."""
         return major_minor(self.version or "")
+
+
+def _source_rules(data: Mapping[str, Any]) -> list[str]:
+    chart, path, repo, version = (raw(data, key) for key in ("chart", "path", "repo", "version"))
+    name = f"chart '{chart}'" if isinstance(chart, str) else "the chart"
+    if path is None and not (repo and version):
+        return [f"{name} needs repo and a pinned version, or a local path"]
+    if path is not None and (repo or version):
+        return [f"{name}: set either path or repo+version, not both"]
+    return []
 
 
 ENVOY_GATEWAY_VERSION = "v1.9.0"

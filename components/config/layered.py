@@ -9,7 +9,7 @@ used) are refused unless `allowFakeAws` says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,35 @@ import yaml
 from pydantic import PrivateAttr, SecretStr
 
 from components.config.base import Model
-from components.trees import deep_merge, leaves
+from components.trees import deep_merge
 
 # Keys of fake-aws' example secrets (wire-server-deploy's prod-secrets.example.yaml) and the hosts of its charts.
 FAKE_AWS_HOST = "fake-aws"
 DUMMY_VALUES = ("dummykey", "dummysecret")
 STATIC_KEY_NAMES = ("awsKeyId", "awsSecretKey")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class LayeredFile:
+    """One values file as listed in the stack: its `wire:` key, path, contents and the line of every key."""
+
+    key: str
+    """`wire:layeredValues.files.wireServer[0]` (or `secretFiles`)."""
+    release: str
+    path: str
+    secret: bool
+    tree: dict[str, Any]
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def where(self, path: tuple[str, ...] | str | None = None) -> str:
+        """`<key> (<file> line <n>)`: the stack key and the file's line of a values key (or the file alone)."""
+        parts = tuple(path.split(".")) if isinstance(path, str) else path
+        line = None
+        while parts and line is None:
+            line = self.lines.get(parts)
+            parts = parts[:-1]
+        return f"{self.key} ({self.path}{f' line {line}' if line else ''})"
 
 
 class LayeredValues(Model):
@@ -42,6 +64,8 @@ class LayeredValues(Model):
     _files: dict[str, list[tuple[str, dict[str, Any]]]] = PrivateAttr(default_factory=dict)
     # Stack secrets taken from these files (config path -> where it came from), set by the loader.
     _kept_secrets: dict[str, str] = PrivateAttr(default_factory=dict)
+    # Every file read, in the order listed (files, then secretFiles, per release).
+    _sources: list[LayeredFile] = PrivateAttr(default_factory=list)
 
     def tree(self, release_key: str) -> dict[str, Any] | None:
         return self._trees.get(release_key)
@@ -49,6 +73,9 @@ class LayeredValues(Model):
     def value_at(self, release_key: str, dotted: str) -> Any:
         """The merged layered value at a dotted chart path (None when no file sets it)."""
         return value_at(self._trees.get(release_key), dotted)
+
+    def sources(self) -> list[LayeredFile]:
+        return list(self._sources)
 
     def files_of(self, release_key: str) -> list[tuple[str, dict[str, Any]]]:
         return self._files.get(release_key, [])
@@ -81,16 +108,18 @@ def read_layered_values(section: LayeredValues, base_dir: Path | None = None) ->
     problems: list[str] = []
     trees: dict[str, dict[str, Any]] = {}
     files: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    read: list[LayeredFile] = []
     for release in section.releases():
         merged: dict[str, Any] = {}
-        sources = [(path, False) for path in section.files.get(release, [])]
-        sources += [(path, True) for path in section.secret_files.get(release, [])]
-        for path, secret in sources:
-            key = f"wire:layeredValues.{'secretFiles' if secret else 'files'}.{release}"
-            tree, problem = _read(base / path, f"{key} ({path})")
+        sources = [(index, path, False) for index, path in enumerate(section.files.get(release, []))]
+        sources += [(index, path, True) for index, path in enumerate(section.secret_files.get(release, []))]
+        for index, path, secret in sources:
+            key = f"wire:layeredValues.{'secretFiles' if secret else 'files'}.{release}[{index}]"
+            tree, lines, problem = _read(base / path, key, path)
             if problem:
                 problems.append(problem)
                 continue
+            read.append(LayeredFile(key, release, path, secret, tree, lines))
             tree = _as_secret(tree) if secret else tree
             files.setdefault(release, []).append((path, tree))
             merged = deep_merge(merged, tree)
@@ -98,24 +127,8 @@ def read_layered_values(section: LayeredValues, base_dir: Path | None = None) ->
     loaded = section.model_copy()
     loaded._trees = trees
     loaded._files = files
+    loaded._sources = read
     return loaded, problems
-
-
-def fake_aws_findings(trees: Mapping[str, Any], *, irsa_services: set[str]) -> list[str]:
-    """Every place in the given values that would bring fake-aws back, as `<release>: <path> (<why>)`."""
-    found = []
-    for release, tree in sorted(trees.items()):
-        for path, value in leaves(tree):
-            text = value.get_secret_value() if isinstance(value, SecretStr) else value
-            name = path.rsplit(".", 1)[-1]
-            if isinstance(text, str) and FAKE_AWS_HOST in text:
-                shown = "a secret value" if isinstance(value, SecretStr) else f"'{text}'"
-                found.append(f"{release}: {path} is {shown}, a fake-aws host")
-            elif isinstance(text, str) and text.lower() in DUMMY_VALUES:
-                found.append(f"{release}: {path} is fake-aws' dummy credential")
-            elif name in STATIC_KEY_NAMES and path.split(".", 1)[0] in irsa_services:
-                found.append(f"{release}: {path} sets a static AWS key, but the services use IRSA")
-    return found
 
 
 def conflicts(layered: Any, final: Any) -> list[str]:
@@ -157,22 +170,37 @@ def value_at(tree: Any, dotted: str) -> Any:
     return node
 
 
-def _read(path: Path, label: str) -> tuple[dict[str, Any], str | None]:
+def _read(path: Path, key: str, shown: str) -> tuple[dict[str, Any], dict[tuple[str, ...], int], str | None]:
+    """The file's mapping and the line of each key, or the problem naming the stack key, the file and the fix."""
+    label = f"{key} ({shown})"
     if not path.is_file():
-        return {}, f"{label} does not exist: give the path of the release's values file, relative to the project"
+        return {}, {}, f"{label} does not exist: give the path of the release's values file, relative to the project"
     try:
-        tree = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        tree = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        return {}, f"{label} is not valid YAML{where}: fix the file (helm would refuse it too)"
+        where = f"{key} ({shown} line {mark.line + 1})" if mark is not None else label
+        return {}, {}, f"{where} is not valid YAML: fix the file (helm would refuse it too)"
     except (OSError, UnicodeDecodeError) as error:
-        return {}, f"{label} cannot be read ({error}): check the path and that it is UTF-8 text"
+        return {}, {}, f"{label} cannot be read ({error}): check the path and that it is UTF-8 text"
     if tree is None:
-        return {}, None
+        return {}, {}, None
     if not isinstance(tree, dict):
-        return {}, f"{label} holds a YAML {type(tree).__name__}, not the mapping of a helm values file"
-    return tree, None
+        return {}, {}, f"{label} holds a YAML {type(tree).__name__}, not the mapping of a helm values file"
+    return tree, key_lines(node), None
+
+
+def key_lines(node: yaml.Node | None, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """The line of every mapping key of a composed YAML document, by key path."""
+    found: dict[tuple[str, ...], int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = (*path, str(key_node.value))
+            found[key] = key_node.start_mark.line + 1
+            found.update(key_lines(value_node, key))
+    return found
 
 
 def _as_secret(tree: Any) -> Any:

@@ -27,13 +27,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
 from components.config.all_rules import CROSS_SECTION_RULES
-from components.config.base import INT32_MAX, WORD32_MAX, WORD64_MAX
+from components.config.base import INT32_MAX, PLACEHOLDER, WORD32_MAX, WORD64_MAX
 from components.config.errors import ConfigError
 from components.config.guide_keys import guide_pointers
-from components.config.identity import CredentialsMode
-from components.config.layered import LayeredValues, fake_aws_findings, read_layered_values
+from components.config.layered_checks import check_layered_values
 from components.config.layered_secrets import keep_layered_secrets, set_secret
-from components.config.push import PushMode
+from components.config.pull_secret import PULL_SECRET_PATH, pull_secret_still_required
 from components.config.secrets import required_secrets, secrets_in
 from components.config.stack import StackConfig, with_defaults
 
@@ -110,13 +109,16 @@ def load_config(
 
     layered = valid.get("layered_values")
     if layered is not None:
-        layered, layering_problems = _read_layered_values(layered, valid, base_dir)
+        layered, layering_problems = check_layered_values(layered, valid, base_dir)
         problems += layering_problems
 
     present: dict[str, SecretStr] = {}
     for alias, name in FIELDS.items():
         if name in valid:
             present.update(secrets_in(valid[name], alias))
+        elif alias in data:
+            # A section with other problems: its secrets in plain text are reported in the same round.
+            present.update(dict.fromkeys(raw_secret_paths(data[alias], [alias]), SecretStr("")))
     for path in present:
         top = _top(path)
         in_plain_text = path not in encrypted if secure_paths is not None else top not in secret_keys
@@ -126,6 +128,9 @@ def load_config(
                 f"pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
             )
     missing = [path for path in required_secrets(partial, sections=valid) if path not in present]
+    if "web_apps" not in valid and pull_secret_still_required(data.get("webApps")):
+        # Asked for in the same round as the section's other problems.
+        missing.append(PULL_SECRET_PATH)
     if layered is not None and missing:
         # The operator's existing secrets (wire-server-deploy's secrets.yaml) win over asking for new ones.
         kept = keep_layered_secrets(layered, missing)
@@ -136,7 +141,7 @@ def load_config(
     if missing and not allow_missing_secrets:
         problems += [missing_secret_problem(path) for path in missing]
     if problems:
-        raise ConfigError(_unique(problems))
+        raise ConfigError(_unique(problems), sections=valid)
     try:
         cfg = StackConfig.model_validate(data)
     except ValidationError as error:  # every part passed above; kept so nothing can slip through unreported
@@ -148,31 +153,6 @@ def load_config(
 
 def missing_secret_problem(path: str) -> str:
     return f"wire:{path} is required; set it: pulumi config set --secret --path '{NAMESPACE}:{path}' <value>"
-
-
-def _read_layered_values(
-    section: LayeredValues, valid: Mapping[str, Any], base_dir: Path | None
-) -> tuple[LayeredValues, list[str]]:
-    """The layered files read, and every value in them (or in extraValues) that would bring fake-aws back."""
-    problems: list[str] = []
-    if section.releases():
-        section, problems = read_layered_values(section, base_dir)
-    if section.allow_fake_aws:
-        return section, problems
-    trees = {f"layeredValues.{key}": section.tree(key) or {} for key in section.releases()}
-    trees |= {f"extraValues.{key}": tree for key, tree in (valid.get("extra_values") or {}).items()}
-    irsa: set[str] = set()
-    credentials, push = valid.get("service_credentials"), valid.get("push")
-    if credentials is not None and credentials.mode == CredentialsMode.IRSA:
-        # Wire's push account is reached with the key Wire sent, whatever the rest uses.
-        external = push is not None and push.mode == PushMode.EXTERNAL
-        irsa = {"brig", "galley", "cargohold"} | (set() if external else {"gundeck"})
-    problems += [
-        f"wire:{finding}: fake-aws is gone with real AWS; remove it from the file or value (the computed "
-        "value takes its place), or set wire:layeredValues.allowFakeAws: true if you really mean it"
-        for finding in fake_aws_findings(trees, irsa_services=irsa)
-    ]
-    return section, problems
 
 
 def _top(path: str) -> str:
@@ -346,6 +326,17 @@ def _known_keys(parts: list[Any]) -> list[str]:
 
 
 _PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def raw_secret_paths(value: Any, parts: list[Any]) -> list[str]:
+    """Paths of the values given for secret keys in raw (not validated) config below `parts`."""
+    if isinstance(value, dict):
+        return [path for key, item in value.items() for path in raw_secret_paths(item, [*parts, key])]
+    if isinstance(value, list):
+        return [path for index, item in enumerate(value) for path in raw_secret_paths(item, [*parts, index])]
+    if value is None or value == PLACEHOLDER:
+        return []
+    return [_key(parts)] if _unwrap(_annotation_at(parts)) is SecretStr else []
 
 
 def is_secret_field(path: str) -> bool:

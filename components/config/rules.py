@@ -200,14 +200,6 @@ def _aws_only_dns_target(cfg: StackConfig) -> list[str]:
     ]
 
 
-@rule("layered_values")
-def _layered_releases_known(cfg: StackConfig) -> list[str]:
-    unknown = sorted(set(cfg.layered_values.releases()) - set(RELEASES))
-    if not unknown:
-        return []
-    return [f"wire:layeredValues: names unknown releases {unknown}; allowed: {list(RELEASES)}"]
-
-
 @rule("ingress", "cannon")
 def _one_load_balancer_on_bare_metal(cfg: StackConfig) -> list[str]:
     if cfg.ingress.balancer != LoadBalancerKind.METALLB or not cfg.cannon.websocket_load_balancer.enabled:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from typing import Annotated
+
+from pydantic import AfterValidator, SecretStr
 
 from components.config.base import Model
+from components.config.pull_secret import check_pull_secret
 
 
 class WebApps(Model):
@@ -16,5 +19,5 @@ class WebApps(Model):
     """Deploy account-pages (account.<domain>)."""
     self_hosted: bool = True
     """IS_SELF_HOSTED for team-settings and account-pages (guide: "Marking an installation as self-hosted")."""
-    team_settings_pull_secret: SecretStr | None = None
+    team_settings_pull_secret: Annotated[SecretStr, AfterValidator(check_pull_secret)] | None = None
     """team-settings' image pull secret from Wire: the base64 of a Docker config.json (chart secrets.configJson)."""

@@ -8,6 +8,9 @@ out, CLI spellings and encodings); tests of any area can iterate over them:
     root = project_root(tmp_path, good_stacks())          # a project with the real program
     evaluate("push-create", root)                          # stack name = case name
 
+Values files the cases layer are in `values/` (and wire-server-deploy's examples in
+tests/migrate/data/wire-server-deploy), reached from the project as `values/...` and `wire-server-deploy/...`.
+
 Each bad case `bad/<case>.yaml` has `bad/<case>.expected`: one line per problem the report must name (a
 substring of that problem line), in any order; the report has exactly that many problems. A good case may
 have `good/<case>.warnings`: one line per warning its plan must give (a substring of that warning).
@@ -15,13 +18,23 @@ have `good/<case>.warnings`: one line per warning its plan must give (a substrin
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent
 PROGRAM = CORPUS.parent.parent
 _PROGRAM_FILES = ("__main__.py", "components", "Pulumi.yaml")
+# Values files the cases layer (wire:layeredValues), relative to the project as an operator's are:
+# `values/` (the corpus' own) and `wire-server-deploy/` (wire-server-deploy's examples as they are, with
+# their provenance in each file's header: tests/migrate/data/wire-server-deploy).
+VALUES_FILES = {
+    "values": CORPUS / "values",
+    "wire-server-deploy": PROGRAM / "tests" / "migrate" / "data" / "wire-server-deploy",
+}
 
 
 def good_stacks() -> dict[str, Path]:
@@ -55,9 +68,23 @@ def project_root(base: Path, stacks: Mapping[str, Path]) -> Path:
         link = base / name
         if not link.exists():
             link.symlink_to(PROGRAM / name)
+    for name, folder in VALUES_FILES.items():
+        if not (base / name).exists():
+            (base / name).symlink_to(folder)
     for name, path in stacks.items():
         shutil.copyfile(path, base / f"Pulumi.{name}.yaml")
     return base
+
+
+@cache
+def values_root() -> Path:
+    """A folder where the corpus' layered values paths resolve (`values/...`, `wire-server-deploy/...`): the
+    root of a good stack read outside `project_root` (the render tests). Removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="wire-corpus-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for name, source in VALUES_FILES.items():
+        (folder / name).symlink_to(source)
+    return folder
 
 
 def _cases(kind: str) -> dict[str, Path]:

@@ -85,19 +85,25 @@ def test_the_destination_is_the_stacks_bucket_reached_with_the_stacks_endpoint_a
     assert report["copied"] == len(items)
     assert s3.destination.listing() == sorted(asset.key for asset in items)
 
-    # The outputs name what `pulumi up` created; they win over the name derived from the config.
-    s3.destination.client.create_bucket(
-        Bucket="created-by-pulumi", CreateBucketConfiguration={"LocationConstraint": DEST_REGION}
-    )
+    # The stack's own outputs are read (the bucket `pulumi up` created is the one the config names) ...
     outputs = s3.tmp / "outputs.json"
-    outputs.write_text(json.dumps({"assetsBucketName": "created-by-pulumi", "awsRegion": DEST_REGION}))
-
+    outputs.write_text(json.dumps({"assetsBucketName": "dev-wire-test-wire-assets", "awsRegion": DEST_REGION}))
     code, report = run_json(s3, capsys, [*source, *stack, "--outputs", str(outputs), "--no-journal"])
-
     assert code == 0, json.dumps(report)
-    assert report["copied"] == len(items)
-    listed = s3.destination.client.list_objects_v2(Bucket="created-by-pulumi")["Contents"]
-    assert sorted(item["Key"] for item in listed) == sorted(asset.key for asset in items)
+    assert report["skipped"] == len(items)
+
+    # ... another stack's are refused before anything is read, as verify and `migrate values` refuse them:
+    # they would send the copy to that stack's bucket.
+    outputs.write_text(json.dumps({"assetsBucketName": "staging-wire-assets", "awsRegion": "ap-south-1"}))
+    capsys.readouterr()
+    assert main([*source, *stack, "--outputs", str(outputs), "--no-journal"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "are not stack emu's: " in err
+        and "awsRegion is 'ap-south-1'" in err
+        and "assetsBucketName is 'staging-wire-assets'" in err
+    )
+    assert "pulumi stack output -s emu --json --show-secrets" in err
 
 
 def _bad(s3: Buckets, capsys: pytest.CaptureFixture[str], args: list[str], expected: str) -> None:

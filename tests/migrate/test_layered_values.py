@@ -145,16 +145,16 @@ def test_unreadable_files_are_named_with_the_key_and_fix(tmp_path: Path) -> None
     )
     with pytest.raises(ConfigError) as caught:
         evaluate("legacy", root)
+    where = "Pulumi.legacy.yaml line 23: wire:layeredValues.files.wireServer"
     assert caught.value.problems == [
-        "wire:layeredValues.files.wireServer (missing.yaml) does not exist: give the path of the release's values "
-        "file, relative to the project",
-        "wire:layeredValues.files.wireServer (broken.yaml) is not valid YAML at line 2: fix the file (helm would "
-        "refuse it too)",
-        "wire:layeredValues.files.wireServer (list.yaml) holds a YAML list, not the mapping of a helm values file",
+        f"{where}[0] (missing.yaml) does not exist: give the path of the release's values file, relative to the "
+        "project",
+        f"{where}[1] (broken.yaml line 2) is not valid YAML: fix the file (helm would refuse it too)",
+        f"{where}[2] (list.yaml) holds a YAML list, not the mapping of a helm values file",
     ]
 
 
 def test_unknown_release_keys_are_refused(tmp_path: Path) -> None:
     root = project(tmp_path, "    files:\n      webshop: [x.yaml]", {})
-    with pytest.raises(ConfigError, match=r"layeredValues: names unknown releases \['webshop'\]"):
+    with pytest.raises(ConfigError, match=r"layeredValues.files.webshop: is not a release"):
         evaluate("legacy", root)

@@ -27,8 +27,10 @@ from plan.render import (
 )
 from tests.components.k8s.k8s_support import aws_outputs, stack_file_cfg
 from tests.render.variants import stack_files
+from tests.run_notes import note
 
 IN_CI = os.environ.get("CI") == "true"
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Charts that are not among the pinned ones shipped for offline rendering: rendered when present, else skipped
 # (their values are checked as data in tests/components/k8s/values/).
 OPTIONAL_CHARTS = ("webapp", "team-settings")
@@ -42,10 +44,10 @@ INLINE_PROXY_VERSION = "5.29.5"
 STACKS = stack_files()
 STACK_IDS = [f"{stack}@{layout}" for stack in sorted(STACKS) for layout in LAYOUTS]
 
-# Why render tests did not run (reported once, see conftest.py).
-SKIPPED: set[str] = set()
-# Pinned charts rendered with a stand-in of the same layout (plan/render.STAND_INS), reported once.
-STAND_INS_USED: set[str] = set()
+# Why render tests did not run, and the pinned charts rendered with a stand-in of the same layout
+# (plan/render.STAND_INS): each reported once at the end of the run (tests/run_notes.py).
+SKIPPED_NOTE = f"render tests skipped ({{}}): to run them, {ENABLE_HINT}"
+STAND_INS_NOTE = "render tests: {}"
 
 # The pseudo-release of Manifests.by_release that holds the program's NetworkPolicies.
 NETWORK_POLICIES = "network-policies"
@@ -83,7 +85,7 @@ def unavailable(reason: str) -> None:
     """Skip (with the hint how to enable the render tests), or fail in CI where the charts must be there."""
     if IN_CI:
         pytest.fail(f"render tests need helm and the pinned charts in CI: {reason}; {ENABLE_HINT}")
-    SKIPPED.add(reason)
+    note(SKIPPED_NOTE, reason)
     pytest.skip(f"render tests: {reason}; {ENABLE_HINT}")
 
 
@@ -109,7 +111,7 @@ def chart_or_skip(cfg: StackConfig, release: str) -> Path:
 
 def note_stand_in(source: ChartSource, chart: Path, used: StandIn | None) -> None:
     if used is not None:
-        STAND_INS_USED.add(f"{source.chart} {source.version} rendered with {chart.name} ({used.why})")
+        note(STAND_INS_NOTE, f"{source.chart} {source.version} rendered with {chart.name} ({used.why})")
 
 
 def values_of(cfg: StackConfig) -> dict[str, Any]:
@@ -144,7 +146,8 @@ class Manifests:
     def service_config(self, configmap: str, key: str | None = None) -> dict[str, Any]:
         """The YAML service configuration inside a ConfigMap (`<name>.yaml` unless `key` is given)."""
         data = self.get("ConfigMap", configmap).get("data") or {}
-        return yaml.safe_load(data[key or f"{configmap}.yaml"])
+        # libyaml: the same objects as yaml.safe_load (tests/plan/test_render_cache.py), a fraction of the time.
+        return yaml.load(data[key or f"{configmap}.yaml"], Loader=SAFE_LOADER)
 
     def config_text(self, configmap: str, key: str) -> str:
         return (self.get("ConfigMap", configmap).get("data") or {})[key]
@@ -183,6 +186,17 @@ def workloads(manifests: Manifests) -> Iterator[dict[str, Any]]:
 
 
 @functools.cache
+def _charts_or_skip(stack_id: str) -> None:
+    """helm and every pinned chart of the stack are here: checked once per stack (a skip is not cached)."""
+    cfg = stack_cfg(stack_id)
+    helm_or_skip()
+    for release in values_of(cfg):
+        source = release_chart(cfg, release)
+        if source.chart not in OPTIONAL_CHARTS:
+            chart_or_skip(cfg, release)
+
+
+@functools.cache
 def _render_stack(stack_id: str) -> Manifests | RenderError:
     cfg = stack_cfg(stack_id)
     helm = find_helm()
@@ -206,12 +220,7 @@ def _render_stack(stack_id: str) -> Manifests | RenderError:
 
 def rendered(stack_id: str) -> Manifests:
     """Every release of the stack rendered by its pinned chart (skip when helm or a chart is missing)."""
-    cfg = stack_cfg(stack_id)
-    helm_or_skip()
-    for release in values_of(cfg):
-        source = release_chart(cfg, release)
-        if source.chart not in OPTIONAL_CHARTS:
-            chart_or_skip(cfg, release)
+    _charts_or_skip(stack_id)
     result = _render_stack(stack_id)
     if isinstance(result, RenderError):
         pytest.fail(f"helm template failed: {result}")

@@ -8,13 +8,15 @@ A variant is a full stack file (the shape of `Pulumi.<stack>.yaml`): the product
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
 import json
 from typing import Any
 
 import yaml
 
 from components.stackfile import PROJECT_ROOT, StackFile, parse_stack_file, read_stack_file
-from tests.corpus import good_stacks
+from tests.corpus import good_stacks, values_root
 
 BASE_STACK = "prod"
 
@@ -198,8 +200,12 @@ def merge(base: Any, override: Any) -> Any:
 
 def variant_document(name: str) -> dict[str, Any]:
     """The variant as a stack file document ({"config": {...}}), secrets still to set left out."""
-    base = yaml.safe_load((PROJECT_ROOT / f"Pulumi.{BASE_STACK}.yaml").read_text())
-    return {"config": merge(base["config"], VARIANTS[name])}
+    return {"config": merge(_base_config(), VARIANTS[name])}  # merge copies: the cached base stays as read
+
+
+@functools.cache
+def _base_config() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_ROOT / f"Pulumi.{BASE_STACK}.yaml").read_text())["config"]
 
 
 def stack_files() -> dict[str, StackFile]:
@@ -209,7 +215,9 @@ def stack_files() -> dict[str, StackFile]:
         name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
         found[f"stack:{name}"] = read_stack_file(name)
     for name, path in good_stacks().items():
-        found[f"corpus:{name}"] = parse_stack_file(path.read_bytes(), name=name, source=path.name)
+        parsed = parse_stack_file(path.read_bytes(), name=name, source=path.name)
+        # Layered values files are named relative to the project, here the corpus' own folders.
+        found[f"corpus:{name}"] = dataclasses.replace(parsed, root=values_root())
     for name in VARIANTS:
         # JSON (a subset of YAML) quotes every string: yaml.safe_dump leaves 098765432109 bare, which the
         # stack file reader (YAML 1.2) rightly reads as a number.
