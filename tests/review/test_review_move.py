@@ -14,7 +14,7 @@ import pytest
 from tests.review.test_review_commits import copy_of_project, git, replace
 
 ENVOY = "    controller: envoyGateway\n    loadBalancer: awsNlb\n"
-SIDE_BY_SIDE = ENVOY + "    legacyHosts: [nginz-https, webapp, account, teams, federator]\n"
+SIDE_BY_SIDE = ENVOY + "    legacyHosts: [nginz-https, webapp, account, teams]\n"
 
 
 def review(repo: Path, base: str, head: str, out: Path) -> str:
@@ -60,7 +60,7 @@ def _section(text: str, title: str) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
-def test_side_by_side_adds_envoy_gateway_and_moves_no_record(moves: tuple[str, str]) -> None:
+def test_side_by_side_adds_envoy_gateway_and_moves_no_record(moves: tuple[str, str, str]) -> None:
     side_by_side, _, _ = moves
     added = _section(side_by_side, "Added")
     for name in ("envoy-gateway", "gateway-crds", "gateway-wire", "httproute-webapp", "certificate-wire-gateway"):
@@ -81,7 +81,7 @@ def test_side_by_side_adds_envoy_gateway_and_moves_no_record(moves: tuple[str, s
     assert "still runs beside Envoy Gateway" in side_by_side
 
 
-def test_moving_one_host_changes_exactly_its_record(moves: tuple[str, str]) -> None:
+def test_moving_one_host_changes_exactly_its_record(moves: tuple[str, str, str]) -> None:
     _, moved, _ = moves
     changed = _section(moved, "Changed")
     assert "webapp.example.com" in changed
