@@ -26,6 +26,7 @@ from components.config.adopt import (
     topic_name_of,
     topic_region_of,
 )
+from components.config.published import federation_srv_published, published_hosts
 from components.k8s.values.addons import AWS_LOAD_BALANCER_CONTROLLER, CERT_MANAGER
 from components.k8s.values.common import GATEWAY_CRDS, release_namespace
 
@@ -84,12 +85,12 @@ def planned_records(cfg: StackConfig) -> set[tuple[str, str]]:
     # A record at a load balancer's address read from its Service takes the type the address gives.
     read = ADDRESS_RECORD_TYPES
     address = ("A",) if target.ips or target.alias_zone_id else read if target.from_ingress_controller else ("CNAME",)
-    records = {(naming.hostname(host, cfg.domain), kind) for host in dns.hosts for kind in address}
+    records = {(naming.hostname(host, cfg.domain), kind) for host in published_hosts(cfg) for kind in address}
     wslb = cfg.cannon.websocket_load_balancer
     if wslb.enabled and wslb.hostname and not wslb.external_dns:
         # With the releases deployed, the record points at cannon's own load balancer.
         records |= {(wslb.hostname, kind) for kind in (read if cfg.kubernetes.releases else address)}
-    if dns.federation_srv and "federator" in dns.hosts:
+    if federation_srv_published(cfg):
         records.add((naming.federator_srv(cfg.domain), "SRV"))
     records |= {(extra.fqdn(cfg.domain).rstrip("."), extra.type) for extra in dns.extra_records}
     if cfg.email.mode == EmailMode.SES:

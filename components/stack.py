@@ -18,6 +18,8 @@ class Program:
 
     config: StackConfig
     value_trees: dict[str, pulumi.Output[Any]]
+    extra_value_overrides: pulumi.Output[list[str]] | None = None
+    """Warnings about wire:extraValues keys that replace computed values (k8s/values/overrides.py), as logged."""
 
 
 def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Program:
@@ -38,12 +40,13 @@ def build(cfg: StackConfig, stack_aws: Mapping[str, Any] | None = None) -> Progr
         value_trees, deployed = computed_values(cfg, infra.record), []
 
     _warn_about_layering(cfg, value_trees)
+    overrides = _warn_about_extra_values(cfg, infra.record)
     for name, value in infra.exports.items():
         pulumi.export(name, value)
     if dns is not None:
         pulumi.export("dnsRecords", dns.fqdns)
     pulumi.export("releases", deployed)
-    return Program(config=cfg, value_trees=value_trees)
+    return Program(config=cfg, value_trees=value_trees, extra_value_overrides=overrides)
 
 
 def _deploy_releases(cfg: StackConfig, infra: Any) -> tuple[dict[str, pulumi.Output[Any]], list[str], Any]:
@@ -95,6 +98,21 @@ def _warn_about_layering(cfg: StackConfig, value_trees: dict[str, pulumi.Output[
         return
     for release, tree in value_trees.items():
         tree.apply(lambda resolved, release=release: warn(release, resolved))
+
+
+def _warn_about_extra_values(cfg: StackConfig, record: pulumi.Output[AwsOutputs]) -> pulumi.Output[list[str]] | None:
+    """Each release's extraValues keys that replace a computed value, logged once (none without extraValues)."""
+    if not any(cfg.extra_values.values()):
+        return None
+    from components.k8s.values.overrides import extra_value_overrides
+
+    def warn(resolved: AwsOutputs) -> list[str]:
+        found = extra_value_overrides(cfg, resolved)
+        for message in found:
+            pulumi.log.warn(message)
+        return found
+
+    return record.apply(warn)
 
 
 def computed_values(cfg: StackConfig, record: pulumi.Output[AwsOutputs]) -> dict[str, pulumi.Output[Any]]:

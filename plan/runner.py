@@ -42,6 +42,8 @@ from plan.mocks import Evaluation, run_program
 from plan.registrations import KNOWN_AFTER_APPLY, redact_secrets, show_unknowns
 
 PLAN_VERSION = 1
+# Not a release: where the program's extraValues override warnings travel with the value trees.
+_OVERRIDES = "(extraValues overrides)"
 LEGEND_UP = (
     f"Made up by the mocks, not real: account {ACCOUNT_ID}, every ARN, URL and id AWS returns, DKIM tokens and "
     "load balancer hostnames (marked mock-)"
@@ -63,10 +65,12 @@ class Plan:
     preview: bool = False
     # Per release: where the computed values override the operator's layered values files.
     layering: list[str] = field(default_factory=list)
+    # Per release: where the operator's wire:extraValues override the computed values.
+    overrides: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
-        return self.config.warnings() + self.layering
+        return self.config.warnings() + self.layering + self.overrides
 
     def document(self) -> dict[str, Any]:
         stack_urn = next(
@@ -240,12 +244,18 @@ def evaluate_config(
     main = str(root / "__main__.py")
 
     def program() -> Any:
-        return runpy.run_path(main, run_name="__pulumi_main__")["program"].value_trees
+        built = runpy.run_path(main, run_name="__pulumi_main__")["program"]
+        if built.extra_value_overrides is None:
+            return built.value_trees
+        return {**built.value_trees, _OVERRIDES: built.extra_value_overrides}
 
     evaluation = run_program(
         program, config=runtime_config, secret_keys=sorted(secret_keys), stack=stack, preview=preview
     )
-    trees = evaluation.result or {}
+    trees = dict(evaluation.result or {})
+    # A list once the AWS outputs are known; unknown in a first preview, where `pulumi up` reports them.
+    overrides = trees.pop(_OVERRIDES, None)
+    evaluation.result = trees  # the releases' value trees, as every reader of the evaluation expects
     values = {release: show_unknowns(redact(tree)) for release, tree in trees.items()}
     # Unknown values (a first preview) cannot be compared with the operator's files: `pulumi up` reports them.
     layering = [] if preview else [w for r, t in sorted(trees.items()) if (w := layering_warning(cfg, r, t))]
@@ -257,6 +267,7 @@ def evaluate_config(
         secrets_to_set=missing,
         preview=preview,
         layering=layering,
+        overrides=overrides if isinstance(overrides, list) else [],
     )
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from components import naming
 from components.aws.ses_records import DnsRecord, static_records
-from components.config import EmailMode, PushMode, StackConfig, WireHost
+from components.config import EmailMode, PushMode, StackConfig
+from components.config.published import federation_srv_published, published_hosts
 from verify.expected_recovery import RecoveryTarget, recovery_target
 from verify.expected_resources import (
     AlarmsTarget,
@@ -199,12 +200,12 @@ def records(cfg: StackConfig, outputs: dict[str, Any]) -> tuple[Record, ...]:
     else:
         # The ingress controller's load balancer: known only after the release is up.
         types, targets = ("A", "AAAA", "CNAME"), ()
-    found = [Record(naming.hostname(str(host), cfg.domain), types, targets) for host in cfg.dns.hosts]
+    found = [Record(naming.hostname(str(host), cfg.domain), types, targets) for host in published_hosts(cfg)]
     wslb = cfg.cannon.websocket_load_balancer
     if wslb.enabled and wslb.hostname:
         found.append(Record(wslb.hostname, ("A", "AAAA", "CNAME"), required=not wslb.external_dns))
-    # As the program: the SRV record only points at a federator hostname it also creates.
-    if cfg.dns.federation_srv and WireHost.FEDERATOR in cfg.dns.hosts:
+    # As the program: the SRV record only points at a federator hostname it also creates (federation on).
+    if federation_srv_published(cfg):
         found.append(Record(naming.federator_srv(cfg.domain), ("SRV",), (naming.hostname("federator", cfg.domain),)))
     known = {record.name for record in found}
     for fqdn in _out(outputs, "dnsRecords") or []:

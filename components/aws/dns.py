@@ -10,8 +10,9 @@ import pulumi_aws as aws
 
 from components import naming
 from components.aws.common import adopted_record, child
-from components.config import LoadBalancerTarget, StackConfig, WireHost
+from components.config import LoadBalancerTarget, StackConfig
 from components.config.dns import ADDRESS_TYPES
+from components.config.published import federation_srv_published, published_hosts
 
 
 def record_resource_name(fqdn: str, record_type: str) -> str:
@@ -35,7 +36,8 @@ def record_type_for(address: str) -> str:
 
 
 class DnsRecords(pulumi.ComponentResource):
-    """`<host>.<domain>` for each of dns.hosts, cannon's websocket host, the federator SRV and extra records.
+    """`<host>.<domain>` for each published host (dns.hosts of what is deployed: published.py), cannon's websocket
+    host, the federator SRV (with federation on) and extra records.
 
     Records are created with `allow_overwrite=False`: a record that already exists makes `pulumi up`
     fail instead of being replaced silently. To take over an existing record, adopt it: its id
@@ -74,7 +76,7 @@ class DnsRecords(pulumi.ComponentResource):
         dns = cfg.dns
 
         legacy_hosts = cfg.ingress.legacy_hosts or []
-        for host in dns.hosts:
+        for host in published_hosts(cfg):
             entry = legacy_hostname if host in legacy_hosts and legacy_hostname is not None else ingress_hostname
             self._to_target(naming.hostname(host, cfg.domain), dns.target, entry)
 
@@ -85,7 +87,7 @@ class DnsRecords(pulumi.ComponentResource):
         if wslb.enabled and wslb.hostname and not wslb.external_dns and websocket_hostname is not None:
             self._address_record(wslb.hostname, websocket_hostname)
 
-        if dns.federation_srv and WireHost.FEDERATOR in dns.hosts:
+        if federation_srv_published(cfg):
             federator = naming.hostname("federator", cfg.domain)
             self._record(naming.federator_srv(cfg.domain), "SRV", records=[f"0 10 443 {federator}"])
 

@@ -26,7 +26,7 @@ from pydantic import model_validator
 from components.config.assets import check_bucket_name
 from components.config.base import Model, at, fail
 from components.config.regions import aws_regions, partition_regions
-from components.config.rules import RELEASES
+from components.config.registry import RELEASES
 
 
 class AdoptStep(StrEnum):

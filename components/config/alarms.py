@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from components.config.base import EmailAddress, Model
 
@@ -33,9 +33,3 @@ class Alarms(Model):
     """SES mode: alarm at this account complaint rate (SES reviews the account at 0.1 %)."""
     push_delivery_failures: Annotated[int, Field(gt=0, le=1_000_000)] = 10
     """Push mode `create`: alarm when a platform application fails this many deliveries in one period."""
-
-    @model_validator(mode="after")
-    def _check(self) -> Alarms:
-        if not self.enabled and self.email is not None:
-            raise ValueError("alarms.email is set but alarms.enabled is false: enable the alarms or remove the email")
-        return self

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import INT32_MAX, Model, Url, at, fail, refuse_settings_while_disabled
+from components.config.base import INT32_MAX, Model, Url, at, fail
 from components.config.bucket_names import BucketName, check_bucket_name
 from components.config.recovery import ExpectedStorage, Replication, Versions
 
@@ -26,8 +26,6 @@ class CloudFront(Model):
     def _check(self) -> CloudFront:
         if self.enabled and not self.key_pair_id:
             fail(at("keyPairId", "is required with enabled: true (and privateKey as a secret) for signed URLs"))
-        if not self.enabled:
-            refuse_settings_while_disabled(self, "CloudFront is off")
         return self
 
 

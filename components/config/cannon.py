@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from components.config.base import Hostname, Model, PositiveWord64, at, fail, refuse_settings_while_disabled
+from components.config.base import Hostname, Model, PositiveWord64, at, fail
 
 MAX_DRAIN_GRACE_SECONDS = 86400
 
@@ -86,8 +86,7 @@ class WebsocketLoadBalancer(Model):
     @model_validator(mode="after")
     def _check(self) -> WebsocketLoadBalancer:
         if not self.enabled:
-            refuse_settings_while_disabled(self, "cannon has no own load balancer")
-            return self
+            return self  # the other keys have no effect: a warning (disabled.py)
         problems = []
         if not self.hostname:
             problems.append(at("hostname", "is required with enabled: true (e.g. nginz-ssl.<domain>)"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from components.config.rules import rule
+from components.config.registry import rule
 from components.config.verify import DEFAULT_VERIFY_IMAGE
 
 if TYPE_CHECKING:

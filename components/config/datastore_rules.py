@@ -1,6 +1,6 @@
 """Rules of the managed data stores that read other sections: the network, `production`, replicas, pools.
 
-Registered with the cross-section rules (rules.py) when this module is imported (stack.py does).
+Registered with the cross-section rules and warnings (registry.py) when this module is imported (all_rules.py does).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from components.config.managed_stores import max_connections
 from components.config.network import MIN_SUBNETS_PRODUCTION
-from components.config.rules import rule
+from components.config.registry import rule, warning
 
 if TYPE_CHECKING:
     from components.config.stack import StackConfig
@@ -158,6 +158,7 @@ def _opensearch_layout(cfg: StackConfig) -> list[str]:
     return problems
 
 
+@warning
 def datastore_warnings(cfg: StackConfig) -> list[str]:
     """Valid choices an operator should know the cost of."""
     found: list[str] = []

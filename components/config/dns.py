@@ -101,11 +101,13 @@ class Dns(Model):
         WireHost.ACCOUNT,
         WireHost.TEAMS,
     ]
-    """Which `<host>.<domain>` records exist."""
+    """Which `<host>.<domain>` records exist: `federator` only with federation on (wire-server's `tags.federation`
+    in extraValues or layeredValues); on bare metal `nginz-ssl` always (the entry point serves websockets)."""
     ttl: PositiveInt32 = 300
     """TTL of the records."""
     federation_srv: bool = True
-    """Federation: the `_wire-server-federator._tcp` SRV record points at federator.<domain>."""
+    """Federation: the `_wire-server-federator._tcp` SRV record points at federator.<domain> (with `federator` in
+    hosts and federation on)."""
     extra_records: list[ExtraRecord] = []
     """Additional records in the zone (name relative to the zone or fully qualified)."""
 

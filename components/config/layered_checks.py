@@ -34,7 +34,7 @@ from components.config.layered import (
     value_at,
 )
 from components.config.push import PushMode
-from components.config.rules import RELEASES
+from components.config.registry import RELEASES
 
 # An IAM user's long-term key (AKIA) or a session's (ASIA): 20 upper-case letters and digits.
 _ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")

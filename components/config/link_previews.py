@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr
 
-from components.config.base import Model, refuse_settings_while_disabled
+from components.config.base import Model
 
 
 class LinkPreviews(Model):
@@ -22,9 +22,3 @@ class LinkPreviews(Model):
     """Giphy API key."""
     spotify: SecretStr | None = None
     """Spotify credentials (`Basic …`)."""
-
-    @model_validator(mode="after")
-    def _check(self) -> LinkPreviews:
-        if not self.enabled:
-            refuse_settings_while_disabled(self, "no proxy service runs")
-        return self

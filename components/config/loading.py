@@ -26,13 +26,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
+from components.config.all_rules import CROSS_SECTION_RULES
 from components.config.base import INT32_MAX, PLACEHOLDER, WORD32_MAX, WORD64_MAX
 from components.config.errors import ConfigError
 from components.config.guide_keys import guide_pointers
 from components.config.layered_checks import check_layered_values
 from components.config.layered_secrets import keep_layered_secrets, set_secret
 from components.config.pull_secret import PULL_SECRET_PATH, pull_secret_still_required
-from components.config.rules import CROSS_SECTION_RULES
 from components.config.secrets import required_secrets, secrets_in
 from components.config.stack import StackConfig, with_defaults
 

@@ -3,22 +3,17 @@
 `wire:networkPolicies` switches the NetworkPolicies the program derives from the releases' values
 (components/k8s/netpol/): `enforce` (the default, production or not: secure by default, and a dev cluster
 is where a missing flow shows first) or `off`. `wire:clusterEndpoint` says what `verify` expects of the EKS
-cluster's API endpoint (docs/security.md).
+cluster's API endpoint (docs/security.md). Their rules reading other sections: network_policy_rules.py.
 """
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from pydantic import field_validator
 
 from components.config.base import Model
-from components.config.rules import rule
-
-if TYPE_CHECKING:
-    from components.config.stack import StackConfig
 
 _CLUSTER_NAME_RE = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
 
@@ -47,24 +42,3 @@ class ClusterEndpoint(Model):
         if value is not None and not _CLUSTER_NAME_RE.match(value):
             raise ValueError(f"'{value}' is not an EKS cluster name (letters, digits, '-' and '_', at most 100)")
         return value
-
-
-@rule("cluster_endpoint", "addons")
-def _private_endpoint_named(cfg: StackConfig) -> list[str]:
-    named = cfg.cluster_endpoint.cluster_name or cfg.addons.aws_load_balancer_controller.cluster_name
-    if cfg.cluster_endpoint.private and not named:
-        return [
-            "wire:clusterEndpoint.private: verify checks the EKS cluster's endpoint, and no cluster is named; set "
-            "wire:clusterEndpoint.clusterName (aws eks list-clusters)"
-        ]
-    return []
-
-
-def network_policy_warnings(cfg: StackConfig) -> list[str]:
-    """Keys that have no effect: NetworkPolicies live with the releases."""
-    if "network_policies" in cfg.model_fields_set and not cfg.kubernetes.releases:
-        return [
-            "wire:networkPolicies has no effect with kubernetes.releases: false (the program deploys no release, "
-            "so it makes no NetworkPolicy); remove it, or apply policies with your own deployment"
-        ]
-    return []

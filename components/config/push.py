@@ -244,11 +244,14 @@ class Push(Model):
                     "snsEndpoint, sqsEndpoint, awsKeyId and the secret awsSecretKey)",
                 )
             )
-        if self.mode != PushMode.EXTERNAL and self.external is not None:
+        # Push switched off on purpose (mode: disabled written out) keeps its settings for later: a warning
+        # (disabled.py). Without a mode, apps or external values are a mode forgotten: refused.
+        switched_off = self.mode == PushMode.DISABLED and "mode" in self.model_fields_set
+        if self.mode != PushMode.EXTERNAL and self.external is not None and not switched_off:
             problems.append(
                 at("external", f"is only read in mode 'external' (mode is '{self.mode}'); remove it or set the mode")
             )
-        if self.mode != PushMode.CREATE and self.apps:
+        if self.mode != PushMode.CREATE and self.apps and not switched_off:
             problems.append(
                 at("apps", f"are only created in mode 'create' (mode is '{self.mode}'); remove them or set the mode")
             )

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from components.config.base import INT32_MAX, Model, at, fail, refuse_settings_while_disabled
+from components.config.base import INT32_MAX, Model, at, fail
 from components.config.bucket_names import BucketName
 from components.config.regions import AwsRegion
 
@@ -59,9 +59,8 @@ class Replication(Model):
 
     @model_validator(mode="after")
     def _check(self) -> Replication:
-        if not self.enabled:
-            refuse_settings_while_disabled(self, "replication is off")
-        elif self.region is None:
+        # Switched off, the other keys have no effect: a warning (disabled.py).
+        if self.enabled and self.region is None:
             fail(at("region", "is required with enabled: true: the region of the replica, e.g. eu-west-1"))
         return self
 
@@ -90,9 +89,3 @@ class Backup(Model):
     """Days each backup is kept (AWS Backup deletes it afterwards)."""
     schedule: Annotated[str, AfterValidator(_schedule)] = "cron(0 3 * * ? *)"
     """When the daily backup starts (AWS Backup cron expression, UTC)."""
-
-    @model_validator(mode="after")
-    def _check(self) -> Backup:
-        if not self.enabled:
-            refuse_settings_while_disabled(self, "AWS Backup is off")
-        return self

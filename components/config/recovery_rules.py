@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from components.config.rules import rule
+from components.config.registry import rule
 
 if TYPE_CHECKING:
     from components.config.stack import StackConfig
 
 MAX_BUCKET_NAME = 63
-
-
-def replica_bucket_name(cfg: StackConfig) -> str:
-    """The replica bucket: `wire:assets.replication.bucketName`, else `<assets bucket>-replica`."""
-    return cfg.assets.replication.bucket_name or f"{cfg.bucket_name}-replica"
 
 
 @rule("assets", "region", "environment", "domain")
@@ -29,7 +24,7 @@ def _replica_elsewhere(cfg: StackConfig) -> list[str]:
             "survives a regional outage only in another region; choose another, e.g. "
             f"{'eu-west-1' if cfg.region != 'eu-west-1' else 'eu-central-1'}"
         )
-    name = replica_bucket_name(cfg)
+    name = cfg.replica_bucket_name
     if replication.bucket_name is None and len(name) > MAX_BUCKET_NAME:
         problems.append(
             f"wire:assets.replication.bucketName: the derived name '{name}' is longer than S3's 63 characters; "

@@ -1,51 +1,23 @@
 """Rules that relate two sections (or a section and the environment, domain or region).
 
-Each rule names the top-level fields it reads; loading runs it only when all of them validated on their
+Each rule names the top-level fields it reads (registry.py); loading runs it only when all of them validated on their
 own, so one bad section never hides the problems of the others. Each problem names its full `wire:` key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from components.config.dns import ADDRESS_TYPES, WireHost
 from components.config.email import EmailMode
 from components.config.ingress import LoadBalancerKind
+from components.config.published import federation_srv_published, published_hosts
+from components.config.registry import CROSS_SECTION_RULES, RELEASES, CrossSectionRule, rule
 
 if TYPE_CHECKING:
     from components.config.stack import StackConfig
 
-RELEASES = (
-    "wireServer",
-    "nginxIngressServices",
-    "teamSettings",
-    "accountPages",
-    "ingressNginx",
-    "metallb",
-    "webapp",
-    "envoyGateway",
-    "gatewayCrds",
-)
-
-
-@dataclass(frozen=True)
-class CrossSectionRule:
-    needs: tuple[str, ...]
-    """StackConfig field names the rule reads."""
-    check: Callable[[StackConfig], list[str]]
-
-
-CROSS_SECTION_RULES: list[CrossSectionRule] = []
-
-
-def rule(*needs: str) -> Callable[[Callable[[StackConfig], list[str]]], Callable[[StackConfig], list[str]]]:
-    def register(check: Callable[[StackConfig], list[str]]) -> Callable[[StackConfig], list[str]]:
-        CROSS_SECTION_RULES.append(CrossSectionRule(needs, check))
-        return check
-
-    return register
+__all__ = ["CROSS_SECTION_RULES", "RELEASES", "CrossSectionRule", "in_zone", "rule"]
 
 
 def in_zone(name: str, domain: str) -> bool:
@@ -177,7 +149,7 @@ def _records_do_not_collide(cfg: StackConfig) -> list[str]:
         return []
     errors: list[str] = []
     # Names holding a Wire hostname's record (A or CNAME, whichever the target gives).
-    addresses = {f"{host}.{cfg.domain}" for host in dns.hosts}
+    addresses = {f"{host}.{cfg.domain}" for host in published_hosts(cfg)}
     wslb = cfg.cannon.websocket_load_balancer
     if wslb.enabled and wslb.hostname and not wslb.external_dns:
         if wslb.hostname in addresses and wslb.hostname != f"nginz-ssl.{cfg.domain}":
@@ -187,7 +159,7 @@ def _records_do_not_collide(cfg: StackConfig) -> list[str]:
             )
         addresses.add(wslb.hostname)
     created: dict[tuple[str, str], str] = {}
-    if dns.federation_srv and WireHost.FEDERATOR in dns.hosts:
+    if federation_srv_published(cfg):
         created[(f"_wire-server-federator._tcp.{cfg.domain}", "SRV")] = "the federator SRV record"
     if cfg.email.mode == EmailMode.SES:
         mail_from = f"{cfg.email.ses_settings.mail_from_subdomain}.{cfg.domain}"

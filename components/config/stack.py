@@ -1,8 +1,10 @@
 """`StackConfig`: every section of the guide composed, the rules that span sections, and derived values.
 
-The rules of one section live in its own module; only rules that relate two sections (or a section and
-the environment, domain or region) are here. AWS names derived from `environment` stay within AWS's
-limits by the environment pattern alone (tests/components/config/test_stack.py checks `naming.all_names`).
+The rules of one section live in its own module; the rules that relate two sections (or a section and
+the environment, domain or region) register in registry.py (rules.py and the other modules of all_rules.py)
+and loading.py runs them: this module imports none of them, so none of them imports back into a circle.
+AWS names derived from `environment` stay within AWS's limits by the environment pattern alone
+(tests/components/config/test_stack.py checks `naming.all_names`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from components.config.addons import Addons, addon_warnings
+from components.config.addons import Addons
 from components.config.adopt import Adopt
 from components.config.alarms import Alarms
 from components.config.assets import Assets
@@ -20,26 +22,24 @@ from components.config.base import DomainName, Model
 from components.config.cannon import Cannon
 from components.config.charts import Charts
 from components.config.databases import Databases
-from components.config.datastore_rules import datastore_warnings
 from components.config.dns import Dns
 from components.config.email import Email
 from components.config.endpoints import AwsEndpoints
 from components.config.features import Features
 from components.config.identity import CredentialsMode, ServiceCredentials
-from components.config.ingress import Ingress, entry_point_warnings
+from components.config.ingress import Ingress
 from components.config.kubernetes import Kubernetes
 from components.config.layered import LayeredValues
 from components.config.link_previews import LinkPreviews
 from components.config.network import Network
-from components.config.network_policies import ClusterEndpoint, NetworkPolicyMode, network_policy_warnings
+from components.config.network_policies import ClusterEndpoint, NetworkPolicyMode
 from components.config.nginz import Nginz
 from components.config.proxy import HttpProxy
 from components.config.push import Push, PushMode
 from components.config.recovery import Backup
-from components.config.recovery_rules import replica_bucket_name
 from components.config.regions import AwsRegion
+from components.config.registry import WARNING_RULES
 from components.config.replicas import Replicas
-from components.config.rules import CROSS_SECTION_RULES
 from components.config.service_secrets import ServiceSecrets
 from components.config.sso import SamlContact, Sso
 from components.config.teams import Teams
@@ -77,6 +77,10 @@ class StackConfig(Model):
     """Base domain: the Wire hostnames are `<host>.<domain>`."""
     region: AwsRegion
     """AWS region, from `aws:region`."""
+    federation_domain: DomainName | None = None
+    """Federation domain, when it is not `domain` (e.g. the apex `example.com` of a backend at `wire.example.com`):
+    brig, galley, cargohold and background-worker all get it. Permanent: set it before the first user signs up,
+    never change it. The only way to give the services another federation domain than `domain` (federation.py)."""
     production: bool | None = None
     """Whether this stack is production: protects and retains stateful resources (bucket, table, queues,
     DynamoDB deletion protection), Let's Encrypt's production CA, 3 Cassandra replicas. Required, never
@@ -167,13 +171,6 @@ class StackConfig(Model):
     def _defaults(cls, data: Any) -> Any:
         return with_defaults(data)
 
-    @model_validator(mode="after")
-    def _rules(self) -> StackConfig:
-        problems = [problem for rule in CROSS_SECTION_RULES for problem in rule.check(self)]
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
-
     # --- derived values (deterministic) ---
 
     @property
@@ -192,7 +189,8 @@ class StackConfig(Model):
 
     @property
     def replica_bucket_name(self) -> str:
-        return replica_bucket_name(self)
+        """The replica bucket: `wire:assets.replication.bucketName`, else `<assets bucket>-replica`."""
+        return self.assets.replication.bucket_name or f"{self.bucket_name}-replica"
 
     @property
     def noncurrent_days(self) -> int:
@@ -227,12 +225,9 @@ class StackConfig(Model):
         return chart_overrides(self.charts, self.release)
 
     def warnings(self) -> list[str]:
-        found = self.cannon.drain.warnings() + self.teams.warnings() + addon_warnings(self) + self.adopt.warnings()
-        found += entry_point_warnings(self)
+        found = self.cannon.drain.warnings() + self.teams.warnings() + self.adopt.warnings()
         found += self.layered_values.warnings()
         found += self._websocket_dns_warnings()
-        found += datastore_warnings(self)
-        found += network_policy_warnings(self)
         previews = self.link_previews
         keys = (previews.youtube, previews.googlemaps, previews.soundcloud, previews.giphy, previews.spotify)
         # An operator's own proxy_config (layered values) is kept as it is: their keys are in it.
@@ -242,6 +237,8 @@ class StackConfig(Model):
                 "linkPreviews.enabled but no API key is set: the proxy service runs, previews stay empty; "
                 "set e.g. pulumi config set --secret --path 'wire:linkPreviews.giphy' <key>"
             )
+        # The rules reading several sections (registry.py), in the order all_rules.py registers them.
+        found += [problem for check in WARNING_RULES for problem in check(self)]
         return found
 
     def _websocket_dns_warnings(self) -> list[str]:

@@ -12,7 +12,8 @@ Values files the cases layer are in `values/` (and wire-server-deploy's examples
 tests/migrate/data/wire-server-deploy), reached from the project as `values/...` and `wire-server-deploy/...`.
 
 Each bad case `bad/<case>.yaml` has `bad/<case>.expected`: one line per problem the report must name (a
-substring of that problem line), in any order; the report has exactly that many problems.
+substring of that problem line), in any order; the report has exactly that many problems. A good case may
+have `good/<case>.warnings`: one line per warning its plan must give (a substring of that warning).
 """
 
 from __future__ import annotations
@@ -48,6 +49,15 @@ def bad_stacks() -> dict[str, Path]:
 def expected_problems(case: Path) -> list[str]:
     """The problems a bad case's report must name (one per line of `<case>.expected`)."""
     lines = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def expected_warnings(case: Path) -> list[str]:
+    """The warnings a good case's plan must give (one per line of `<case>.warnings`; none without the file)."""
+    path = case.with_suffix(".warnings")
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 

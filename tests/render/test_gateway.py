@@ -17,7 +17,8 @@ import pytest
 
 from components.config import StackConfig, WireHost
 from components.config.addons import CERT_MANAGER_NAMESPACE
-from components.config.ingress import LoadBalancerKind, served_hosts
+from components.config.entry_point import served_hosts
+from components.config.ingress import LoadBalancerKind
 from components.k8s.values import GATEWAY_CRDS, gateway_crds_values, gateway_manifests, metallb_manifests
 from components.k8s.values import addons as addon_values
 from components.k8s.values.common import host_name, release_namespace

@@ -323,7 +323,11 @@ def test_urls_point_at_this_domain(stack_id: str) -> None:
     cfg, manifests = case(stack_id)
     brig = manifests.service_config("brig")
     assert brig["emailSMS"]["user"]["activationUrl"].startswith(f"https://{host(cfg, WireHost.ACCOUNT)}/")
-    assert brig["optSettings"]["setFederationDomain"] == cfg.domain
+    # One federation domain in every service: wire:domain, or wire:federationDomain when set.
+    federation = cfg.federation_domain or cfg.domain
+    assert brig["optSettings"]["setFederationDomain"] == federation
+    assert manifests.service_config("galley")["settings"]["federationDomain"] == federation
+    assert manifests.service_config("cargohold")["settings"]["federationDomain"] == federation
     spar = manifests.service_config("spar")["saml"]
     assert spar["spAppUri"] == f"https://{host(cfg, WireHost.WEBAPP)}/"
     assert spar["spSsoUri"] == f"https://{host(cfg, WireHost.NGINZ_HTTPS)}/sso"

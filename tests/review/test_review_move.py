@@ -14,7 +14,7 @@ import pytest
 from tests.review.test_review_commits import copy_of_project, git, replace
 
 ENVOY = "    controller: envoyGateway\n    loadBalancer: awsNlb\n"
-SIDE_BY_SIDE = ENVOY + "    legacyHosts: [nginz-https, webapp, account, teams, federator]\n"
+SIDE_BY_SIDE = ENVOY + "    legacyHosts: [nginz-https, webapp, account, teams]\n"
 
 
 def review(repo: Path, base: str, head: str, out: Path) -> str:
@@ -60,20 +60,28 @@ def _section(text: str, title: str) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
-def test_side_by_side_adds_envoy_gateway_and_moves_no_record(moves: tuple[str, str]) -> None:
+def test_side_by_side_adds_envoy_gateway_and_moves_no_record(moves: tuple[str, str, str]) -> None:
     side_by_side, _, _ = moves
     added = _section(side_by_side, "Added")
     for name in ("envoy-gateway", "gateway-crds", "gateway-wire", "httproute-webapp", "certificate-wire-gateway"):
         assert f"`{name}`" in added, name
-    # Nothing moves yet: no record changes, ingress-nginx and its Ingress stay.
-    assert _section(side_by_side, "Changed") == "" and _section(side_by_side, "Removed") == ""
+    # Nothing moves yet: no record changes, ingress-nginx and its Ingress stay. The only changes admit the
+    # gateway's proxies to what they route to (the NetworkPolicies of the entry point's Services).
+    changed = _section(side_by_side, "Changed")
+    assert "aws:route53/record:Record" not in changed and _section(side_by_side, "Removed") == ""
+    for policy in ("wire-infra-nginz", "wire-infra-web-apps", "wire-infra-acme-solvers"):
+        assert f"`{policy}`" in changed, policy
+    admitted = (
+        '(absent) → {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "envoy-gateway-system"}}}'
+    )
+    assert changed.count("`kubernetes:networking.k8s.io/v1:NetworkPolicy`") == changed.count(admitted) == 3
     # Counted as the plan summary counts: envoy-wire's Service is only read (for its load balancer), not created.
-    assert "**Summary:** 12 to add, 0 to change, 0 to remove" in side_by_side
+    assert "**Summary:** 12 to add, 3 to change, 0 to remove" in side_by_side
     assert "`envoy-wire`" in _section(side_by_side, "Components, providers and reads added")
     assert "still runs beside Envoy Gateway" in side_by_side
 
 
-def test_moving_one_host_changes_exactly_its_record(moves: tuple[str, str]) -> None:
+def test_moving_one_host_changes_exactly_its_record(moves: tuple[str, str, str]) -> None:
     _, moved, _ = moves
     changed = _section(moved, "Changed")
     assert "webapp.example.com" in changed

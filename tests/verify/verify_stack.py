@@ -26,7 +26,9 @@ from components.aws.queue_settings import DLQ_RETENTION_SECONDS, RETENTION_SECON
 from components.aws.ses_records import dkim_records, static_records
 from components.aws.topic_publishers import topic_publishers
 from components.config import StackConfig, load_config
+from components.config.published import federation_srv_published, published_hosts
 from tests.verify.recovery_support import provision_recovery
+from verify.checks.exposure import cluster_name
 from verify.expected_recovery import recovery_target
 from verify.expected_resources import identity_targets
 
@@ -65,6 +67,8 @@ def values(zone_id: str | None = None, **changes: Any) -> dict[str, Any]:
     if zone_id:
         hosts = ["nginz-https", "nginz-ssl", "webapp", "account", "teams", "federator"]
         config["dns"] = {"zoneId": zone_id, "target": {"hostname": LB}, "hosts": hosts}
+        # The federator's records are published only with federation on.
+        config["extraValues"] = {"wireServer": {"tags": {"federation": True}}}
     config.update(changes)
     return config
 
@@ -89,7 +93,7 @@ def config(wire: dict[str, Any], region: str = REGION) -> StackConfig:
 
 def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", region: str = REGION) -> str:
     """A Pulumi.<name>.yaml whose `aws:endpoints` point at moto (as Pulumi.dev.yaml does at :4566)."""
-    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts", "kms", "cloudwatch"]
+    services = ["sqs", "sns", "ses", "sesv2", "dynamodb", "s3", "route53", "iam", "sts", "kms", "cloudwatch", "eks"]
     document = {
         "config": {
             "aws:region": region,
@@ -99,6 +103,18 @@ def write_stack(root: Path, wire: dict[str, Any], url: str, name: str = "test", 
     }
     (root / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump(document))
     return name
+
+
+def eks_cluster(url: str, cfg: StackConfig) -> None:
+    """The EKS cluster the stack names (verify describes its API endpoint), private as a production one is."""
+    name = cluster_name(cfg)
+    if name is None:
+        return
+    client(url, "eks", cfg.region).create_cluster(
+        name=name,
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/eks",
+        resourcesVpcConfig={"subnetIds": [], "endpointPublicAccess": False, "endpointPrivateAccess": True},
+    )
 
 
 def hosted_zone(url: str, domain: str = DOMAIN) -> str:
@@ -230,6 +246,7 @@ def provision(url: str, cfg: StackConfig, *, identities: bool = True, bucket_pol
     keys = service_identities(url, cfg) if identities else {}
     if cfg.dns:
         records(url, cfg)
+    eks_cluster(url, cfg)
     return Created(cfg, cfg.bucket_name, subscriptions, apps, key, keys)
 
 
@@ -336,11 +353,11 @@ def records(url: str, cfg: StackConfig) -> None:
     """As components/aws/dns.py: a CNAME per host to the load balancer, the federator SRV record; and as
     components/aws/email.py the SES records: DKIM with the identity's tokens, MAIL FROM MX and SPF, DMARC."""
     assert cfg.dns is not None
-    changes = [_change(naming.hostname(str(host), cfg.domain), "CNAME", LB) for host in cfg.dns.hosts]
+    changes = [_change(naming.hostname(str(host), cfg.domain), "CNAME", LB) for host in published_hosts(cfg)]
     wslb = cfg.cannon.websocket_load_balancer
     if wslb.enabled and wslb.hostname and not wslb.external_dns:
         changes.append(_change(wslb.hostname, "CNAME", LB))
-    if cfg.dns.federation_srv and "federator" in cfg.dns.hosts:
+    if federation_srv_published(cfg):
         federator = naming.hostname("federator", cfg.domain)
         changes.append(_change(naming.federator_srv(cfg.domain), "SRV", f"0 10 443 {federator}"))
     if cfg.email.mode == "ses":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.config import StackConfig
+from components.config.federation import federation_domain
 from components.k8s.values.common import cassandra_endpoint, database_secrets, postgresql_endpoint, rabbitmq_endpoint
 
 
@@ -13,7 +14,7 @@ def background_worker_values(cfg: StackConfig) -> dict[str, Any]:
     return {
         "replicaCount": cfg.replicas.background_worker,
         "config": {
-            "federationDomain": cfg.domain,
+            "federationDomain": federation_domain(cfg),
             "rabbitmq": rabbitmq_endpoint(cfg),
             "cassandra": cassandra,
             "cassandraGalley": dict(cassandra),

@@ -6,6 +6,7 @@ from typing import Any
 
 from components import naming
 from components.config import EmailMode, StackConfig, WireHost
+from components.config.federation import federation_domain
 from components.k8s.values.common import (
     cassandra_endpoint,
     database_secrets,
@@ -41,7 +42,7 @@ def brig_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
     set_if(aws_config, "userJournalQueue", aws.user_journal_queue)
 
     opt_settings: dict[str, Any] = {
-        "setFederationDomain": cfg.domain,
+        "setFederationDomain": federation_domain(cfg),
         "setMaxConvSize": cfg.teams.max_conversation_size,
     }
     set_if(opt_settings, "setMaxTeamSize", cfg.teams.max_team_size)

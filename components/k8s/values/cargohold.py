@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.config import StackConfig
+from components.config.federation import federation_domain
 from components.k8s.values.common import service_identity, set_if, set_proxy_env
 from components.outputs import AwsOutputs
 
@@ -33,7 +34,7 @@ def cargohold_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
         }
         if cloud_front.private_key is not None:
             secrets["cloudFront"] = {"cfPrivateKey": cloud_front.private_key}
-    config: dict[str, Any] = {"aws": aws_config, "settings": {"federationDomain": cfg.domain}}
+    config: dict[str, Any] = {"aws": aws_config, "settings": {"federationDomain": federation_domain(cfg)}}
     set_proxy_env(cfg, "cargohold", config)
     # With IRSA and no CloudFront, `secrets` stays absent: the chart default {} passes its `required`.
     values: dict[str, Any] = {"replicaCount": cfg.replicas.cargohold, "config": config}

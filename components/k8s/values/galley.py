@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.config import StackConfig, WireHost
+from components.config.federation import federation_domain
 from components.k8s.values.common import (
     cassandra_endpoint,
     database_secrets,
@@ -20,7 +21,7 @@ from components.outputs import AwsOutputs
 
 def galley_values(cfg: StackConfig, aws: AwsOutputs) -> dict[str, Any]:
     settings: dict[str, Any] = {
-        "federationDomain": cfg.domain,
+        "federationDomain": federation_domain(cfg),
         "maxConvSize": cfg.teams.max_conversation_size,
         # Conversation guest links open on account-pages; the chart needs this (or multiIngress).
         "conversationCodeURI": https_url(cfg, WireHost.ACCOUNT, "/conversation-join/"),

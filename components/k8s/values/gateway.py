@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.config import StackConfig, WireHost
-from components.config.ingress import LoadBalancerKind, served_hosts
+from components.config.entry_point import served_hosts
+from components.config.ingress import LoadBalancerKind
 from components.k8s.values.addons import acme_issuer, http01_solver
 from components.k8s.values.common import (
     ENVOY_GATEWAY,

@@ -12,6 +12,7 @@ from components.config import ConfigError
 from tests.components.aws.aws_support import RECORD, config, evaluate, run
 
 ZONE = "Z0123456789EXAMPLE"
+FEDERATION_ON = {"wireServer": {"tags": {"federation": True}}}
 
 
 def dns(target: dict, **extra) -> dict:
@@ -125,8 +126,12 @@ def test_federator_srv_and_extra_records() -> None:
         {"name": "sftd", "type": "A", "values": ["203.0.113.5"], "ttl": 60},
         {"name": "turn01.example.com", "type": "A", "values": ["203.0.113.6"]},
     ]
-    cfg = config(dns=dns({"hostname": "lb.example.net"}, hosts=["nginz-https", "federator"], extraRecords=extra))
+    cfg = config(
+        dns=dns({"hostname": "lb.example.net"}, hosts=["nginz-https", "federator"], extraRecords=extra),
+        extraValues=FEDERATION_ON,
+    )
     records = host_records(evaluate(cfg))
+    assert records[("federator.example.com", "CNAME")]["records"] == ["lb.example.net"]
     assert records[("_wire-server-federator._tcp.example.com", "SRV")]["records"] == ["0 10 443 federator.example.com"]
     assert records[("sftd.example.com", "A")]["records"] == ["203.0.113.5"]
     assert records[("sftd.example.com", "A")]["ttl"] == 60
@@ -137,9 +142,29 @@ def test_no_srv_without_federator_or_when_disabled() -> None:
     without = host_records(evaluate(config(dns=dns({"hostname": "lb.example.net"}))))
     assert not [key for key in without if key[1] == "SRV"]
     disabled = host_records(
-        evaluate(config(dns=dns({"hostname": "lb.example.net"}, hosts=["federator"], federationSrv=False)))
+        evaluate(
+            config(
+                dns=dns({"hostname": "lb.example.net"}, hosts=["federator"], federationSrv=False),
+                extraValues=FEDERATION_ON,
+            )
+        )
     )
     assert not [key for key in disabled if key[1] == "SRV"]
+
+
+def test_no_federation_records_while_federation_is_off() -> None:
+    cfg = config(dns=dns({"hostname": "lb.example.net"}, hosts=["nginz-https", "federator"]))
+    assert set(host_records(evaluate(cfg))) == {("nginz-https.example.com", "CNAME")}
+    assert any("has federator, but federation is off" in w for w in cfg.warnings())
+
+
+def test_bare_metal_publishes_the_websocket_host_the_entry_point_serves() -> None:
+    metal = {"controller": "envoyGateway", "loadBalancer": "metallb", "metallbAddresses": ["203.0.113.10/32"]}
+    for ingress in (metal, {"controller": "metallb", "metallbAddresses": ["203.0.113.10/32"]}):
+        cfg = config(dns=dns({"ips": ["203.0.113.10"]}, hosts=["nginz-https", "webapp"]), ingress=ingress)
+        records = host_records(evaluate(cfg))
+        assert records[("nginz-ssl.example.com", "A")]["records"] == ["203.0.113.10"]
+        assert any("nginz-ssl.example.com: its record is made too" in w for w in cfg.warnings())
 
 
 def test_no_dns_section_no_records() -> None:
@@ -180,7 +205,10 @@ def test_a_type_change_updates_the_same_record_in_place() -> None:
 def test_records_of_other_types_keep_their_type_in_the_name() -> None:
     extra = [{"name": "webapp", "type": "TXT", "values": ["hello"]}]
     evaluation = evaluate(
-        config(dns=dns({"hostname": "lb.example.net"}, hosts=["webapp", "federator"], extraRecords=extra))
+        config(
+            dns=dns({"hostname": "lb.example.net"}, hosts=["webapp", "federator"], extraRecords=extra),
+            extraValues=FEDERATION_ON,
+        )
     )
     names = sorted(r.name for r in evaluation.find(RECORD) if not r.name.startswith("ses-"))
     assert names == [

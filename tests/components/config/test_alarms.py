@@ -25,8 +25,9 @@ def test_period_is_whole_minutes_and_email_is_an_address() -> None:
     assert "wire:alarms.periodSeconds: Input should be a multiple of 60 (got 90)" in found
 
 
-def test_an_email_for_disabled_alarms_is_refused() -> None:
-    found = problems(base(alarms={"enabled": False, "email": "ops@example.com"}))
-    assert found == [
-        "wire:alarms: alarms.email is set but alarms.enabled is false: enable the alarms or remove the email"
+def test_an_email_for_disabled_alarms_is_kept_with_a_warning() -> None:
+    cfg = load(base(alarms={"enabled": False, "email": "ops@wire.example.org"}))
+    assert [w for w in cfg.warnings() if "wire:alarms.enabled is false" in w] == [
+        "wire:alarms.enabled is false (no alarm and no alarm topic is created): wire:alarms.email have no effect "
+        "until it is true; keep them for then, or remove them"
     ]

@@ -30,3 +30,22 @@ def test_importing_the_config_package_builds_no_validator() -> None:
     # A section default written as an instance (`x: X = X()`) builds X's validator at import: use
     # `x: X = Field(default_factory=X)`.
     assert built.strip() == ""
+
+
+def test_cross_field_rules_still_run_when_a_field_of_the_section_fails() -> None:
+    from tests.components.config.config_support import EXTERNAL, base, problems
+
+    external = {**EXTERNAL, "snsEndpoint": "not a url", "arnEnv": "acme"}
+    found = problems(base(push={"mode": "external", "external": external}))
+    assert found[0] == "wire:push.external.snsEndpoint: 'not a url' is not an http(s) URL"
+    assert found[1].startswith("wire:push.external.queueName: 'staging-gundeck-events' must start with 'acme-'")
+    assert len(found) == 2  # push's own rule (external required in mode external) reads the failed field: skipped
+
+
+def test_a_rule_reading_a_field_that_failed_is_skipped_not_guessed() -> None:
+    from tests.components.config.config_support import base, problems
+
+    # cannon's rule needs certManager, which fails: it must not claim "neither certManager nor tls".
+    wslb = {"enabled": True, "hostname": "ws.example.com", "certManager": {"enabled": True, "issuer": "x"}}
+    found = problems(base(cannon={"websocketLoadBalancer": wslb}))
+    assert len(found) == 1 and "certManager.issuer: is not a known key" in found[0]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.config.ingress import LoadBalancerKind, served_hosts
+from components.config.entry_point import served_hosts
+from components.config.ingress import LoadBalancerKind
 from tests.components.config.config_support import base, load, problems
 
 NLB_DNS = {"zoneId": "Z0123456789EXAMPLE", "target": {"fromIngressController": True}}
@@ -86,6 +87,11 @@ def test_an_existing_cert_manager_must_support_the_gateway_api_for_the_own_issue
 
 def test_published_hosts_without_a_route_are_warned_about() -> None:
     dns = {**NLB_DNS, "hosts": ["nginz-https", "nginz-ssl", "webapp", "federator"]}
-    cfg = load(base(dns=dns, ingress={"controller": "envoyGateway", "loadBalancer": "awsNlb"}))
+    ingress = {"controller": "envoyGateway", "loadBalancer": "awsNlb"}
+    cfg = load(base(dns=dns, ingress=ingress, extraValues={"wireServer": {"tags": {"federation": True}}}))
     assert [host.value for host in served_hosts(cfg)] == ["nginz-https", "nginz-ssl", "webapp"]
     assert any("['federator'] are published but Envoy Gateway routes them nowhere" in w for w in cfg.warnings())
+    # With federation off the federator gets no record at all: one warning says so, not two.
+    off = load(base(dns=dns, ingress=ingress)).warnings()
+    assert any("has federator, but federation is off" in w for w in off)
+    assert not any("routes them nowhere" in w for w in off)

@@ -36,8 +36,21 @@ def test_push_app_names_must_not_contain_a_dash() -> None:
 
 
 def test_push_apps_only_in_create_mode() -> None:
-    found = problems(base(push={"mode": "disabled", "apps": [{"name": "app", "platform": "GCM"}]}))
+    found = problems(
+        base(push={"mode": "external", "external": EXTERNAL, "apps": [{"name": "app", "platform": "GCM"}]})
+    )
     assert "only created in mode 'create'" in found[0]
+    # Without a mode (disabled by default) apps are a mode forgotten.
+    found = problems(base(push={"apps": [{"name": "app", "platform": "GCM"}]}))
+    assert "only created in mode 'create'" in found[0]
+
+
+def test_push_switched_off_keeps_its_apps_with_a_warning() -> None:
+    cfg = load(base(push={"mode": "disabled", "apps": [{"name": "app", "platform": "GCM"}]}))
+    assert [w for w in cfg.warnings() if w.startswith("wire:push.mode is disabled")] == [
+        "wire:push.mode is disabled (no platform application, no push through Wire's account): wire:push.apps have "
+        "no effect until mode is create (apps) or external (external); keep them for then, or remove them"
+    ]
 
 
 P8 = "-----BEGIN PRIVATE KEY-----\nMIGT\n-----END PRIVATE KEY-----\n"

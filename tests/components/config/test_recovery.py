@@ -52,12 +52,14 @@ def test_every_problem_of_the_section_is_reported_at_once() -> None:
     ]
 
 
-def test_settings_of_a_disabled_replica_or_backup_are_refused() -> None:
-    found = problems(base(assets={"replication": {"storageClass": "STANDARD_IA"}}, backup={"retentionDays": 7}))
-    assert [problem.split(": ")[0] for problem in found] == [
-        "wire:assets.replication.storageClass",
-        "wire:backup.retentionDays",
+def test_settings_of_a_disabled_replica_or_backup_are_kept_with_a_warning() -> None:
+    cfg = load(base(assets={"replication": {"storageClass": "STANDARD_IA"}}, backup={"retentionDays": 7}))
+    assert [w.split(" (")[0] for w in cfg.warnings() if "enabled is false" in w] == [
+        "wire:assets.replication.enabled is false",
+        "wire:backup.enabled is false",
     ]
+    assert any("wire:assets.replication.storageClass have no effect" in w for w in cfg.warnings())
+    assert any("wire:backup.retentionDays have no effect" in w for w in cfg.warnings())
 
 
 def test_the_storage_estimate_carries_what_the_summary_prices() -> None:
