@@ -20,6 +20,7 @@ import yaml
 from components.config import ConfigError
 from components.stackfile import read_stack_file
 from policy import model, rules
+from review import plan_cache
 from review.diff import PropertyChange, diff_charts, diff_list, diff_release_values, diff_resources, wire_release
 from review.render import StackReview, compare_outputs
 
@@ -112,11 +113,16 @@ def run_plan(root: Path, stack: str, out: Path, python: str = sys.executable) ->
     command = [python, "-m", "plan", "--stack", stack, "--out", str(out)]
     # The tree under review must be the one imported: no PYTHONPATH pointing at another checkout.
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    key = plan_cache.plan_key(root, stack, python, env) if plan_cache.cache_dir() else None
+    if key is not None and plan_cache.restore(key, out):
+        return read_plan(out)
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         output = (done.stdout + done.stderr).strip().splitlines()
         tail = "\n".join(output[-ERROR_LINES:]) or f"exit status {done.returncode}"
         return PlanResult(error=f"$ {' '.join(command[1:])}  (in {root.name})\n{tail}")
+    if key is not None:
+        plan_cache.keep(key, out)
     return read_plan(out)
 
 

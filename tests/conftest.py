@@ -1,7 +1,8 @@
 """Run-wide test machinery, the same with one process or with pytest-xdist workers (`make test` uses them):
 
 - helm renders are kept for the run in one folder shared by every worker (plan/render.RENDER_CACHE_ENV), so
-  each distinct render (same helm, chart, options and values) runs once however many tests read it;
+  each distinct render (same helm, chart, options and values) runs once however many tests read it; so are
+  the plans `review` runs (review/plan_cache.py: same tree, stack, interpreter and environment);
 - what tests note for the summary (tests/run_notes.py) reaches the controller and is printed once;
 - with `--dist loadscope` (`make test`), a worker takes whole units of work: a module, except that the render
   tests of one stack variant (`[<stack>@<layout>]`, tests/render) go together across modules, so each worker
@@ -21,36 +22,42 @@ import pytest
 
 from tests import run_notes
 
-# plan/render.RENDER_CACHE_ENV, spelled out so the controller does not import the project to start workers.
+# plan/render.RENDER_CACHE_ENV and review/plan_cache.PLAN_CACHE_ENV, spelled out so the controller does not
+# import the project to start workers.
 RENDER_CACHE_ENV = "WIRE_RENDER_CACHE"
-_WORKER_KEY = "wire_render_cache"
+PLAN_CACHE_ENV = "WIRE_REVIEW_PLAN_CACHE"
+# Run-wide folders: environment variable -> (the key workers receive it under, the folder's name prefix).
+_RUN_FOLDERS = {
+    RENDER_CACHE_ENV: ("wire_render_cache", "wire-render-cache-"),
+    PLAN_CACHE_ENV: ("wire_review_plan_cache", "wire-review-plans-"),
+}
 _NOTES_KEY = "wire_run_notes"
-_owned: list[str] = []
+_owned: dict[str, str] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
-    if workerinput is not None:
-        os.environ[RENDER_CACHE_ENV] = workerinput[_WORKER_KEY]
-    elif not os.environ.get(RENDER_CACHE_ENV):
-        # One folder per run: nothing survives into the next run, so a render is never stale.
-        folder = tempfile.mkdtemp(prefix="wire-render-cache-")
-        _owned.append(folder)
-        os.environ[RENDER_CACHE_ENV] = folder
+    for env, (worker_key, prefix) in _RUN_FOLDERS.items():
+        if workerinput is not None:
+            os.environ[env] = workerinput[worker_key]
+        elif not os.environ.get(env):
+            # One folder per run: nothing survives into the next run, so nothing kept is ever stale.
+            _owned[env] = os.environ[env] = tempfile.mkdtemp(prefix=prefix)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    while _owned:
-        folder = _owned.pop()
+    for env, folder in list(_owned.items()):
+        del _owned[env]
         shutil.rmtree(folder, ignore_errors=True)
-        if os.environ.get(RENDER_CACHE_ENV) == folder:
-            del os.environ[RENDER_CACHE_ENV]
+        if os.environ.get(env) == folder:
+            del os.environ[env]
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """xdist (controller): every worker renders into the controller's folder."""
-    node.workerinput[_WORKER_KEY] = os.environ[RENDER_CACHE_ENV]
+    """xdist (controller): every worker renders (and keeps review plans) in the controller's folders."""
+    for env, (worker_key, _) in _RUN_FOLDERS.items():
+        node.workerinput[worker_key] = os.environ[env]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

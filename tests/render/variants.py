@@ -210,6 +210,13 @@ def _base_config() -> dict[str, Any]:
 
 def stack_files() -> dict[str, StackFile]:
     """Every stack file the render tests cover, by id: `stack:<name>`, `corpus:<file>`, `variant:<name>`."""
+    # Read once per process (the render and the network policy tests both collect over them); a new dict
+    # each time, so no caller's change reaches another.
+    return dict(_read_stack_files())
+
+
+@functools.cache
+def _read_stack_files() -> dict[str, StackFile]:
     found: dict[str, StackFile] = {}
     for path in sorted(PROJECT_ROOT.glob("Pulumi.*.yaml")):
         name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
