@@ -46,11 +46,15 @@ _UNITS = {"b": 1, "k": 1024, "kib": 1024, "m": MIB, "mib": MIB, "g": 1024 * MIB,
 _UNITS |= {"t": 1024 * 1024 * MIB, "tib": 1024 * 1024 * MIB}
 
 
-def part_size(value: str) -> int:
+def _bytes(value: str, example: str) -> int:
     match = _SIZE.match(value.strip())
     if not match:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a size like 16MiB")
-    size = int(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size like {example}")
+    return int(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
+
+
+def part_size(value: str) -> int:
+    size = _bytes(value, "16MiB")
     if not MIN_PART_SIZE <= size <= MAX_PART_SIZE:
         raise argparse.ArgumentTypeError(f"{value!r}: S3 parts are 5 MiB to 5 GiB")
     return size
@@ -119,10 +123,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def size(value: str) -> int:
-    match = _SIZE.match(value.strip())
-    if not match:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a size like 750GiB")
-    return int(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
+    return _bytes(value, "750GiB")
 
 
 def add_in_cluster_arguments(a: argparse.ArgumentParser) -> None:
