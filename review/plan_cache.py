@@ -50,16 +50,17 @@ def plan_key(root: Path, stack: str, python: str, env: Mapping[str, str]) -> str
 def _files(root: Path) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root):
         at_top = Path(folder) == root
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not (at_top and _outside_program(d)))
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not (at_top and outside_program(d)))
         for name in sorted(files):
-            if not name.endswith(".pyc") and not (at_top and _outside_program(name)):
+            if not name.endswith(".pyc") and not (at_top and outside_program(name)):
                 yield Path(folder) / name
 
 
-def _outside_program(top_level_name: str) -> bool:
-    """Version control, the venv, tool caches (.hypothesis, .pytest_cache, ...) and build output (the plan's
-    default --out): what release_tree leaves out of the copy it plans, too."""
-    return top_level_name.startswith(".") or top_level_name == "build"
+def outside_program(top_level_name: str) -> bool:
+    """Top-level entries a plan never reads: version control, the venv, tool caches (.hypothesis,
+    .pytest_cache, ...), build output (the plan's default --out) and the tests. Left out of the digest here
+    and of the copy review.run.release_tree plans."""
+    return top_level_name.startswith(".") or top_level_name in ("build", "tests")
 
 
 def restore(key: str, out: Path) -> bool:

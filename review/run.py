@@ -198,7 +198,7 @@ def release_tree(root: Path, release: str, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     skip = shutil.ignore_patterns("__pycache__", "*.pyc")
     for entry in root.iterdir():
-        if entry.name in (".git", ".venv", "build", "tests") or entry.name.startswith("."):
+        if plan_cache.outside_program(entry.name):
             continue
         if stack_names([entry.name]):
             (dest / entry.name).write_text(with_release(entry.read_text(encoding="utf-8"), release), encoding="utf-8")
