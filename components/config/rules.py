@@ -12,12 +12,10 @@ from components.config.dns import ADDRESS_TYPES, WireHost
 from components.config.email import EmailMode
 from components.config.ingress import LoadBalancerKind
 from components.config.published import federation_srv_published, published_hosts
-from components.config.registry import CROSS_SECTION_RULES, RELEASES, CrossSectionRule, rule
+from components.config.registry import RELEASES, rule
 
 if TYPE_CHECKING:
     from components.config.stack import StackConfig
-
-__all__ = ["CROSS_SECTION_RULES", "RELEASES", "CrossSectionRule", "in_zone", "rule"]
 
 
 def in_zone(name: str, domain: str) -> bool:
