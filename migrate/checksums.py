@@ -1,9 +1,9 @@
 """The hashes of one object, computed while its parts stream through, in the forms S3 reports them.
 
 S3's ETag is the MD5 of the content only for a single-part upload without SSE-KMS; a multipart ETag
-(`<md5 of the part MD5s>-<parts>`) depends on the uploader's part sizes. The copy is therefore verified
-with SHA-256 additional checksums: the whole object's for a single PutObject, the composite
-`base64(sha256(part digests))-<parts>` for a multipart upload.
+(`<md5 of the part MD5s>-<parts>`) depends on the uploader's part sizes. A single PutObject is therefore
+verified with Content-MD5 (which S3 checks on arrival whatever the encryption), a multipart upload with
+SHA-256 additional checksums: the composite `base64(sha256(part digests))-<parts>`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ _PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
 
 def b64(digest: bytes) -> str:
     return base64.b64encode(digest).decode("ascii")
+
+
+def md5_b64(md5_hex: str) -> str:
+    """An MD5 as Content-MD5 spells it (base64 of the digest), from the hex of an ETag."""
+    return b64(bytes.fromhex(md5_hex))
 
 
 def sha256_b64(data: bytes) -> str:
@@ -44,15 +49,12 @@ def plain_md5(etag: str | None) -> str | None:
 
 
 class StreamDigest:
-    """MD5 and SHA-256 of a whole object plus the SHA-256 of each part, fed part by part in order.
+    """MD5 and SHA-256 of a whole object plus the SHA-256 of each part, fed part by part in order (the
+    MD5 only when there is one to compare with: `md5`)."""
 
-    Each byte is hashed once per hash that is needed: an object in one part has its part's SHA-256 as
-    its own (`single`), and the MD5 is only computed when there is one to compare with (`md5`).
-    """
-
-    def __init__(self, *, single: bool = False, md5: bool = True) -> None:
+    def __init__(self, *, md5: bool = True) -> None:
         self._md5 = hashlib.md5(usedforsecurity=False) if md5 else None
-        self._sha256 = None if single else hashlib.sha256()
+        self._sha256 = hashlib.sha256()
         self.part_digests: list[bytes] = []
         self.size = 0
 
@@ -60,10 +62,7 @@ class StreamDigest:
         """Feed the next part; returns its SHA-256 as S3 spells it (base64)."""
         if self._md5 is not None:
             self._md5.update(data)
-        if self._sha256 is not None:
-            self._sha256.update(data)
-        elif self.part_digests:
-            raise ValueError("a single-part digest fed a second part")
+        self._sha256.update(data)
         digest = hashlib.sha256(data).digest()
         self.part_digests.append(digest)
         self.size += len(data)
@@ -75,9 +74,7 @@ class StreamDigest:
 
     @property
     def sha256(self) -> str:
-        if self._sha256 is not None:
-            return b64(self._sha256.digest())
-        return b64(self.part_digests[0]) if self.part_digests else b64(hashlib.sha256(b"").digest())
+        return b64(self._sha256.digest())
 
     def s3_checksum(self, multipart: bool) -> str:
         """The ChecksumSHA256 S3 stores for this content uploaded with these parts."""

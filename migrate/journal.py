@@ -26,7 +26,8 @@ class Entry:
     source_etag: str
     size: int
     dest_etag: str
-    checksum_sha256: str
+    # What the copy was verified with (transfer.Copied): "md5:<hex>" or "sha256:<base64>".
+    checksum: str
 
 
 class Journal:
@@ -85,6 +86,8 @@ class Journal:
 def _parse(line: str) -> Entry | None:
     try:
         data = json.loads(line)
+        if "checksum_sha256" in data:  # a journal written before single-part copies were verified by MD5
+            data["checksum"] = "sha256:" + str(data.pop("checksum_sha256"))
         return Entry(**data)
     except (ValueError, TypeError):
         return None

@@ -198,7 +198,7 @@ class Runner:
         if self.options.dry_run:
             return Outcome(key, Status.WOULD_COPY, source.size, decision.reason)
         copied = self.transfer.copy(source)
-        self.journal.record(Entry(key, source.etag, source.size, copied.dest_etag, copied.checksum_sha256))
+        self.journal.record(Entry(key, source.etag, source.size, copied.dest_etag, copied.checksum))
         return Outcome(key, Status.COPIED, source.size, f"{decision.reason}; verified ({copied.parts} part(s))")
 
     def _fast(self, listed: Listed) -> bool:
@@ -207,7 +207,7 @@ class Runner:
 
     def _copy_new(self, listed: Listed) -> Outcome:
         source, copied = self.transfer.copy_listed(listed.key, listed.etag)
-        self.journal.record(Entry(source.key, source.etag, source.size, copied.dest_etag, copied.checksum_sha256))
+        self.journal.record(Entry(source.key, source.etag, source.size, copied.dest_etag, copied.checksum))
         return Outcome(source.key, Status.COPIED, source.size, f"new; verified ({copied.parts} part(s))")
 
     def _verify(self, source: StoredObject) -> Outcome:

@@ -9,7 +9,8 @@ refreshes them: IRSA, profiles, ...), endpoint, region and addressing style; eve
 multipart create/complete/abort, delete) goes to the wrapped client. Responses and errors have the
 shapes boto3 gives (`ClientError` with the S3 error code, "404" for a HEAD), so the copy cannot tell
 the two apart. An upload's body is hashed once here: its SHA-256 is both the `x-amz-checksum-sha256`
-S3 checks and stores and the signature's payload hash (botocore hashed it twice).
+S3 checks and stores and the signature's payload hash (botocore hashed it twice); a body sent with a
+Content-MD5 is not hashed at all (UNSIGNED-PAYLOAD: the signed Content-MD5 covers it).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+UNSIGNED = "UNSIGNED-PAYLOAD"
 # Content headers as boto3 names them -> the HTTP header.
 _CONTENT_HEADERS = {
     "ContentType": "Content-Type",
@@ -189,10 +191,16 @@ class FastClient:
     def _send_body(
         self, operation: str, bucket: str, key: str, headers: dict, body: bytes, args: dict, query: dict
     ) -> urllib3.BaseHTTPResponse:
+        content_md5 = args.pop("ContentMD5", None)
         expected = args.pop("ChecksumSHA256", None)
-        algorithm = args.pop("ChecksumAlgorithm", "SHA256")
-        if args or algorithm != "SHA256":
+        algorithm = args.pop("ChecksumAlgorithm", None if content_md5 else "SHA256")
+        if args or algorithm not in (None, "SHA256") or (content_md5 and (algorithm or expected)):
             raise TypeError(f"{operation}: unsupported arguments {sorted(args) or algorithm}")
+        if content_md5:
+            # The destination checks the body against this signed digest on arrival; the body itself is not
+            # hashed again for the signature (as the SDKs do for a body with a checksum header).
+            headers["Content-MD5"] = content_md5
+            return self._send(operation, "PUT", bucket, key, headers, body=body, payload=UNSIGNED, query=query)
         # The checksum of the bytes sent, as an SDK computes it: S3 stores it (and checks it on arrival), so
         # what S3 reports afterwards is the checksum of what left this process, whatever the caller thought.
         digest = hashlib.sha256(body).digest()

@@ -2,11 +2,15 @@
 
 Memory per object is one part. A small object goes in one PutObject, a larger one in a multipart
 upload of fixed-size parts read with ranged GETs. Every read is conditional on the source ETag
-(If-Match), so an object rewritten during its copy fails instead of mixing versions. The SDK sends a
-SHA-256 of each body it uploads and S3 checks it, so what S3 stores carries the checksum of what it
-received; that is compared with the checksum of what was read from the source, per part and for the
-whole object. An upload that fails for any reason is aborted, and a copy whose bytes do not verify
-is deleted again: no corrupt object stays at the destination.
+(If-Match), so an object rewritten during its copy fails instead of mixing versions.
+
+What the destination stores is proven to be what the source holds. A single PutObject carries the
+source's own MD5 (its ETag, when it is one; else the MD5 of what was read) as Content-MD5: the
+destination refuses a body with another MD5, and where its ETag is the content's MD5 (no SSE-KMS) the
+ETag it answers is compared too. A multipart upload sends the SHA-256 of each part as read, which S3
+checks and stores; its composite is compared for the whole object. An upload that fails for any reason
+is aborted, and a copy whose bytes do not verify is deleted again: no corrupt object stays at the
+destination.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from migrate.checksums import StreamDigest, b64, checksum_value, plain_md5, strip_etag
+from migrate.checksums import StreamDigest, b64, checksum_value, md5_b64, plain_md5, strip_etag
 from migrate.objects import Headers, StoredObject
 from verify.aws import error_code
 
@@ -47,7 +51,8 @@ class Interrupted(Exception):
 @dataclass(frozen=True)
 class Copied:
     dest_etag: str
-    checksum_sha256: str
+    # What the copy was verified with: "md5:<hex>" (Content-MD5) or "sha256:<base64>" (S3's SHA-256 checksum).
+    checksum: str
     parts: int
 
 
@@ -150,25 +155,25 @@ class Transfer:
         return self._put_single(source, self._read(source, None) if source.size else b"")
 
     def _put_single(self, source: StoredObject, data: bytes) -> Copied:
-        digest = StreamDigest(single=True, md5=self._source_md5(source) is not None)
-        digest.add_part(data)
-        self._check_source(source, digest)
+        # The source's own MD5 goes along when its ETag is one: the destination then checks what arrives against
+        # what the source holds, and nothing is hashed here. Otherwise the MD5 of what was read (its size and
+        # the If-Match on the source ETag were checked while reading).
+        md5 = self._source_md5(source) or hashlib.md5(data, usedforsecurity=False).hexdigest()
         if self.stop.is_set():
             raise Interrupted(source.key)
-        # The client sends the SHA-256 of the bytes it sends; S3 checks and stores it; it is compared below.
         response = self.destination.client.put_object(
             Bucket=self.destination.name,
             Key=source.key,
             Body=data,
-            ChecksumAlgorithm="SHA256",
+            ContentMD5=md5_b64(md5),
             **source.headers.put_args(),
         )
         self.on_bytes(len(data))
-        received = response.get("ChecksumSHA256")
-        if received is not None and received != digest.sha256:
+        stored = plain_md5(response.get("ETag"))
+        if stored is not None and stored != md5:
             self._delete(source.key)
-            raise VerificationError("the destination received different bytes than were read")
-        return self._verify(source, digest, parts=1, multipart=False)
+            raise VerificationError("the destination stored different bytes than the source holds (MD5)")
+        return self._verify_single(source, md5)
 
     def _copy_multipart(self, source: StoredObject) -> Copied:
         self._abort_leftovers(source.key)
@@ -228,6 +233,18 @@ class Transfer:
 
     # --- verifying -----------------------------------------------------------------------------------
 
+    def _verify_single(self, source: StoredObject, md5: str) -> Copied:
+        """What a single PutObject stored: its size, its ETag (the MD5 where it is one; under SSE-KMS it is
+        not, and the destination's Content-MD5 check on arrival is the proof) and its headers."""
+        head = self.destination.client.head_object(Bucket=self.destination.name, Key=source.key)
+        problems: list[str] = []
+        if int(head["ContentLength"]) != source.size:
+            problems.append(f"size {head['ContentLength']} instead of {source.size}")
+        stored = plain_md5(head.get("ETag"))
+        if stored is not None and stored != md5:
+            problems.append(f"MD5 {stored} instead of {md5}")
+        return self._verified(source, head, problems, checksum=f"md5:{md5}", parts=1)
+
     def _verify(self, source: StoredObject, digest: StreamDigest, *, parts: int, multipart: bool) -> Copied:
         """Compare what the destination now stores with what was read; delete it if it differs."""
         dest = self.destination
@@ -243,13 +260,18 @@ class Transfer:
                 problems.append("SHA-256 of the copy read back differs")
         elif checksum_value(stored) != checksum_value(expected):
             problems.append(f"SHA-256 {stored} instead of {expected}")
+        return self._verified(source, head, problems, checksum=f"sha256:{stored or digest.sha256}", parts=parts)
+
+    def _verified(
+        self, source: StoredObject, head: dict[str, Any], problems: list[str], *, checksum: str, parts: int
+    ) -> Copied:
         if problems:
             self._delete(source.key)
             raise VerificationError("the copy does not verify: " + "; ".join(problems))
         if Headers.from_response(head) != source.headers:
             # The bytes are right: keep them (cargohold can serve them); the next attempt rewrites the headers.
             raise VerificationError("the copy's content type or metadata differ from the source's")
-        return Copied(dest_etag=strip_etag(head.get("ETag")), checksum_sha256=stored or digest.sha256, parts=parts)
+        return Copied(dest_etag=strip_etag(head.get("ETag")), checksum=checksum, parts=parts)
 
     def _reread_sha256(self, key: str) -> str:
         return self._stream_sha256(self.destination, {"Key": key})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 import threading
@@ -209,6 +210,15 @@ class Faulty:
             return replacement(real, **kwargs) if replacement else real(*args, **kwargs)
 
         return call if callable(real) else real
+
+
+def integrity_proof(head: dict[str, Any], body: bytes) -> str | None:
+    """Why a copy's stored bytes are proven, from its HEAD; None when they are not. A multipart copy (parts of
+    PART) carries S3's composite SHA-256 of the parts it checked; a single PutObject went with Content-MD5,
+    and its ETag is the MD5 of the bytes stored (moto: no SSE-KMS)."""
+    if len(body) > PART:
+        return "sha256" if head.get("ChecksumSHA256") else None
+    return "md5" if head["ETag"].strip('"') == hashlib.md5(body).hexdigest() else None
 
 
 def flip_bit(body: bytes, position: int = 0) -> bytes:

@@ -36,6 +36,14 @@ NOW = datetime(2026, 12, 7, 21, 30, 5, tzinfo=UTC)
             "cd" * 32,
         ),
         ("HEAD", "minio:9000", "/dummy-bucket/k", "", {"x-amz-checksum-mode": "ENABLED"}, None),
+        (
+            "PUT",
+            "assets.s3.eu-central-1.amazonaws.com",
+            "/v3/eternal/k",
+            "",
+            {"Content-MD5": "1B2M2Y8AsgTpgAmY7PhCfg==", "Content-Type": "image/png", "x-amz-meta-user": "u"},
+            "UNSIGNED-PAYLOAD",
+        ),
     ],
 )
 def test_the_signature_is_botocores(method, host, path, query, headers, payload, token) -> None:
