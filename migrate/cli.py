@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     report = Report(source.label, destination.label, dry_run=args.dry_run, verify=args.verify)
     runner = Runner(
-        Bucket(source.client(pool=pool), source.bucket),
-        Bucket(destination.client(pool=pool), destination.bucket),
+        Bucket(source.fast_client(pool=pool), source.bucket),
+        Bucket(destination.fast_client(pool=pool), destination.bucket),
         options,
         # --verify reads the journal only to report objects gone from the source.
         journal=Journal(journal_path(args, source, destination), writable=not (args.dry_run or args.verify)),

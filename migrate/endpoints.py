@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
-from migrate.clients import SOURCE_KEY_ENV, SOURCE_SECRET_ENV, SOURCE_TOKEN_ENV, Endpoint
+from migrate.clients import SOURCE_KEY_ENV, SOURCE_SECRET_ENV, SOURCE_TOKEN_ENV, Endpoint, session
+from migrate.sigv4 import Keys
 from verify.aws import describe, error_code, stack_endpoints
 
 
@@ -42,12 +42,8 @@ def source_endpoint(value: str, *, region: str, access_key: str | None, secret_k
             f"the source's keys are missing: set {SOURCE_KEY_ENV} and {SOURCE_SECRET_ENV} "
             "(or --from-access-key / --from-secret-key); see docs/migration.md for fake-aws-s3's"
         )
-    session = boto3.Session(
-        aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key,
-        aws_session_token=os.environ.get(SOURCE_TOKEN_ENV),
-    )
-    return Endpoint("source", bucket, region, f"{parts.scheme}://{parts.netloc}", session)
+    keys = Keys(access_key, secret_key, os.environ.get(SOURCE_TOKEN_ENV) or None)
+    return Endpoint("source", bucket, region, f"{parts.scheme}://{parts.netloc}", keys)
 
 
 def destination_endpoint(
@@ -65,7 +61,7 @@ def destination_endpoint(
             raise ArgumentProblem("name the destination: --stack <stack> (its assets bucket) or --to-bucket <bucket>")
         if outputs is not None:
             raise ArgumentProblem("--outputs needs --stack")
-        return Endpoint("destination", bucket, region, url, boto3.Session())
+        return Endpoint("destination", bucket, region, url)
     # Only a run naming a stack reads one: the configuration models and verify's CLI are large imports.
     from components.config import ConfigError
     from components.stackfile import read_stack_file
@@ -89,7 +85,7 @@ def destination_endpoint(
         bucket or str(stack_outputs.get("assetsBucketName") or cfg.bucket_name),
         region or str(stack_outputs.get("awsRegion") or cfg.region),
         url or stack_endpoints(aws.get("endpoints")).get("s3"),
-        _stack_session(aws),
+        *_stack_credentials(aws),
     )
 
 
@@ -105,22 +101,28 @@ def destination_from_args(args: Any) -> Endpoint:
     )
 
 
-def _stack_session(aws: Mapping[str, Any]) -> boto3.Session:
-    """The stack's own `aws:accessKey/secretKey` (the dev emulator's dummy keys) or `aws:profile`, else the chain."""
+def stack_session(aws: Mapping[str, Any]) -> Any:
+    """A boto3 session with the stack's credentials (_stack_credentials), for the restore's clients."""
+    return session(*_stack_credentials(aws))
+
+
+def _stack_credentials(aws: Mapping[str, Any]) -> tuple[Keys | None, str | None]:
+    """(keys, profile): the stack's own `aws:accessKey/secretKey` (the dev emulator's dummy keys) or
+    `aws:profile`, else neither (the chain)."""
     from components.config import PLACEHOLDER
 
     key, secret = aws.get("accessKey"), aws.get("secretKey")
     if isinstance(key, str) and isinstance(secret, str) and PLACEHOLDER not in (key, secret):
-        return boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret)
+        return Keys(key, secret), None
     profile = aws.get("profile")
-    return boto3.Session(profile_name=profile) if isinstance(profile, str) else boto3.Session()
+    return None, profile if isinstance(profile, str) else None
 
 
 def check_bucket(endpoint: Endpoint) -> None:
     """Fail early, with one message, when the bucket cannot be reached, does not exist or is not ours."""
     where = f"the {endpoint.role} bucket {endpoint.label}"
     try:
-        endpoint.client(max_attempts=1).head_bucket(Bucket=endpoint.bucket)
+        endpoint.fast_client(max_attempts=1).head_bucket(Bucket=endpoint.bucket)
     except EndpointConnectionError:
         hint = " (is `kubectl port-forward` running?)" if endpoint.role == "source" else ""
         raise ArgumentProblem(f"cannot reach {where}{hint}") from None

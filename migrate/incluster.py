@@ -35,6 +35,7 @@ POD_MODULES = {
     "migrate": (
         "checksums",
         "clients",
+        "http1",
         "journal",
         "metadata",
         "objects",
@@ -43,6 +44,7 @@ POD_MODULES = {
         "runner",
         "s3http",
         "shard",
+        "sigv4",
         "transfer",
     ),
     "verify": ("aws",),

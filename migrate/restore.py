@@ -110,7 +110,7 @@ def resolve(args: argparse.Namespace, stack_dir: Path) -> Target:
 
     from components.config import ConfigError
     from components.stackfile import read_stack_file
-    from migrate.endpoints import _stack_session
+    from migrate.endpoints import stack_session
     from verify.aws import stack_endpoints
     from verify.cli import read_outputs
     from verify.outputs import mismatches, not_this_stack
@@ -153,7 +153,7 @@ def resolve(args: argparse.Namespace, stack_dir: Path) -> Target:
         region=args.region or str(outputs.get("awsRegion") or cfg.region),
         s3_url=args.endpoint_url or endpoints.get("s3"),
         dynamodb_url=args.endpoint_url or endpoints.get("dynamodb"),
-        session=_stack_session(aws),
+        session=stack_session(aws),
     )
 
 

@@ -83,7 +83,7 @@ class Runner:
         report: Report,
         stop: threading.Event | None = None,
     ) -> None:
-        # Real boto3 clients get the fast object calls (s3http.py); any other client is used as it is.
+        # Real boto3 clients get the fast calls (s3http.py); any other client is used as it is.
         source = Bucket(s3http.wrap(source.client), source.name)
         destination = Bucket(s3http.wrap(destination.client), destination.name)
         self.source, self.destination, self.options = source, destination, options
@@ -146,10 +146,15 @@ class Runner:
         return True
 
     def _list(self, bucket: Bucket) -> Iterator[Listed]:
-        paginator = bucket.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=bucket.name, Prefix=self.options.prefix):
+        args = {"Bucket": bucket.name, "Prefix": self.options.prefix}
+        while True:
+            page = bucket.client.list_objects_v2(**args)
             for item in page.get("Contents") or []:
                 yield Listed(item["Key"], int(item.get("Size") or 0), strip_etag(item.get("ETag")))
+            token = page.get("NextContinuationToken")
+            if not page.get("IsTruncated") or not token:
+                return
+            args["ContinuationToken"] = token
 
     def _collect(self, pending: set[Future[Outcome]], return_when: str | None) -> set[Future[Outcome]]:
         if not pending:

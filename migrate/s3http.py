@@ -1,39 +1,40 @@
-"""The four object calls of the copy's hot path, sent without botocore's per-request machinery.
+"""The S3 calls of the copy's hot path, sent without botocore's per-request machinery.
 
 A profile of the copy (issue 29) showed botocore spending ~1.6 ms of CPU per request (event hooks,
 endpoint rules, parameter validation, response parsing), three times what the S3 servers themselves
-spend, on a 2-core machine where client and servers share the CPU. `FastClient` wraps a boto3 S3
-client: GetObject, HeadObject, PutObject and UploadPart go straight to urllib3 (botocore's own HTTP
-library), signed (SigV4, as botocore signs; `Signer`) with the client's own credentials (refreshed as botocore
-refreshes them: IRSA, profiles, ...), endpoint, region and addressing style; everything else (listing,
-multipart create/complete/abort, delete) goes to the wrapped client. Responses and errors have the
-shapes boto3 gives (`ClientError` with the S3 error code, "404" for a HEAD), so the copy cannot tell
-the two apart. An upload's body is hashed once here: its SHA-256 is both the `x-amz-checksum-sha256`
-S3 checks and stores and the signature's payload hash (botocore hashed it twice); a body sent with a
-Content-MD5 is not hashed at all (UNSIGNED-PAYLOAD: the signed Content-MD5 covers it).
+spend, and ~0.45 s of every run on importing botocore and building its clients, on a 2-core machine
+where client and servers share the CPU. `FastClient` sends GetObject, HeadObject, PutObject, UploadPart,
+DeleteObject, HeadBucket and ListObjectsV2 over migrate/http1.py, signed as botocore signs (SigV4,
+migrate/sigv4.py). It is made either from a boto3 client (`wrap`: that client's credentials, refreshed
+as botocore refreshes them, endpoint, region and addressing style) or, for an endpoint given as a URL
+with static keys, from those alone (`standalone`: botocore is then loaded only if a call it does not
+implement is made: multipart uploads). Everything else goes to the boto3 client. Responses and errors
+have the shapes boto3 gives (`ClientError` with the S3 error code, "404" for a HEAD), so the copy
+cannot tell the two apart. An upload's body is hashed once here: its SHA-256 is both the
+`x-amz-checksum-sha256` S3 checks and stores and the signature's payload hash (botocore hashed it
+twice); a body sent with a Content-MD5 is not hashed at all (UNSIGNED-PAYLOAD: the signed Content-MD5
+covers it, as the SDKs do for a body with a checksum header).
 """
 
 from __future__ import annotations
 
 import base64
-import email.utils
 import hashlib
-import hmac
+import os
 import random
 import threading
 import time
-import urllib.request
-from collections.abc import Mapping
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote_plus, urlsplit
 
-import urllib3
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-UNSIGNED = "UNSIGNED-PAYLOAD"
+from migrate.http1 import Pool, Response
+from migrate.sigv4 import EMPTY_SHA256, UNSIGNED, Keys, Signer
+
 # Content headers as boto3 names them -> the HTTP header.
 _CONTENT_HEADERS = {
     "ContentType": "Content-Type",
@@ -45,122 +46,114 @@ _CONTENT_HEADERS = {
 _META = "x-amz-meta-"
 # What botocore's standard retry mode retries: throttling, server errors and broken connections.
 _RETRY_STATUS = frozenset({500, 502, 503, 504})
-_ATTEMPTS = 5
-
-
-class Signer:
-    """AWS Signature Version 4 for S3 requests, with the signing key kept for the day (botocore derives it
-    again for every request: four HMACs): canonical request, string to sign, signature, exactly as
-    botocore's S3SigV4Auth (a test compares the two)."""
-
-    def __init__(self) -> None:
-        self._keys: dict[tuple[str, str, str], bytes] = {}
-        self._lock = threading.Lock()
-
-    def _key(self, secret: str, day: str, region: str) -> bytes:
-        with self._lock:
-            key = self._keys.get((secret, day, region))
-            if key is None:
-                key = ("AWS4" + secret).encode("utf-8")
-                for part in (day, region, "s3", "aws4_request"):
-                    key = hmac.new(key, part.encode("utf-8"), hashlib.sha256).digest()
-                self._keys = {(secret, day, region): key}  # only today's
-            return key
-
-    def sign(
-        self,
-        method: str,
-        host: str,
-        path: str,
-        query: str,
-        headers: Mapping[str, str],
-        payload: str,
-        credentials: Any,
-        region: str,
-        now: datetime | None = None,
-    ) -> dict[str, str]:
-        """The headers to send: `headers` and the date, payload hash, token and Authorization headers."""
-        stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-        signed = {name.lower(): " ".join(str(value).split()) for name, value in headers.items()}
-        signed |= {"host": host, "x-amz-date": stamp, "x-amz-content-sha256": payload}
-        if credentials.token:
-            signed["x-amz-security-token"] = credentials.token
-        names = sorted(signed)
-        canonical = "\n".join(
-            (method, path, query, "".join(f"{name}:{signed[name]}\n" for name in names), ";".join(names), payload)
-        )
-        scope = f"{stamp[:8]}/{region}/s3/aws4_request"
-        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-        to_sign = f"AWS4-HMAC-SHA256\n{stamp}\n{scope}\n{digest}"
-        signature = hmac.new(self._key(credentials.secret_key, stamp[:8], region), to_sign.encode(), hashlib.sha256)
-        signed["authorization"] = (
-            f"AWS4-HMAC-SHA256 Credential={credentials.access_key}/{scope}, SignedHeaders={';'.join(names)}, "
-            f"Signature={signature.hexdigest()}"
-        )
-        return signed
+ATTEMPTS = 5
+_CHUNK = 1024 * 1024
 
 
 class Body:
     """The streamed body of a GET, as boto3's StreamingBody reads: read(n) and close()."""
 
-    def __init__(self, response: urllib3.BaseHTTPResponse) -> None:
+    def __init__(self, response: Response) -> None:
         self._response = response
-        self._ended = False
 
     def read(self, amount: int | None = None) -> bytes:
-        data = self._response.read(amount)
-        if not data or amount is None:
-            self._ended = True
-        return data
+        return self._response.read(amount)
 
     def close(self) -> None:
-        # A body read to its end gives its connection back to the pool; one abandoned half way is closed.
-        if not self._ended:
-            self._response.close()
-        self._response.release_conn()
+        self._response.release()
 
 
 def wrap(client: Any) -> Any:
-    """A real boto3 S3 client gets the fast object calls; anything else (a test's fault injector) is kept, and
-    so is a client that reaches S3 through a proxy (botocore's proxy support, from its config or the
-    environment, is not repeated here) or with features this path does not implement."""
+    """A real boto3 S3 client gets the fast calls; anything else (a test's fault injector) is kept, and so is
+    a client that reaches S3 through a proxy (botocore's proxy support, from its config or the environment,
+    is not repeated here) or with features this path does not implement."""
+    from botocore.client import BaseClient
+
     if isinstance(client, FastClient) or not isinstance(client, BaseClient):
         return client
     credentials = getattr(getattr(client, "_request_signer", None), "_credentials", None)
-    config = client.meta.config
+    meta = client.meta
+    config = meta.config
     s3_config = getattr(config, "s3", None) or {}
     special = any(s3_config.get(flag) for flag in ("use_accelerate_endpoint", "use_dualstack_endpoint"))
-    if credentials is None or config.proxies or special or _proxied(client.meta.endpoint_url):
+    if credentials is None or config.proxies or special or proxied(meta.endpoint_url):
         return client
-    return FastClient(client, credentials)
+    return FastClient(
+        meta.endpoint_url,
+        meta.region_name or "us-east-1",
+        credentials,
+        path_style=s3_config.get("addressing_style") == "path",
+        pool=config.max_pool_connections,
+        timeouts=(config.connect_timeout, config.read_timeout),
+        fallback=lambda: client,
+    )
 
 
-def _proxied(url: str) -> bool:
+def standalone(
+    url: str,
+    region: str,
+    keys: Keys,
+    fallback: Callable[[], Any],
+    *,
+    pool: int,
+    attempts: int = ATTEMPTS,
+    timeouts: tuple[float, float] = (10, 120),
+) -> FastClient | None:
+    """A client of an S3 endpoint given as a URL (path-style), with static keys; None behind a proxy.
+    `fallback` makes the boto3 client for every other call, on first use."""
+    if proxied(url):
+        return None
+    return FastClient(
+        url, region, keys, path_style=True, pool=pool, timeouts=timeouts, attempts=attempts, fallback=fallback
+    )
+
+
+def proxied(url: str) -> bool:
+    if not any(name.lower().endswith("_proxy") for name in os.environ):
+        return False  # the common case, without importing urllib.request (http.client, e-mail parsing)
+    import urllib.request
+
     parts = urlsplit(url)
     proxies = urllib.request.getproxies()
     return parts.scheme in proxies and not urllib.request.proxy_bypass(parts.hostname or "")
 
 
 class FastClient:
-    def __init__(self, client: BaseClient, credentials: Any) -> None:
-        self._client = client
+    def __init__(
+        self,
+        endpoint_url: str,
+        region: str,
+        credentials: Any,
+        *,
+        path_style: bool,
+        pool: int,
+        timeouts: tuple[float, float],
+        fallback: Callable[[], Any],
+        attempts: int = ATTEMPTS,
+    ) -> None:
+        self._endpoint = urlsplit(endpoint_url)
+        self._region = region
         self._credentials = credentials
-        meta = client.meta
-        self._endpoint = urlsplit(meta.endpoint_url)
-        self._region = meta.region_name or "us-east-1"
-        s3_config = getattr(meta.config, "s3", None) or {}
-        self._path_style = s3_config.get("addressing_style") == "path"
-        timeout = urllib3.Timeout(connect=meta.config.connect_timeout, read=meta.config.read_timeout)
-        self._pool = urllib3.PoolManager(
-            num_pools=4, maxsize=meta.config.max_pool_connections, block=False, retries=False, timeout=timeout
-        )
+        self._path_style = path_style
+        self._pool_size, self._timeouts, self._attempts = pool, timeouts, attempts
+        self._pools: dict[str, Pool] = {}
+        self._make_fallback: Callable[[], Any] | None = fallback
+        self._fallback: Any = None
         self._lock = threading.Lock()
         self._signer = Signer()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._boto3(), name)
 
-    # --- the calls -----------------------------------------------------------------------------------
+    def _boto3(self) -> Any:
+        with self._lock:
+            if self._fallback is None and self._make_fallback is not None:
+                self._fallback, self._make_fallback = self._make_fallback(), None
+            return self._fallback
+
+    # --- object calls --------------------------------------------------------------------------------
 
     def get_object(self, *, Bucket: str, Key: str, IfMatch: str | None = None, Range: str | None = None) -> dict:
         headers = {"If-Match": IfMatch, "Range": Range}
@@ -186,19 +179,39 @@ class FastClient:
         response = self._send_body("UploadPart", Bucket, Key, {}, Body, args, query)
         return _written(response.headers)
 
+    def delete_object(self, *, Bucket: str, Key: str) -> dict:
+        self._send("DeleteObject", "DELETE", Bucket, Key, {})
+        return {}
+
+    # --- bucket calls --------------------------------------------------------------------------------
+
+    def head_bucket(self, *, Bucket: str) -> dict:
+        self._send("HeadBucket", "HEAD", Bucket, None, {})
+        return {}
+
+    def list_objects_v2(
+        self, *, Bucket: str, Prefix: str = "", ContinuationToken: str | None = None, MaxKeys: int | None = None
+    ) -> dict:
+        """One page of keys, URL-encoded on the wire and decoded here (as botocore asks for them)."""
+        query = {"list-type": "2", "prefix": Prefix, "encoding-type": "url"}
+        if ContinuationToken:
+            query["continuation-token"] = ContinuationToken
+        if MaxKeys is not None:
+            query["max-keys"] = str(MaxKeys)
+        return _listing(self._send("ListObjectsV2", "GET", Bucket, None, {}, query=query).data)
+
     # --- plumbing ------------------------------------------------------------------------------------
 
     def _send_body(
         self, operation: str, bucket: str, key: str, headers: dict, body: bytes, args: dict, query: dict
-    ) -> urllib3.BaseHTTPResponse:
+    ) -> Response:
         content_md5 = args.pop("ContentMD5", None)
         expected = args.pop("ChecksumSHA256", None)
         algorithm = args.pop("ChecksumAlgorithm", None if content_md5 else "SHA256")
         if args or algorithm not in (None, "SHA256") or (content_md5 and (algorithm or expected)):
             raise TypeError(f"{operation}: unsupported arguments {sorted(args) or algorithm}")
         if content_md5:
-            # The destination checks the body against this signed digest on arrival; the body itself is not
-            # hashed again for the signature (as the SDKs do for a body with a checksum header).
+            # The destination checks the body against this signed digest on arrival: no hash of it here.
             headers["Content-MD5"] = content_md5
             return self._send(operation, "PUT", bucket, key, headers, body=body, payload=UNSIGNED, query=query)
         # The checksum of the bytes sent, as an SDK computes it: S3 stores it (and checks it on arrival), so
@@ -214,9 +227,9 @@ class FastClient:
         payload = digest.hex()
         return self._send(operation, "PUT", bucket, key, headers, body=body, payload=payload, query=query)
 
-    def _url(self, bucket: str, key: str, query: Mapping[str, str]) -> tuple[str, str, str, str]:
-        """URL, Host, canonical path and canonical query of an object request."""
-        path = "/" + quote(key, safe="/~")
+    def _url(self, bucket: str, key: str | None, query: Mapping[str, str]) -> tuple[str, str, str]:
+        """Host, canonical path and canonical query of a request (`key` None: the bucket itself)."""
+        path = "/" + quote(key, safe="/~") if key is not None else ""
         host = self._endpoint.netloc
         if self._path_style or "." in bucket:
             path = f"/{bucket}{path}"
@@ -225,49 +238,62 @@ class FastClient:
         default_port = {"http": ":80", "https": ":443"}[self._endpoint.scheme]
         host = host.removesuffix(default_port)
         encoded = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in sorted(query.items()))
-        url = f"{self._endpoint.scheme}://{host}{path}" + (f"?{encoded}" if encoded else "")
-        return url, host, path, encoded
+        return host, path or "/", encoded
+
+    def _pool(self, host: str) -> Pool:
+        with self._lock:
+            pool = self._pools.get(host)
+            if pool is None:
+                name, _, port = host.rpartition(":") if host.rsplit(":", 1)[-1].isdigit() else (host, "", "")
+                scheme = self._endpoint.scheme
+                pool = Pool(
+                    scheme,
+                    name,
+                    int(port) if port else {"http": 80, "https": 443}[scheme],
+                    size=self._pool_size,
+                    connect_timeout=self._timeouts[0],
+                    read_timeout=self._timeouts[1],
+                )
+                self._pools[host] = pool
+            return pool
 
     def _send(
         self,
         operation: str,
         method: str,
         bucket: str,
-        key: str,
+        key: str | None,
         headers: Mapping[str, str | None],
         *,
-        body: bytes = b"",
+        body: bytes | None = None,
         payload: str | None = None,
         query: Mapping[str, str] | None = None,
         stream: bool = False,
-    ) -> urllib3.BaseHTTPResponse:
-        url, host, path, encoded = self._url(bucket, key, query or {})
+    ) -> Response:
+        host, path, encoded = self._url(bucket, key, query or {})
+        target = path + (f"?{encoded}" if encoded else "")
+        pool = self._pool(host)
         wanted = {name: value for name, value in headers.items() if value is not None}
-        for attempt in range(1, _ATTEMPTS + 1):
+        for attempt in range(1, self._attempts + 1):
             credentials = self._frozen_credentials()
             signed = self._signer.sign(
-                method, host, path, encoded, wanted, payload or _EMPTY_SHA256, credentials, self._region
+                method, host, path, encoded, wanted, payload or EMPTY_SHA256, credentials, self._region
             )
             try:
-                response = self._pool.request(
-                    method,
-                    url,
-                    body=body if method == "PUT" else None,
-                    headers=signed,
-                    preload_content=not stream,
-                    redirect=False,
-                )
-            except urllib3.exceptions.HTTPError as error:
-                if attempt == _ATTEMPTS:
+                response = pool.request(method, target, signed, body if method == "PUT" else None)
+                if response.status < 300:
+                    if not stream:
+                        response.preload()
+                    return response
+                content = response.data
+            except OSError as error:
+                if attempt == self._attempts:
+                    url = f"{self._endpoint.scheme}://{host}{target}"
                     raise EndpointConnectionError(endpoint_url=url, error=error) from error
                 _backoff(attempt)
                 continue
-            if response.status < 300:
-                return response
-            content = response.data if method != "HEAD" else b""
-            response.release_conn()
             if (response.status in _RETRY_STATUS or _code(content) in ("SlowDown", "RequestTimeout")) and (
-                attempt < _ATTEMPTS
+                attempt < self._attempts
             ):
                 _backoff(attempt)
                 continue
@@ -275,6 +301,8 @@ class FastClient:
         raise AssertionError("unreachable")
 
     def _frozen_credentials(self) -> Any:
+        if isinstance(self._credentials, Keys):
+            return self._credentials
         with self._lock:
             return self._credentials.get_frozen_credentials()
 
@@ -293,7 +321,7 @@ def _message(content: bytes) -> str:
     return content[start + 9 : end].decode("utf-8", "replace") if 0 <= start < end else ""
 
 
-def _client_error(operation: str, response: urllib3.BaseHTTPResponse, content: bytes) -> ClientError:
+def _client_error(operation: str, response: Response, content: bytes) -> ClientError:
     code = _code(content) or str(response.status)
     error = {
         "Error": {"Code": code, "Message": _message(content)},
@@ -303,29 +331,68 @@ def _client_error(operation: str, response: urllib3.BaseHTTPResponse, content: b
 
 
 def _object_fields(headers: Mapping[str, str]) -> dict[str, Any]:
-    """The fields of a GetObject/HeadObject response the copy reads, as boto3 names them."""
-    lower = {name.lower(): value for name, value in headers.items()}
+    """The fields of a GetObject/HeadObject response the copy reads, as boto3 names them (`headers`:
+    names lower-case)."""
     fields: dict[str, Any] = {
-        "ContentLength": int(lower.get("content-length") or 0),
-        "ETag": lower.get("etag"),
-        "LastModified": _http_date(lower.get("last-modified")),
-        "Metadata": {name[len(_META) :]: value for name, value in lower.items() if name.startswith(_META)},
+        "ContentLength": int(headers.get("content-length") or 0),
+        "ETag": headers.get("etag"),
+        "LastModified": _http_date(headers.get("last-modified")),
+        "Metadata": {name[len(_META) :]: value for name, value in headers.items() if name.startswith(_META)},
     }
     for param, header in _CONTENT_HEADERS.items():
-        if header.lower() in lower:
-            fields[param] = lower[header.lower()]
-    if "x-amz-checksum-sha256" in lower:
-        fields["ChecksumSHA256"] = lower["x-amz-checksum-sha256"]
+        if header.lower() in headers:
+            fields[param] = headers[header.lower()]
+    if "x-amz-checksum-sha256" in headers:
+        fields["ChecksumSHA256"] = headers["x-amz-checksum-sha256"]
     return fields
 
 
 def _written(headers: Mapping[str, str]) -> dict[str, Any]:
-    lower = {name.lower(): value for name, value in headers.items()}
-    result: dict[str, Any] = {"ETag": lower.get("etag")}
-    if "x-amz-checksum-sha256" in lower:
-        result["ChecksumSHA256"] = lower["x-amz-checksum-sha256"]
+    result: dict[str, Any] = {"ETag": headers.get("etag")}
+    if "x-amz-checksum-sha256" in headers:
+        result["ChecksumSHA256"] = headers["x-amz-checksum-sha256"]
     return result
 
 
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+
+
 def _http_date(value: str | None) -> datetime | None:
-    return email.utils.parsedate_to_datetime(value) if value else None
+    """An HTTP date as S3 sends it (`Tue, 08 Dec 2026 00:03:28 GMT`); any other form through the e-mail parser."""
+    if not value:
+        return None
+    try:
+        _, day, month, year, clock, zone = value.split()
+        hour, minute, second = clock.split(":")
+        if zone == "GMT":
+            return datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=UTC)
+    except (ValueError, KeyError):
+        pass
+    import email.utils
+
+    return email.utils.parsedate_to_datetime(value)
+
+
+def _listing(content: bytes) -> dict[str, Any]:
+    """A ListObjectsV2 answer as boto3 gives it: Contents (Key, Size, ETag), IsTruncated, NextContinuationToken."""
+    root = ET.fromstring(content)
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    decode = unquote_plus if root.findtext(f"{ns}EncodingType") == "url" else str
+    contents = [
+        {
+            "Key": decode(item.findtext(f"{ns}Key") or ""),
+            "Size": int(item.findtext(f"{ns}Size") or 0),
+            "ETag": item.findtext(f"{ns}ETag"),
+        }
+        for item in root.iter(f"{ns}Contents")
+    ]
+    page: dict[str, Any] = {"IsTruncated": root.findtext(f"{ns}IsTruncated") == "true", "Contents": contents}
+    token = root.findtext(f"{ns}NextContinuationToken")
+    if token:
+        page["NextContinuationToken"] = token
+    return page

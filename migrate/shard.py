@@ -24,13 +24,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import boto3
-
 from migrate.clients import SOURCE_KEY_ENV, SOURCE_SECRET_ENV, Endpoint
 from migrate.journal import Entry, Journal
 from migrate.progress import Progress
 from migrate.report import Outcome, Report
 from migrate.runner import Options, Runner
+from migrate.sigv4 import Keys
 from migrate.transfer import MIB, Bucket
 
 STATE_PREFIX = "wire-infra-migrate/"
@@ -226,13 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     spec = ShardSpec.from_json(Path(args[0]).read_text())
     pool = spec.jobs + 4
     # The source's keys from the Secret the Job names; the destination's from the pod's IRSA role.
-    source_session = boto3.Session(
-        aws_access_key_id=os.environ.get(SOURCE_KEY_ENV), aws_secret_access_key=os.environ.get(SOURCE_SECRET_ENV)
-    )
-    source = Endpoint("source", spec.source_bucket, spec.source_region, spec.source_url, source_session)
-    destination = Endpoint(
-        "destination", spec.destination_bucket, spec.destination_region, spec.destination_url, boto3.Session()
-    )
+    access, secret = os.environ.get(SOURCE_KEY_ENV), os.environ.get(SOURCE_SECRET_ENV)
+    keys = Keys(access, secret) if access and secret else None
+    source = Endpoint("source", spec.source_bucket, spec.source_region, spec.source_url, keys)
+    destination = Endpoint("destination", spec.destination_bucket, spec.destination_region, spec.destination_url)
     # Eviction or deletion of the pod (SIGTERM) stops the copy like Ctrl-C: uploads in flight are aborted,
     # the journal is flushed, and the retried pod resumes.
     signal.signal(signal.SIGTERM, _terminate)

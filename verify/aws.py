@@ -6,12 +6,8 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
-import botocore.loaders
-import botocore.session
-from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -27,8 +23,20 @@ from botocore.exceptions import (
 )
 from botocore.exceptions import ConnectionError as EndpointUnreachable
 
-# Fail fast instead of botocore's default of many retries: verify is run by a person waiting for it.
-_BASE_CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"})
+if TYPE_CHECKING:
+    import boto3
+
+# boto3, botocore's session, loaders and config are imported where a client is made: the error helpers here
+# are all the asset copy needs, and it starts without them (migrate/s3http.py).
+
+
+@functools.cache
+def _base_config() -> Any:
+    from botocore.config import Config
+
+    # Fail fast instead of botocore's default of many retries: verify is run by a person waiting for it.
+    return Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"})
+
 
 ACCESS_DENIED = frozenset(
     {
@@ -161,8 +169,10 @@ class Aws:
         url = self.endpoint(service, endpoint)
         key = (service, region, url, addressing_style)
         if key not in self._cache:
-            config = _BASE_CONFIG
+            config = _base_config()
             if addressing_style:
+                from botocore.config import Config
+
                 config = config.merge(Config(s3={"addressing_style": addressing_style}))
             self._cache[key] = self.session.client(service, region_name=region, endpoint_url=url, config=config)
         return self._cache[key]
@@ -170,6 +180,8 @@ class Aws:
 
 @functools.cache
 def _loader() -> Any:
+    import botocore.loaders
+
     return botocore.loaders.create_loader()
 
 
@@ -179,6 +191,9 @@ def session(profile: str | None = None, keys: tuple[str, str] | None = None) -> 
     Sessions share one model loader: parsing the service models is most of a client's cost, and the
     push session (and repeated runs in one process) would otherwise parse them again.
     """
+    import boto3
+    import botocore.session
+
     core = botocore.session.get_session()
     core.register_component("data_loader", _loader())
     if keys:

@@ -9,7 +9,7 @@ from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import ReadOnlyCredentials
 
-from migrate.s3http import Signer
+from migrate.sigv4 import Signer
 
 NOW = datetime(2026, 12, 7, 21, 30, 5, tzinfo=UTC)
 
