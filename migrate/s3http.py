@@ -22,6 +22,7 @@ import base64
 import hashlib
 import os
 import random
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -67,9 +68,11 @@ def wrap(client: Any) -> Any:
     """A real boto3 S3 client gets the fast calls; anything else (a test's fault injector) is kept, and so is
     a client that reaches S3 through a proxy (botocore's proxy support, from its config or the environment,
     is not repeated here) or with features this path does not implement."""
-    from botocore.client import BaseClient
-
-    if isinstance(client, FastClient) or not isinstance(client, BaseClient):
+    if isinstance(client, FastClient):
+        return client
+    # No boto3 client exists unless botocore.client was loaded: not loaded here for a FastClient's sake.
+    botocore_client = sys.modules.get("botocore.client")
+    if botocore_client is None or not isinstance(client, botocore_client.BaseClient):
         return client
     credentials = getattr(getattr(client, "_request_signer", None), "_credentials", None)
     meta = client.meta

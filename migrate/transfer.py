@@ -33,7 +33,8 @@ MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB  # S3's minimum for every part but the last
 MAX_PART_SIZE = 5 * 1024 * MIB
 MAX_PARTS = 10_000
-_READ_CHUNK = MIB
+# A part of the default size (and any smaller object) is read in one piece, straight into its bytes object.
+_READ_CHUNK = 16 * MIB
 
 
 class VerificationError(Exception):
