@@ -21,6 +21,8 @@ _LINE = 65536
 # A body up to this size goes out in the same send as the request head (one segment, no waiting on Nagle).
 _JOIN = 256 * 1024
 _NO_BODY = frozenset({204, 304})
+# A relayed body goes on in pieces of this size: the receiver starts on the first while the next arrives.
+_RELAY_CHUNK = 1024 * 1024
 
 
 class Broken(OSError):
@@ -114,27 +116,43 @@ class Pool:
         self._lock = threading.Lock()
         self._tls: Any = None
 
-    def request(self, method: str, target: str, headers: Mapping[str, str], body: bytes | None = None) -> Response:
+    def request(
+        self, method: str, target: str, headers: Mapping[str, str], body: Any = None, length: int | None = None
+    ) -> Response:
+        """Send a request and read the answer's head. `body`: bytes, or something to read `length` bytes from
+        as they are sent (an exception it raises ends the request: the connection is closed, never reused)."""
         lines = [f"{method} {target} HTTP/1.1"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
+        streamed = body is not None and not isinstance(body, bytes | bytearray | memoryview)
         if body is not None:
-            lines.append(f"Content-Length: {len(body)}")
+            lines.append(f"Content-Length: {length if streamed else len(body)}")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         while True:
             connection = self._take()
+            started = False
             try:
-                if body is not None and len(body) <= _JOIN:
+                if streamed:
+                    connection.sock.sendall(head)
+                    started = True
+                    _relay(connection.sock, body, length or 0)
+                elif body is not None and len(body) <= _JOIN:
                     connection.sock.sendall(head + body)
                 else:
                     connection.sock.sendall(head)
                     if body:
                         connection.sock.sendall(body)
                 return self._answer(connection, method)
+            except _BodyFailed as failed:
+                connection.close()
+                raise failed.error from None
             except OSError:
                 connection.close()
                 # A kept-alive connection the server closed meanwhile: the request once more on a new one.
-                if not connection.reused:
+                if not connection.reused or started:
                     raise
+            except BaseException:
+                connection.close()
+                raise
 
     def _answer(self, connection: Connection, method: str) -> Response:
         file = connection.file
@@ -195,6 +213,27 @@ class Pool:
             idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
+
+
+class _BodyFailed(Exception):
+    """Reading a relayed body failed (not the connection): `error` is what it raised."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _relay(sock: socket.socket, body: Any, length: int) -> None:
+    left = length
+    while left:
+        try:
+            chunk = body.read(min(_RELAY_CHUNK, left))
+        except BaseException as error:
+            raise _BodyFailed(error) from error
+        if not chunk:
+            raise _BodyFailed(Broken(f"the body ended {left} bytes short of {length}"))
+        sock.sendall(chunk)
+        left -= len(chunk)
 
 
 def _dechunk(file: BinaryIO) -> bytes:

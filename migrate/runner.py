@@ -22,7 +22,7 @@ from migrate.journal import Entry, Journal
 from migrate.objects import StoredObject, decide
 from migrate.progress import Progress
 from migrate.report import Outcome, Report, Status
-from migrate.transfer import MIB, Bucket, Gone, Interrupted, Transfer, VerificationError
+from migrate.transfer import MIB, Bucket, Gone, Interrupted, Retryable, Transfer
 from verify.aws import describe, error_code
 
 _GONE = frozenset({"404", "NoSuchKey", "NotFound"})
@@ -177,7 +177,7 @@ class Runner:
                 if new is not None and attempt == 1 and self._fast(new):
                     return self._copy_new(new)
                 return self._attempt(key)
-            except VerificationError as error:
+            except Retryable as error:
                 problem = f"{error} (attempt {attempt})"
             except Interrupted:
                 return Outcome(key, Status.FAILED, 0, "interrupted; its upload was aborted")

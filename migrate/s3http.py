@@ -211,12 +211,20 @@ class FastClient:
         content_md5 = args.pop("ContentMD5", None)
         expected = args.pop("ChecksumSHA256", None)
         algorithm = args.pop("ChecksumAlgorithm", None if content_md5 else "SHA256")
+        length = args.pop("ContentLength", None)
+        streamed = not isinstance(body, bytes | bytearray | memoryview)
         if args or algorithm not in (None, "SHA256") or (content_md5 and (algorithm or expected)):
             raise TypeError(f"{operation}: unsupported arguments {sorted(args) or algorithm}")
+        if streamed and (length is None or not content_md5):
+            raise TypeError(f"{operation}: a streamed body needs its ContentLength and ContentMD5")
+        if not streamed and length is not None and length != len(body):
+            raise ValueError(f"{operation}: ContentLength {length} for a body of {len(body)} bytes")
         if content_md5:
             # The destination checks the body against this signed digest on arrival: no hash of it here.
             headers["Content-MD5"] = content_md5
-            return self._send(operation, "PUT", bucket, key, headers, body=body, payload=UNSIGNED, query=query)
+            return self._send(
+                operation, "PUT", bucket, key, headers, body=body, length=length, payload=UNSIGNED, query=query
+            )
         # The checksum of the bytes sent, as an SDK computes it: S3 stores it (and checks it on arrival), so
         # what S3 reports afterwards is the checksum of what left this process, whatever the caller thought.
         digest = hashlib.sha256(body).digest()
@@ -268,7 +276,8 @@ class FastClient:
         key: str | None,
         headers: Mapping[str, str | None],
         *,
-        body: bytes | None = None,
+        body: Any = None,
+        length: int | None = None,
         payload: str | None = None,
         query: Mapping[str, str] | None = None,
         stream: bool = False,
@@ -277,26 +286,28 @@ class FastClient:
         target = path + (f"?{encoded}" if encoded else "")
         pool = self._pool(host)
         wanted = {name: value for name, value in headers.items() if value is not None}
-        for attempt in range(1, self._attempts + 1):
+        # A relayed body (read as it is sent) cannot be sent twice: its caller makes the next attempt.
+        attempts = self._attempts if body is None or isinstance(body, bytes | bytearray | memoryview) else 1
+        for attempt in range(1, attempts + 1):
             credentials = self._frozen_credentials()
             signed = self._signer.sign(
                 method, host, path, encoded, wanted, payload or EMPTY_SHA256, credentials, self._region
             )
             try:
-                response = pool.request(method, target, signed, body if method == "PUT" else None)
+                response = pool.request(method, target, signed, body if method == "PUT" else None, length)
                 if response.status < 300:
                     if not stream:
                         response.preload()
                     return response
                 content = response.data
             except OSError as error:
-                if attempt == self._attempts:
+                if attempt == attempts:
                     url = f"{self._endpoint.scheme}://{host}{target}"
                     raise EndpointConnectionError(endpoint_url=url, error=error) from error
                 _backoff(attempt)
                 continue
             if (response.status in _RETRY_STATUS or _code(content) in ("SlowDown", "RequestTimeout")) and (
-                attempt < self._attempts
+                attempt < attempts
             ):
                 _backoff(attempt)
                 continue

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from migrate.checksums import StreamDigest, b64, checksum_value, md5_b64, plain_md5, strip_etag
 from migrate.objects import Headers, StoredObject
-from verify.aws import error_code
+from migrate.s3http import FastClient
+from verify.aws import describe, error_code
 
 MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB  # S3's minimum for every part but the last
@@ -37,7 +38,11 @@ MAX_PARTS = 10_000
 _READ_CHUNK = 16 * MIB
 
 
-class VerificationError(Exception):
+class Retryable(Exception):
+    """An attempt that may succeed when made again: retried, then reported as failed."""
+
+
+class VerificationError(Retryable):
     """The bytes that arrived are not the bytes that were read: retried, then reported as failed."""
 
 
@@ -97,23 +102,6 @@ class Transfer:
     def copy_listed(self, key: str, etag: str) -> tuple[StoredObject, Copied]:
         """Copy a single-part object the destination does not list, without a HEAD of the source: one GET
         (conditional on the listed ETag) brings the bytes and the headers and metadata to copy."""
-        source, data = self._fetch(key, etag)
-        return source, self._put_single(source, data)
-
-    # --- reading -------------------------------------------------------------------------------------
-
-    def _read(self, source: StoredObject, byte_range: tuple[int, int] | None) -> bytes:
-        args: dict[str, Any] = {"Bucket": self.source.name, "Key": source.key, "IfMatch": f'"{source.etag}"'}
-        expected = source.size
-        if byte_range is not None:
-            args["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
-            expected = byte_range[1] - byte_range[0] + 1
-        data = self._body(source.key, self.source.client.get_object(**args))
-        if len(data) != expected:
-            raise VerificationError(f"read {len(data)} bytes of {expected} from the source")
-        return data
-
-    def _fetch(self, key: str, etag: str) -> tuple[StoredObject, bytes]:
         try:
             response = self.source.client.get_object(Bucket=self.source.name, Key=key, IfMatch=f'"{etag}"')
         except ClientError as error:
@@ -121,14 +109,26 @@ class Transfer:
                 raise Gone(key) from None
             raise
         source = StoredObject.from_head(key, response)
-        data = self._body(key, response)
-        if len(data) != source.size:
-            raise VerificationError(f"read {len(data)} bytes of {source.size} from the source")
         if source.size > self.part_size:
+            response["Body"].close()
             raise VerificationError(f"grew to {source.size} bytes since the listing")
-        return source, data
+        return source, self._put_single(source, response)
 
-    def _body(self, key: str, response: dict[str, Any]) -> bytes:
+    # --- reading -------------------------------------------------------------------------------------
+
+    def _get(self, source: StoredObject, byte_range: tuple[int, int] | None) -> tuple[dict[str, Any], int]:
+        """The source's GET (of a range), conditional on its ETag, and how many bytes it must bring."""
+        args: dict[str, Any] = {"Bucket": self.source.name, "Key": source.key, "IfMatch": f'"{source.etag}"'}
+        expected = source.size
+        if byte_range is not None:
+            args["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
+            expected = byte_range[1] - byte_range[0] + 1
+        return self.source.client.get_object(**args), expected
+
+    def _read(self, source: StoredObject, byte_range: tuple[int, int] | None) -> bytes:
+        return self._drain(source.key, *self._get(source, byte_range))
+
+    def _drain(self, key: str, response: dict[str, Any], expected: int) -> bytes:
         body = response["Body"]
         chunks: list[bytes] = []
         try:
@@ -138,7 +138,10 @@ class Transfer:
                 chunks.append(chunk)
         finally:
             body.close()
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if len(data) != expected:
+            raise VerificationError(f"read {len(data)} bytes of {expected} from the source")
+        return data
 
     def _source_md5(self, source: StoredObject) -> str | None:
         return plain_md5(source.etag) if self.check_source_md5 else None
@@ -153,24 +156,46 @@ class Transfer:
     # --- writing -------------------------------------------------------------------------------------
 
     def _copy_single(self, source: StoredObject) -> Copied:
-        return self._put_single(source, self._read(source, None) if source.size else b"")
+        if not source.size:
+            return self._put_single(source, None)
+        response, expected = self._get(source, None)
+        if int(response.get("ContentLength", expected)) != expected:
+            response["Body"].close()
+            raise VerificationError(f"the source sends {response.get('ContentLength')} bytes of {expected}")
+        return self._put_single(source, response)
 
-    def _put_single(self, source: StoredObject, data: bytes) -> Copied:
-        # The source's own MD5 goes along when its ETag is one: the destination then checks what arrives against
-        # what the source holds, and nothing is hashed here. Otherwise the MD5 of what was read (its size and
-        # the If-Match on the source ETag were checked while reading).
-        md5 = self._source_md5(source) or hashlib.md5(data, usedforsecurity=False).hexdigest()
+    def _put_single(self, source: StoredObject, response: dict[str, Any] | None) -> Copied:
+        """One PutObject with Content-MD5: the source's own MD5 when its ETag is one (the destination then
+        checks what arrives against what the source holds, and nothing is hashed here), else the MD5 of what
+        was read (its size and the If-Match on the source ETag checked while reading)."""
+        md5 = self._source_md5(source)
+        if md5 is not None and response is not None and isinstance(self.destination.client, FastClient):
+            # Relayed from the GET into the PUT as it arrives (memory: one chunk), as rclone does.
+            body: Any = _Relay(response["Body"], self.stop, source.key)
+        else:
+            body = self._drain(source.key, response, source.size) if response is not None else b""
+            md5 = md5 or hashlib.md5(body, usedforsecurity=False).hexdigest()
         if self.stop.is_set():
             raise Interrupted(source.key)
-        response = self.destination.client.put_object(
-            Bucket=self.destination.name,
-            Key=source.key,
-            Body=data,
-            ContentMD5=md5_b64(md5),
-            **source.headers.put_args(),
-        )
-        self.on_bytes(len(data))
-        stored = plain_md5(response.get("ETag"))
+        try:
+            written = self.destination.client.put_object(
+                Bucket=self.destination.name,
+                Key=source.key,
+                Body=body,
+                ContentLength=source.size,
+                ContentMD5=md5_b64(md5),
+                **source.headers.put_args(),
+            )
+        except Exception as error:
+            failure = _upload_failure(error, body)
+            if failure is error:
+                raise
+            raise failure from error
+        finally:
+            if isinstance(body, _Relay):
+                body.close()
+        self.on_bytes(source.size)
+        stored = plain_md5(written.get("ETag"))
         if stored is not None and stored != md5:
             self._delete(source.key)
             raise VerificationError("the destination stored different bytes than the source holds (MD5)")
@@ -299,3 +324,46 @@ class Transfer:
         if md5 and content_md5.hexdigest() != md5:
             raise VerificationError("the bytes read do not match the object's MD5 (ETag)")
         return b64(digest.digest())
+
+
+class _Relay:
+    """The source's GET body as the PUT's body: read as the upload sends it; stops with the run; what broke
+    the read is kept, to tell it from a failure of the upload."""
+
+    def __init__(self, body: Any, stop: threading.Event, key: str) -> None:
+        self._body, self._stop, self._key = body, stop, key
+        self.error: BaseException | None = None
+
+    def read(self, amount: int) -> bytes:
+        try:
+            if self._stop.is_set():
+                raise Interrupted(self._key)
+            return self._body.read(amount)
+        except BaseException as error:
+            self.error = error
+            raise
+
+    def close(self) -> None:
+        self._body.close()
+
+
+_DIGEST_MISMATCH = frozenset({"BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch"})
+_TRANSIENT = frozenset(
+    {"500", "502", "503", "504", "InternalError", "SlowDown", "RequestTimeout", "ServiceUnavailable"}
+)
+
+
+def _upload_failure(error: Exception, body: Any) -> BaseException:
+    """What a failed PutObject means for the copy: the read broke off (or was stopped), the destination got
+    other bytes than were sent (retried), the upload broke off (retried: a relayed body is not sent again
+    by the client), or the destination refused it (reported)."""
+    if isinstance(body, _Relay) and body.error is not None:
+        if isinstance(body.error, Interrupted):
+            return body.error
+        return Retryable(f"reading the source broke off: {describe(body.error)}")  # type: ignore[arg-type]
+    code = error_code(error) if isinstance(error, ClientError) else ""
+    if code in _DIGEST_MISMATCH:
+        return VerificationError(f"the destination received other bytes than were sent ({code})")
+    if code in _TRANSIENT or (isinstance(error, BotoCoreError) and not isinstance(error, ClientError)):
+        return Retryable(f"the upload broke off: {describe(error)}")
+    return error
