@@ -1,0 +1,160 @@
+"""A single-part object relayed from the source's GET into the destination's PUT (migrate/transfer.py): a read that
+breaks off, a stop in the middle and a failed upload leave nothing behind and are retried or reported."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from migrate import s3http, transfer
+from migrate.report import Report, Status
+from tests.migrate.s3_support import Asset, Buckets, Faulty, assets, data, integrity_proof, uid
+
+pytestmark = pytest.mark.moto
+
+MIB = 1024 * 1024
+
+
+def relayed() -> list[Asset]:
+    """Single-part at the source (its ETag is its MD5) and above the relay's 1 MiB pieces."""
+    return [
+        Asset(f"v3/eternal/{uid(400 + n)}", data(3 * MIB + n, 400 + n), metadata={"user": uid(500)}) for n in (0, 1)
+    ]
+
+
+def counts(report: Report) -> tuple[int, int, int]:
+    return report.counts[Status.COPIED], report.counts[Status.SKIPPED], report.counts[Status.FAILED]
+
+
+class Breaking:
+    """A GET body that raises after its first piece (a source connection cut off), the first `times` times."""
+
+    def __init__(self, key: str, times: int, error: BaseException | None = None) -> None:
+        self.key, self.times, self.done = key, times, 0
+        self.error = error or ConnectionResetError("source cut off")
+        self._lock = threading.Lock()
+
+    def get_object(self, real: Any, **kwargs: Any) -> Any:
+        response = real(**kwargs)
+        with self._lock:
+            due = kwargs["Key"] == self.key and self.done < self.times
+            self.done += due
+        if due:
+            response["Body"] = _Cut(response["Body"], self.error)
+        return response
+
+
+class _Cut:
+    def __init__(self, body: Any, error: BaseException) -> None:
+        self._body, self._error, self._reads = body, error, 0
+
+    def read(self, amount: int | None = None) -> bytes:
+        self._reads += 1
+        if self._reads > 1:
+            raise self._error
+        return self._body.read(amount)
+
+    def close(self) -> None:
+        self._body.close()
+
+
+def test_the_copy_of_a_single_part_object_is_relayed(s3: Buckets, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = relayed()
+    s3.fill(items)
+    relays: list[str] = []
+    real_init = transfer._Relay.__init__
+
+    def init(self: Any, body: Any, stop: threading.Event, key: str) -> None:
+        relays.append(key)
+        real_init(self, body, stop, key)
+
+    monkeypatch.setattr(transfer._Relay, "__init__", init)
+
+    report = s3.copy()
+
+    assert counts(report) == (2, 0, 0)
+    assert sorted(relays) == sorted(asset.key for asset in items)
+    for asset in items:
+        assert s3.destination.body(asset.key) == asset.body
+        assert integrity_proof(s3.destination.head(asset.key), asset.body) == "md5"
+
+
+def test_a_source_read_cut_off_in_the_middle_is_retried_and_leaves_no_partial_object(s3: Buckets) -> None:
+    items = relayed()
+    s3.fill(items)
+    cut = Breaking(items[0].key, times=1)
+
+    report = s3.copy(source=Faulty(s3.source.client, get_object=cut.get_object))
+
+    assert counts(report) == (2, 0, 0)
+    assert cut.done == 1
+    assert s3.destination.body(items[0].key) == items[0].body
+
+    always = Breaking(items[1].key, times=99)
+    s3.destination.client.delete_object(Bucket=s3.destination.bucket, Key=items[1].key)
+    failed = s3.copy(source=Faulty(s3.source.client, get_object=always.get_object), journal=False)
+
+    assert counts(failed) == (0, 1, 1)
+    assert "reading the source broke off" in failed.failures[0].reason and "attempt 3" in failed.failures[0].reason
+    assert items[1].key not in s3.destination.listing()  # the half-sent PUT was dropped, not stored
+
+
+def test_a_stop_in_the_middle_of_a_relay_aborts_that_upload(s3: Buckets) -> None:
+    items = relayed()
+    s3.fill(items)
+    stop = threading.Event()
+
+    def get_object(real: Any, **kwargs: Any) -> Any:
+        response = real(**kwargs)
+        if kwargs["Key"] == items[0].key:
+            response["Body"] = _Stopping(response["Body"], stop)
+        return response
+
+    report = s3.copy(source=Faulty(s3.source.client, get_object=get_object), stop=stop, jobs=1)
+
+    assert not report.ok and report.incomplete
+    assert items[0].key not in s3.destination.listing()
+    assert counts(s3.copy()) == (2, 0, 0)
+    assert s3.destination.body(items[0].key) == items[0].body
+
+
+class _Stopping:
+    """A GET body whose first piece comes with Ctrl-C (the run's stop) while the object is on its way."""
+
+    def __init__(self, body: Any, stop: threading.Event) -> None:
+        self._body, self._stop = body, stop
+
+    def read(self, amount: int | None = None) -> bytes:
+        chunk = self._body.read(amount)
+        self._stop.set()
+        return chunk
+
+    def close(self) -> None:
+        self._body.close()
+
+
+def test_an_upload_the_destination_breaks_off_is_retried(s3: Buckets, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [*relayed(), assets()[2]]
+    s3.fill(items)
+    failures = {items[0].key: 1}
+    real_send = s3http.FastClient._send
+
+    def send(self: Any, operation: str, method: str, bucket: str, key: str | None, headers: Any, **kwargs: Any) -> Any:
+        if operation == "PutObject" and failures.get(key or ""):
+            failures[key or ""] -= 1
+            body = kwargs.get("body")
+            if body is not None and not isinstance(body, bytes):
+                body.read(MIB)  # part of the body went out before the destination failed
+            raise s3http.EndpointConnectionError(endpoint_url="http://destination", error="reset")
+        return real_send(self, operation, method, bucket, key, headers, **kwargs)
+
+    monkeypatch.setattr(s3http.FastClient, "_send", send)
+
+    report = s3.copy()
+
+    assert counts(report) == (3, 0, 0), report.text()
+    assert failures[items[0].key] == 0
+    for asset in items:
+        assert s3.destination.body(asset.key) == asset.body
