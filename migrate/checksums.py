@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Mapping
+from typing import Any
 
 _PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
 
@@ -46,6 +48,15 @@ def plain_md5(etag: str | None) -> str | None:
     """The content MD5 an ETag stands for, or None when it is a multipart (or otherwise opaque) ETag."""
     value = strip_etag(etag)
     return value if _PLAIN_MD5.match(value) else None
+
+
+def etag_md5(response: Mapping[str, Any]) -> str | None:
+    """The content MD5 the ETag of a PutObject or HeadObject answer stands for; None when it stands for none: a
+    multipart ETag, or an object encrypted with SSE-KMS or SSE-C, whose ETag looks like an MD5 and is not one."""
+    encryption = str(response.get("ServerSideEncryption") or "")
+    if encryption.startswith("aws:kms") or response.get("SSECustomerAlgorithm"):
+        return None
+    return plain_md5(response.get("ETag"))
 
 
 class StreamDigest:

@@ -106,9 +106,11 @@ def standalone(
     `fallback` makes the boto3 client for every other call, on first use."""
     if proxied(url):
         return None
-    return FastClient(
+    client = FastClient(
         url, region, keys, path_style=True, pool=pool, timeouts=timeouts, attempts=attempts, fallback=fallback
     )
+    client.standalone = True
+    return client
 
 
 def proxied(url: str) -> bool:
@@ -142,6 +144,8 @@ class FastClient:
         self._pools: dict[str, Pool] = {}
         self._make_fallback: Callable[[], Any] | None = fallback
         self._fallback: Any = None
+        # Made without a boto3 client (`standalone`): botocore is loaded only for the calls not made here.
+        self.standalone = False
         self._lock = threading.Lock()
         self._signer = Signer()
 
@@ -356,15 +360,20 @@ def _object_fields(headers: Mapping[str, str]) -> dict[str, Any]:
     for param, header in _CONTENT_HEADERS.items():
         if header.lower() in headers:
             fields[param] = headers[header.lower()]
-    if "x-amz-checksum-sha256" in headers:
-        fields["ChecksumSHA256"] = headers["x-amz-checksum-sha256"]
-    return fields
+    return fields | _written(headers)
+
+
+# Response headers both object reads and writes carry, as boto3 names them.
+_WRITTEN = {
+    "ChecksumSHA256": "x-amz-checksum-sha256",
+    "ServerSideEncryption": "x-amz-server-side-encryption",
+    "SSECustomerAlgorithm": "x-amz-server-side-encryption-customer-algorithm",
+}
 
 
 def _written(headers: Mapping[str, str]) -> dict[str, Any]:
     result: dict[str, Any] = {"ETag": headers.get("etag")}
-    if "x-amz-checksum-sha256" in headers:
-        result["ChecksumSHA256"] = headers["x-amz-checksum-sha256"]
+    result.update({field: headers[header] for field, header in _WRITTEN.items() if header in headers})
     return result
 
 

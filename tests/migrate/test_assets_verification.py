@@ -10,9 +10,10 @@ import pytest
 from botocore.config import Config
 from botocore.handlers import validate_ascii_metadata
 
+from migrate import s3http
 from migrate.metadata import metadata_text
 from migrate.report import Report, Status
-from tests.migrate.s3_support import PART, SOURCE_REGION, Asset, Buckets, assets, data, few, uid
+from tests.migrate.s3_support import PART, SOURCE_REGION, Asset, Buckets, Faulty, assets, data, few, uid
 
 pytestmark = pytest.mark.moto
 
@@ -125,3 +126,40 @@ def test_non_ascii_metadata_of_cargohold_is_copied_losslessly(s3: Buckets, size:
     assert s3.destination.body(key) == body
     assert counts(s3.copy()) == (0, 1, 0)
     assert s3.copy(journal=False, verify=True).ok
+
+
+@pytest.mark.parametrize("client", ["fast", "botocore"])
+def test_under_sse_kms_the_etag_is_not_taken_for_an_md5(
+    s3: Buckets, monkeypatch: pytest.MonkeyPatch, client: str
+) -> None:
+    """S3's ETag of an object encrypted with SSE-KMS (the stack's bucket with a key) is 32 hex digits and no MD5:
+    the copy is verified by the Content-MD5 S3 checked, never by comparing that ETag."""
+    s3.destination.client.put_bucket_encryption(
+        Bucket=s3.destination.bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/a"}}]
+        },
+    )
+    items = few()
+    s3.fill(items)
+    opaque = '"0123456789abcdef0123456789abcdef"'
+    answers: list[str | None] = []
+
+    def kms(answer: dict[str, Any]) -> dict[str, Any]:
+        answers.append(answer.get("ServerSideEncryption"))
+        return {**answer, "ETag": opaque}  # what S3 answers; moto keeps the MD5
+
+    if client == "fast":
+        real_put = s3http.FastClient.put_object
+        monkeypatch.setattr(s3http.FastClient, "put_object", lambda self, **kwargs: kms(real_put(self, **kwargs)))
+        destination = None
+    else:
+        destination = Faulty(s3.destination.client, put_object=lambda real, **kwargs: kms(real(**kwargs)))
+
+    report = s3.copy(destination=destination)
+
+    assert report.ok, report.text()
+    assert counts(report) == (len(items), 0, 0)
+    assert answers and set(answers) == {"aws:kms"}
+    for asset in items:
+        assert s3.destination.body(asset.key) == asset.body

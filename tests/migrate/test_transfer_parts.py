@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate.checksums import StreamDigest, checksum_value, composite_sha256, plain_md5
+from migrate.checksums import StreamDigest, checksum_value, composite_sha256, etag_md5, md5_b64, plain_md5
 from migrate.cli import part_size
 from migrate.endpoints import ArgumentProblem, source_endpoint
 from migrate.journal import Entry, Journal
@@ -47,6 +47,29 @@ def test_stream_digest_matches_hashlib_and_the_composite_form() -> None:
 )
 def test_plain_md5(etag: str | None, md5: str | None) -> None:
     assert plain_md5(etag) == md5
+
+
+MD5 = "9e107d9d372bb6826bd81d3542a419d6"
+
+
+@pytest.mark.parametrize(
+    ("answer", "md5"),
+    [
+        ({"ETag": f'"{MD5}"'}, MD5),
+        ({"ETag": f'"{MD5}"', "ServerSideEncryption": "AES256"}, MD5),  # SSE-S3: still the content's MD5
+        ({"ETag": f'"{MD5}"', "ServerSideEncryption": "aws:kms"}, None),  # looks like an MD5, is not one
+        ({"ETag": f'"{MD5}"', "ServerSideEncryption": "aws:kms:dsse"}, None),
+        ({"ETag": f'"{MD5}"', "SSECustomerAlgorithm": "AES256"}, None),
+        ({"ETag": f'"{MD5}-3"'}, None),
+        ({}, None),
+    ],
+)
+def test_an_etag_stands_for_the_content_md5_only_without_sse_kms_or_sse_c(answer: dict, md5: str | None) -> None:
+    assert etag_md5(answer) == md5
+
+
+def test_content_md5_is_the_base64_of_the_digest() -> None:
+    assert md5_b64(hashlib.md5(b"").hexdigest()) == base64.b64encode(hashlib.md5(b"").digest()).decode()
 
 
 def test_parts_cover_the_object_exactly_once() -> None:
@@ -86,6 +109,13 @@ def test_the_journal_survives_a_torn_last_line_and_the_last_entry_wins(tmp_path:
     assert len(reread) == 2
     assert reread.get("k1") == Entry("k1", "e3", 3, "d3", "s3")
     assert reread.get("k3") is None
+
+
+def test_a_journal_written_before_copies_were_verified_by_md5_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+    old = {"key": "k", "source_etag": "e", "size": 1, "dest_etag": "d", "checksum_sha256": "q83v"}
+    path.write_text(json.dumps(old) + "\n")
+    assert Journal(path, writable=False).get("k") == Entry("k", "e", 1, "d", "sha256:q83v")
 
 
 def test_a_read_only_journal_writes_nothing(tmp_path: Path) -> None:
