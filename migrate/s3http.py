@@ -214,17 +214,18 @@ class FastClient:
     ) -> Response:
         content_md5 = args.pop("ContentMD5", None)
         expected = args.pop("ChecksumSHA256", None)
-        algorithm = args.pop("ChecksumAlgorithm", None if content_md5 else "SHA256")
-        length = args.pop("ContentLength", None)
         streamed = not isinstance(body, bytes | bytearray | memoryview)
+        algorithm = args.pop("ChecksumAlgorithm", None if content_md5 or streamed else "SHA256")
+        length = args.pop("ContentLength", None)
         if args or algorithm not in (None, "SHA256") or (content_md5 and (algorithm or expected)):
             raise TypeError(f"{operation}: unsupported arguments {sorted(args) or algorithm}")
-        if streamed and (length is None or not content_md5):
-            raise TypeError(f"{operation}: a streamed body needs its ContentLength and ContentMD5")
+        if streamed and (length is None or algorithm or expected):
+            raise TypeError(f"{operation}: a streamed body needs its ContentLength, and takes no checksum")
         if not streamed and length is not None and length != len(body):
             raise ValueError(f"{operation}: ContentLength {length} for a body of {len(body)} bytes")
-        if content_md5:
-            # The destination checks the body against this signed digest on arrival: no hash of it here.
+        if content_md5 or streamed:
+            # The destination checks the body against this signed digest on arrival: no hash of it here. A
+            # streamed body without one: its caller compares the ETag with the MD5 of what it sent.
             headers["Content-MD5"] = content_md5
             return self._send(
                 operation, "PUT", bucket, key, headers, body=body, length=length, payload=UNSIGNED, query=query

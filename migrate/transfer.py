@@ -93,6 +93,9 @@ class Transfer:
     # not content MD5s, e.g. minio with encryption).
     check_source_md5: bool = True
     on_bytes: Callable[[int], None] = lambda _: None
+    # Whether the destination's last PutObject answer had the content's MD5 as its ETag (no SSE-KMS/SSE-C):
+    # learnt from the answers, as the bucket's encryption may not be readable with the copy's permissions.
+    etags_are_md5: bool = False
 
     def copy(self, source: StoredObject) -> Copied:
         if source.size <= self.part_size:
@@ -165,13 +168,17 @@ class Transfer:
         return self._put_single(source, response)
 
     def _put_single(self, source: StoredObject, response: dict[str, Any] | None) -> Copied:
-        """One PutObject with Content-MD5: the source's own MD5 when its ETag is one (the destination then
-        checks what arrives against what the source holds, and nothing is hashed here), else the MD5 of what
-        was read (its size and the If-Match on the source ETag checked while reading)."""
+        """One PutObject, its bytes proven. With Content-MD5: the source's own MD5 when its ETag is one (the
+        destination then checks what arrives against what the source holds, and nothing is hashed here), else
+        the MD5 of what was read (its size and the If-Match on the source ETag checked while reading). A
+        source without an MD5 is relayed without one once the destination's ETags are known to be content
+        MD5s (no SSE-KMS): the MD5 of the bytes as they went is compared with the ETag the destination
+        computed over the bytes it stored."""
         md5 = self._source_md5(source)
-        if md5 is not None and response is not None and isinstance(self.destination.client, FastClient):
+        relay = response is not None and isinstance(self.destination.client, FastClient)
+        if relay and (md5 is not None or self.etags_are_md5):
             # Relayed from the GET into the PUT as it arrives (memory: one chunk), as rclone does.
-            body: Any = _Relay(response["Body"], self.stop, source.key)
+            body: Any = _Relay(response["Body"], self.stop, source.key, hashed=md5 is None)  # type: ignore[index]
         else:
             body = self._drain(source.key, response, source.size) if response is not None else b""
             md5 = md5 or hashlib.md5(body, usedforsecurity=False).hexdigest()
@@ -183,7 +190,7 @@ class Transfer:
                 Key=source.key,
                 Body=body,
                 ContentLength=source.size,
-                ContentMD5=md5_b64(md5),
+                **({"ContentMD5": md5_b64(md5)} if md5 else {}),
                 **source.headers.put_args(),
             )
         except Exception as error:
@@ -196,13 +203,19 @@ class Transfer:
                 body.close()
         self.on_bytes(source.size)
         stored = etag_md5(written)
+        self.etags_are_md5 = stored is not None
+        if md5 is None:
+            md5 = body.md5_hex()
+            if stored is None:  # SSE-KMS since the last answer: nothing proves these bytes; again with Content-MD5
+                self._delete(source.key)
+                raise VerificationError("the destination's ETag is no MD5 (SSE-KMS): copied again with Content-MD5")
         if stored is not None and stored != md5:
             self._delete(source.key)
             raise VerificationError("the destination stored different bytes than the source holds (MD5)")
         if written.get("ETag") and isinstance(self.destination.client, FastClient):
             # The answer is the proof: the request's SigV4 signature covers every header it sent (content type,
             # metadata, Content-MD5), which S3 authenticates, and S3 checked the body against the Content-MD5
-            # (and the ETag, where it is the MD5, was compared above). A HEAD would tell nothing more; a
+            # (or the ETag, where it is the MD5, was compared above). A HEAD would tell nothing more; a
             # client that builds the request itself (botocore) is read back instead.
             return Copied(dest_etag=strip_etag(written["ETag"]), checksum=f"md5:{md5}", parts=1)
         return self._verify_single(source, md5)
@@ -333,21 +346,30 @@ class Transfer:
 
 
 class _Relay:
-    """The source's GET body as the PUT's body: read as the upload sends it; stops with the run; what broke
-    the read is kept, to tell it from a failure of the upload."""
+    """The source's GET body as the PUT's body: read as the upload sends it (and hashed, when `hashed`); stops
+    with the run; what broke the read is kept, to tell it from a failure of the upload."""
 
-    def __init__(self, body: Any, stop: threading.Event, key: str) -> None:
+    def __init__(self, body: Any, stop: threading.Event, key: str, *, hashed: bool = False) -> None:
         self._body, self._stop, self._key = body, stop, key
+        self._md5 = hashlib.md5(usedforsecurity=False) if hashed else None
         self.error: BaseException | None = None
 
     def read(self, amount: int) -> bytes:
         try:
             if self._stop.is_set():
                 raise Interrupted(self._key)
-            return self._body.read(amount)
+            data = self._body.read(amount)
         except BaseException as error:
             self.error = error
             raise
+        if self._md5 is not None:
+            self._md5.update(data)
+        return data
+
+    def md5_hex(self) -> str:
+        if self._md5 is None:
+            raise ValueError("a relay that was not hashed")
+        return self._md5.hexdigest()
 
     def close(self) -> None:
         self._body.close()

@@ -10,7 +10,7 @@ import pytest
 
 from migrate import s3http, transfer
 from migrate.report import Report, Status
-from tests.migrate.s3_support import Asset, Buckets, Faulty, assets, data, integrity_proof, uid
+from tests.migrate.s3_support import PART, Asset, Buckets, Faulty, assets, data, integrity_proof, uid
 
 pytestmark = pytest.mark.moto
 
@@ -60,25 +60,62 @@ class _Cut:
         self._body.close()
 
 
-def test_the_copy_of_a_single_part_object_is_relayed(s3: Buckets, monkeypatch: pytest.MonkeyPatch) -> None:
-    items = relayed()
-    s3.fill(items)
-    relays: list[str] = []
+def spy_relays(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """(key, hashed here) of every relayed copy."""
+    relays: list[tuple[str, bool]] = []
     real_init = transfer._Relay.__init__
 
-    def init(self: Any, body: Any, stop: threading.Event, key: str) -> None:
-        relays.append(key)
-        real_init(self, body, stop, key)
+    def init(self: Any, body: Any, stop: threading.Event, key: str, *, hashed: bool = False) -> None:
+        relays.append((key, hashed))
+        real_init(self, body, stop, key, hashed=hashed)
 
     monkeypatch.setattr(transfer._Relay, "__init__", init)
+    return relays
 
-    report = s3.copy()
 
-    assert counts(report) == (2, 0, 0)
-    assert sorted(relays) == sorted(asset.key for asset in items)
+def test_a_single_part_copy_is_relayed_and_a_source_without_md5_once_etags_are_md5s(
+    s3: Buckets, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Uploaded in one part of a multipart upload at the source: its ETag ("...-1") is no MD5.
+    parted = Asset(f"v3/eternal/{uid(402)}", data(2 * MIB, 402), metadata={"user": uid(500)}, source_parts=PART)
+    items = [*relayed(), parted]
+    s3.fill(items)
+    relays = spy_relays(monkeypatch)
+
+    report = s3.copy(jobs=1)  # in key order: the plain ones first tell that the destination's ETags are MD5s
+
+    assert counts(report) == (3, 0, 0)
+    assert relays == [(items[0].key, False), (items[1].key, False), (parted.key, True)]
     for asset in items:
         assert s3.destination.body(asset.key) == asset.body
         assert integrity_proof(s3.destination.head(asset.key), asset.body) == "md5"
+
+
+def test_a_relay_without_md5_that_meets_sse_kms_is_copied_again_with_content_md5(
+    s3: Buckets, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parted = Asset(f"v3/eternal/{uid(402)}", data(2 * MIB, 402), metadata={"user": uid(500)}, source_parts=PART)
+    items = [*relayed(), parted]
+    s3.fill(items)
+    relays = spy_relays(monkeypatch)
+    real_put = s3http.FastClient.put_object
+    puts: list[tuple[str, bool]] = []
+
+    def put_object(self: Any, **kwargs: Any) -> dict[str, Any]:
+        answer = real_put(self, **kwargs)
+        puts.append((kwargs["Key"], "ContentMD5" in kwargs))
+        if kwargs["Key"] == parted.key:  # the bucket's encryption switched to SSE-KMS meanwhile
+            answer = {**answer, "ServerSideEncryption": "aws:kms", "ETag": '"0123456789abcdef0123456789abcdef"'}
+        return answer
+
+    monkeypatch.setattr(s3http.FastClient, "put_object", put_object)
+
+    report = s3.copy(jobs=1)
+
+    assert counts(report) == (3, 0, 0), report.text()
+    assert relays[-1] == (parted.key, True)
+    assert puts[-2:] == [(parted.key, False), (parted.key, True)]  # again, buffered, with its Content-MD5
+    assert s3.destination.body(parted.key) == parted.body
 
 
 def test_a_source_read_cut_off_in_the_middle_is_retried_and_leaves_no_partial_object(s3: Buckets) -> None:
