@@ -40,6 +40,7 @@ POD_MODULES = {
         "metadata",
         "objects",
         "progress",
+        "relay",
         "report",
         "runner",
         "s3http",

@@ -16,6 +16,7 @@ destination.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import threading
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from migrate.checksums import StreamDigest, b64, checksum_value, etag_md5, md5_b64, plain_md5, strip_etag
 from migrate.objects import Headers, StoredObject
+from migrate.relay import Relay
 from migrate.s3http import FastClient
 from verify.aws import describe, error_code
 
@@ -178,7 +180,8 @@ class Transfer:
         relay = response is not None and isinstance(self.destination.client, FastClient)
         if relay and (md5 is not None or self.etags_are_md5):
             # Relayed from the GET into the PUT as it arrives (memory: one chunk), as rclone does.
-            body: Any = _Relay(response["Body"], self.stop, source.key, hashed=md5 is None)  # type: ignore[index]
+            stopped = functools.partial(Interrupted, source.key)
+            body: Any = Relay(response["Body"], source.size, self.stop, stopped, hashed=md5 is None)  # type: ignore[index]
         else:
             body = self._drain(source.key, response, source.size) if response is not None else b""
             md5 = md5 or hashlib.md5(body, usedforsecurity=False).hexdigest()
@@ -199,7 +202,7 @@ class Transfer:
                 raise
             raise failure from error
         finally:
-            if isinstance(body, _Relay):
+            if isinstance(body, Relay):
                 body.close()
         self.on_bytes(source.size)
         stored = etag_md5(written)
@@ -345,36 +348,6 @@ class Transfer:
         return b64(digest.digest())
 
 
-class _Relay:
-    """The source's GET body as the PUT's body: read as the upload sends it (and hashed, when `hashed`); stops
-    with the run; what broke the read is kept, to tell it from a failure of the upload."""
-
-    def __init__(self, body: Any, stop: threading.Event, key: str, *, hashed: bool = False) -> None:
-        self._body, self._stop, self._key = body, stop, key
-        self._md5 = hashlib.md5(usedforsecurity=False) if hashed else None
-        self.error: BaseException | None = None
-
-    def read(self, amount: int) -> bytes:
-        try:
-            if self._stop.is_set():
-                raise Interrupted(self._key)
-            data = self._body.read(amount)
-        except BaseException as error:
-            self.error = error
-            raise
-        if self._md5 is not None:
-            self._md5.update(data)
-        return data
-
-    def md5_hex(self) -> str:
-        if self._md5 is None:
-            raise ValueError("a relay that was not hashed")
-        return self._md5.hexdigest()
-
-    def close(self) -> None:
-        self._body.close()
-
-
 _DIGEST_MISMATCH = frozenset({"BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch"})
 _TRANSIENT = frozenset(
     {"500", "502", "503", "504", "InternalError", "SlowDown", "RequestTimeout", "ServiceUnavailable"}
@@ -385,7 +358,7 @@ def _upload_failure(error: Exception, body: Any) -> BaseException:
     """What a failed PutObject means for the copy: the read broke off (or was stopped), the destination got
     other bytes than were sent (retried), the upload broke off (retried: a relayed body is not sent again
     by the client), or the destination refused it (reported)."""
-    if isinstance(body, _Relay) and body.error is not None:
+    if isinstance(body, Relay) and body.error is not None:
         if isinstance(body.error, Interrupted):
             return body.error
         return Retryable(f"reading the source broke off: {describe(body.error)}")  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from migrate import s3http, transfer
+from migrate import relay, s3http
 from migrate.report import Report, Status
 from tests.migrate.s3_support import PART, Asset, Buckets, Faulty, assets, data, integrity_proof, uid
 
@@ -63,13 +63,13 @@ class _Cut:
 def spy_relays(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     """(key, hashed here) of every relayed copy."""
     relays: list[tuple[str, bool]] = []
-    real_init = transfer._Relay.__init__
+    real_init = relay.Relay.__init__
 
-    def init(self: Any, body: Any, stop: threading.Event, key: str, *, hashed: bool = False) -> None:
-        relays.append((key, hashed))
-        real_init(self, body, stop, key, hashed=hashed)
+    def init(self: Any, body: Any, size: int, stop: threading.Event, stopped: Any, *, hashed: bool) -> None:
+        relays.append((stopped().args[0], hashed))
+        real_init(self, body, size, stop, stopped, hashed=hashed)
 
-    monkeypatch.setattr(transfer._Relay, "__init__", init)
+    monkeypatch.setattr(relay.Relay, "__init__", init)
     return relays
 
 
