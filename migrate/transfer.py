@@ -97,7 +97,8 @@ class Transfer:
     on_bytes: Callable[[int], None] = lambda _: None
     # Whether the destination's last PutObject answer had the content's MD5 as its ETag (no SSE-KMS/SSE-C):
     # learnt from the answers, as the bucket's encryption may not be readable with the copy's permissions.
-    etags_are_md5: bool = False
+    # None: no answer yet.
+    etags_are_md5: bool | None = None
 
     def copy(self, source: StoredObject) -> Copied:
         if source.size <= self.part_size:
@@ -173,12 +174,13 @@ class Transfer:
         """One PutObject, its bytes proven. With Content-MD5: the source's own MD5 when its ETag is one (the
         destination then checks what arrives against what the source holds, and nothing is hashed here), else
         the MD5 of what was read (its size and the If-Match on the source ETag checked while reading). A
-        source without an MD5 is relayed without one once the destination's ETags are known to be content
-        MD5s (no SSE-KMS): the MD5 of the bytes as they went is compared with the ETag the destination
-        computed over the bytes it stored."""
+        source without an MD5 is relayed without one unless the destination's ETags are known not to be content
+        MD5s (SSE-KMS): the MD5 of the bytes as they went is compared with the ETag the destination computed
+        over the bytes it stored. Until its first answer tells, a destination is taken to give MD5s: under
+        SSE-KMS the few objects relayed meanwhile (at most one per job) are sent again with Content-MD5."""
         md5 = self._source_md5(source)
         relay = response is not None and isinstance(self.destination.client, FastClient)
-        if relay and (md5 is not None or self.etags_are_md5):
+        if relay and (md5 is not None or self.etags_are_md5 is not False):
             # Relayed from the GET into the PUT as it arrives (memory: one chunk), as rclone does.
             stopped = functools.partial(Interrupted, source.key)
             body: Any = Relay(response["Body"], source.size, self.stop, stopped, hashed=md5 is None)  # type: ignore[index]

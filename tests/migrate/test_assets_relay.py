@@ -73,7 +73,7 @@ def spy_relays(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     return relays
 
 
-def test_a_single_part_copy_is_relayed_and_a_source_without_md5_once_etags_are_md5s(
+def test_a_single_part_copy_is_relayed_and_a_source_without_md5_hashed_on_the_way(
     s3: Buckets, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Uploaded in one part of a multipart upload at the source: its ETag ("...-1") is no MD5.
@@ -82,7 +82,7 @@ def test_a_single_part_copy_is_relayed_and_a_source_without_md5_once_etags_are_m
     s3.fill(items)
     relays = spy_relays(monkeypatch)
 
-    report = s3.copy(jobs=1)  # in key order: the plain ones first tell that the destination's ETags are MD5s
+    report = s3.copy(jobs=1)
 
     assert counts(report) == (3, 0, 0)
     assert relays == [(items[0].key, False), (items[1].key, False), (parted.key, True)]
