@@ -361,6 +361,7 @@ def asset_copy_figures(runs: int) -> tuple[list[Figure], dict[str, Any]]:
     details = {
         "rclone": rclone or missing,
         "runs": {f"{m.part.name}.{m.tool}": m.runs for m in measured},
+        "cpu": {f"{m.part.name}.{m.tool}": m.cpu for m in measured},
         "workload": {name: [vars(batch) for batch in batches] for name, batches in asset_copy.WORKLOAD.items()},
     }
     return asset_copy.figures(measured, missing), details

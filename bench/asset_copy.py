@@ -4,7 +4,8 @@ Two moto servers on 127.0.0.1 stand in for fake-aws-s3 and the stack's bucket. T
 issue 29 measured: 400 x 64 KiB and 60 x 1 MiB objects plus 6 x 12 MiB uploaded in 5 MiB parts (a
 multipart ETag at the source), cargohold's keys (`v3/<retention>/<uuid>`) and metadata. It is copied in
 two parts, the small objects (objects/s) and the large ones (MiB/s), each by both tools as whole
-processes, alternating run by run into an emptied destination, best of N. Without rclone on PATH the
+processes, alternating run by run into an emptied destination, best of N; the CPU seconds (user + system)
+of each tool's process are reported too, as the machine's other load moves wall times. Without rclone on PATH the
 copy is measured alone and the ratio is reported as skipped.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -20,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,7 @@ class Measured:
     part: Part
     tool: str
     runs: list[float]
+    cpu: list[float] = field(default_factory=list)  # seconds of CPU (user + system) of each run
 
     @property
     def best(self) -> float:
@@ -150,7 +153,11 @@ def tool_env(source: str, destination: str, tmp: Path) -> dict[str, str]:
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "no-aws-credentials"),
         "AWS_EC2_METADATA_DISABLED": "true",
         "RCLONE_CONFIG": str(tmp / "rclone.conf"),
+        # Python's bytecode cache, as on an operator's machine (rclone is compiled once too): not in the
+        # checkout, and not switched off by a PYTHONDONTWRITEBYTECODE of the environment bench runs in.
+        "PYTHONPYCACHEPREFIX": str(tmp / "pycache"),
     }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     for name, url in (("SRC", source), ("DST", destination)):
         env |= {
             f"RCLONE_CONFIG_{name}_TYPE": "s3",
@@ -188,14 +195,17 @@ def rclone_argv(rclone: str, bucket: str) -> list[str]:
     return [rclone, "copy", "--checksum", "-M", f"SRC:{bucket}", f"DST:{bucket}"]
 
 
-def _timed(argv: Sequence[str], env: dict[str, str]) -> float:
+def _timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one run of a tool."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(list(argv), cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
         raise RuntimeError(f"{' '.join(argv[:4])} ... exited {done.returncode}:\n{tail}")
-    return elapsed
+    return elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 @contextmanager
@@ -221,15 +231,23 @@ def measure(runs: int, rclone: str | None, log: Any = print) -> list[Measured]:
             if rclone:
                 tools["rclone"] = lambda _run, p=part: rclone_argv(rclone, p.name)
             times: dict[str, list[float]] = {name: [] for name in tools}
+            cpu: dict[str, list[float]] = {name: [] for name in tools}
             for attempt in range(runs + 1):
                 for name, argv in tools.items():
                     reset(destination, part.name)
-                    elapsed = _timed(argv(f"{part.name}-{attempt}"), env)
-                    if attempt:  # the first round warms the OS cache and the servers
+                    elapsed, seconds = _timed(argv(f"{part.name}-{attempt}"), env)
+                    if attempt:  # the first round warms the OS cache, the servers and Python's bytecode cache
                         times[name].append(elapsed)
+                        cpu[name].append(seconds)
             for name, series in times.items():
-                log(f"bench: A1 {part.name} {name}: " + ", ".join(f"{t:.2f}" for t in series) + " s")
-                results.append(Measured(part, name, series))
+                log(
+                    f"bench: A1 {part.name} {name}: "
+                    + ", ".join(f"{t:.2f}" for t in series)
+                    + " s (CPU "
+                    + ", ".join(f"{t:.2f}" for t in cpu[name])
+                    + " s)"
+                )
+                results.append(Measured(part, name, series, cpu[name]))
     return results
 
 
@@ -260,6 +278,18 @@ def figures(results: Sequence[Measured], rclone_missing: str = "") -> list[Any]:
                 note,
             )
         )
+        if m.cpu:
+            out.append(
+                Figure(
+                    f"A1.{m.part.name}.{m.tool}.cpu",
+                    f"{m.tool}, {m.part.name} objects, CPU",
+                    min(m.cpu),
+                    "s",
+                    "",
+                    None,
+                    "least of the runs, user + system of the tool's process (not the servers')",
+                )
+            )
         out.append(
             Figure(
                 f"A1.{m.part.name}.{m.tool}.mib",

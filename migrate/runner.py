@@ -1,9 +1,9 @@
 """Copy a whole bucket: list the source, decide and copy each object on a bounded thread pool.
 
 Both buckets are listed side by side (S3 lists keys in the same order on both): a key the destination
-does not list is new, and a single-part one is copied with one GET, one PUT and one HEAD (the
-verification), its headers and metadata taken from the GET. A key the destination lists is decided from
-a HEAD of both sides and the journal, as before.
+does not list is new, and a single-part one is copied with one GET relayed into one PUT, whose answer is
+its verification (migrate/transfer.py), its headers and metadata taken from the GET. A key the destination
+lists is decided from a HEAD of both sides and the journal, as before.
 """
 
 from __future__ import annotations
