@@ -53,10 +53,13 @@ def plain_md5(etag: str | None) -> str | None:
 def etag_md5(response: Mapping[str, Any]) -> str | None:
     """The content MD5 the ETag of a PutObject or HeadObject answer stands for; None when it stands for none: a
     multipart ETag, or an object encrypted with SSE-KMS or SSE-C, whose ETag looks like an MD5 and is not one."""
+    return plain_md5(response.get("ETag")) if etag_may_be_md5(response) else None
+
+
+def etag_may_be_md5(response: Mapping[str, Any]) -> bool:
+    """False for an object encrypted with SSE-KMS or SSE-C (its ETag is no MD5, whatever it looks like)."""
     encryption = str(response.get("ServerSideEncryption") or "")
-    if encryption.startswith("aws:kms") or response.get("SSECustomerAlgorithm"):
-        return None
-    return plain_md5(response.get("ETag"))
+    return not (encryption.startswith("aws:kms") or response.get("SSECustomerAlgorithm"))
 
 
 class StreamDigest:

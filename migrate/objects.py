@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from migrate.checksums import plain_md5, strip_etag
+from migrate.checksums import etag_may_be_md5, plain_md5, strip_etag
 from migrate.journal import Entry
 from migrate.metadata import metadata_text, s3_metadata
 
@@ -57,6 +57,13 @@ class StoredObject:
     etag: str
     last_modified: datetime
     headers: Headers
+    # False when the ETag is no MD5 whatever it looks like (SSE-KMS, SSE-C: checksums.etag_may_be_md5).
+    etag_may_be_md5: bool = True
+
+    @property
+    def md5(self) -> str | None:
+        """The content's MD5 when the ETag is one."""
+        return plain_md5(self.etag) if self.etag_may_be_md5 else None
 
     @classmethod
     def from_head(cls, key: str, response: Mapping[str, Any]) -> StoredObject:
@@ -66,6 +73,7 @@ class StoredObject:
             etag=strip_etag(response.get("ETag")),
             last_modified=response["LastModified"],
             headers=Headers.from_response(response),
+            etag_may_be_md5=etag_may_be_md5(response),
         )
 
 
@@ -90,7 +98,7 @@ def decide(source: StoredObject, destination: StoredObject | None, entry: Entry 
         if entry.source_etag == source.etag and entry.size == source.size:
             return Decision(False, "verified copy (journal)")
         return Decision(True, "changed at the source since the last copy")
-    source_md5, destination_md5 = plain_md5(source.etag), plain_md5(destination.etag)
+    source_md5, destination_md5 = source.md5, destination.md5
     if source_md5 and destination_md5:
         if source_md5 == destination_md5:
             return Decision(False, "same MD5")

@@ -26,7 +26,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from migrate.checksums import StreamDigest, b64, checksum_value, etag_md5, md5_b64, plain_md5, strip_etag
+from migrate.checksums import StreamDigest, b64, checksum_value, etag_md5, md5_b64, strip_etag
 from migrate.objects import Headers, StoredObject
 from migrate.relay import Relay
 from migrate.s3http import FastClient
@@ -150,7 +150,7 @@ class Transfer:
         return data
 
     def _source_md5(self, source: StoredObject) -> str | None:
-        return plain_md5(source.etag) if self.check_source_md5 else None
+        return source.md5 if self.check_source_md5 else None
 
     def _check_source(self, source: StoredObject, digest: StreamDigest) -> None:
         if digest.size != source.size:
@@ -331,7 +331,7 @@ class Transfer:
         conditionally on the ETag it was listed with; a single-part source is also checked against its MD5."""
         args = {"Key": stored.key, "IfMatch": f'"{stored.etag}"'} if stored.etag else {"Key": stored.key}
         # Only the source's: the destination's ETag is no MD5 under SSE-KMS, its default encryption with a key.
-        md5 = plain_md5(stored.etag) if self.check_source_md5 and bucket is self.source else None
+        md5 = stored.md5 if self.check_source_md5 and bucket is self.source else None
         return self._stream_sha256(bucket, args, md5)
 
     def _stream_sha256(self, bucket: Bucket, args: dict[str, Any], md5: str | None = None) -> str:

@@ -15,8 +15,10 @@ MULTIPART = "c" * 32 + "-3"
 HEADERS = Headers(content_type="application/octet-stream", metadata=(("user", "u1"),))
 
 
-def obj(etag: str = MD5_A, size: int = 10, at: datetime = T0, headers: Headers = HEADERS) -> StoredObject:
-    return StoredObject("v3/eternal/k", size, etag, at, headers)
+def obj(
+    etag: str = MD5_A, size: int = 10, at: datetime = T0, headers: Headers = HEADERS, kms: bool = False
+) -> StoredObject:
+    return StoredObject("v3/eternal/k", size, etag, at, headers, etag_may_be_md5=not kms)
 
 
 def entry(source_etag: str = MD5_A, dest_etag: str = MULTIPART, size: int = 10) -> Entry:
@@ -41,6 +43,9 @@ CASES = [
     ("multipart, copied later", obj(), obj(MULTIPART, at=LATER), None, False, "copied after"),
     ("multipart, same second", obj(), obj(MULTIPART, at=T0), None, True, "may be newer"),
     ("multipart source", obj(MULTIPART), obj(MD5_A, at=T0 - timedelta(seconds=1)), None, True, "may be newer"),
+    # Under SSE-KMS the destination's ETag looks like an MD5 and is none: decided by time, as for multipart.
+    ("sse-kms, copied later", obj(), obj(MD5_B, at=LATER, kms=True), None, False, "copied after"),
+    ("sse-kms, same second", obj(), obj(MD5_A, at=T0, kms=True), None, True, "may be newer"),
 ]
 
 
@@ -69,3 +74,10 @@ def test_headers_round_trip_from_a_head_response_to_put_arguments() -> None:
         "Metadata": {"user": "u1", "zasset": "public=true"},
     }
     assert Headers.from_response(headers.put_args()) == headers
+
+
+def test_an_etag_under_sse_kms_or_sse_c_is_no_md5() -> None:
+    answer = {"ContentLength": 1, "ETag": f'"{MD5_A}"', "LastModified": T0}
+    assert StoredObject.from_head("k", answer).md5 == MD5_A
+    assert StoredObject.from_head("k", answer | {"ServerSideEncryption": "aws:kms"}).md5 is None
+    assert StoredObject.from_head("k", answer | {"SSECustomerAlgorithm": "AES256"}).md5 is None
