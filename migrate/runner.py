@@ -8,6 +8,7 @@ lists is decided from a HEAD of both sides and the journal, as before.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -100,15 +101,32 @@ class Runner:
         )
 
     def run(self) -> Report:
-        """Every listed object ends as one outcome; Ctrl-C stops cleanly (in-flight uploads aborted)."""
-        window = self.options.jobs * 4  # bounded: a bucket of millions of keys is never all queued
+        """Every listed object ends as one outcome; Ctrl-C stops cleanly (in-flight uploads aborted).
+
+        Objects are listed ahead in a bounded window (a bucket of millions of keys is never all queued) and
+        the largest of the window goes first: a run does not end on a large object copied alone."""
+        jobs = self.options.jobs
+        window = jobs * 4
+        ahead: list[tuple[int, int, str, Listed | None]] = []  # (-size, listing order, key, new): a heap
         pending: set[Future[Outcome]] = set()
         # Keys with a verified copy the listing has not shown yet: what is left at the end is gone from the source.
         unseen = {key for key in self.journal.copied_keys() if key.startswith(self.options.prefix)}
-        with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="migrate") as pool:
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="migrate") as pool:
+
+            def feed(*, drain: bool = False) -> None:
+                """Submit the largest listed while the pool has room (a few queued, so it never waits on the
+                listing's next page), and always when more than the window is listed ahead."""
+                nonlocal pending
+                while ahead and (drain or len(pending) < 2 * jobs or len(ahead) > window):
+                    if len(pending) >= 2 * jobs:
+                        pending = self._collect(pending, FIRST_COMPLETED)
+                        continue
+                    _, _, key, new = heapq.heappop(ahead)
+                    pending.add(pool.submit(self.process, key, new))
+
             try:
                 at_destination = Listing(self._list(self.destination))
-                for item in self._listing():
+                for number, item in enumerate(self._listing()):
                     if self.stop.is_set():
                         break
                     key, size = item.key, item.size
@@ -117,9 +135,11 @@ class Runner:
                     self.report.listed_bytes += size
                     self.progress.on_listed(size)
                     new = None if at_destination.has(key) else item
-                    pending.add(pool.submit(self.process, key, new))
-                    if len(pending) >= window:
-                        pending = self._collect(pending, FIRST_COMPLETED)
+                    heapq.heappush(ahead, (-size, number, key, new))
+                    if number >= window or pending:  # the first window is listed before anything starts
+                        feed()
+                if not self.stop.is_set():
+                    feed(drain=True)
                 self._collect(pending, None)
             except KeyboardInterrupt:
                 self.stop.set()

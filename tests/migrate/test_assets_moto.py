@@ -236,3 +236,18 @@ def test_a_copy_whose_metadata_did_not_arrive_fails_but_keeps_its_verified_bytes
 
     assert counts(s3.copy()) == (1, len(items) - 1, 0)
     assert_copied_exactly(s3, items)
+
+
+def test_of_the_objects_listed_ahead_the_largest_is_copied_first(s3: Buckets) -> None:
+    items = few()  # 0 B, 1 B, a multipart one, 512 B
+    s3.fill(items)
+    started: list[str] = []
+
+    def write(real: Any, **kwargs: Any) -> Any:
+        started.append(kwargs["Key"])
+        return real(**kwargs)
+
+    writes = Faulty(s3.destination.client, put_object=write, create_multipart_upload=write)
+    assert s3.copy(destination=writes, jobs=1).ok
+
+    assert started == [asset.key for asset in sorted(items, key=lambda asset: -len(asset.body))]

@@ -85,7 +85,7 @@ def test_a_single_part_copy_is_relayed_and_a_source_without_md5_hashed_on_the_wa
     report = s3.copy(jobs=1)
 
     assert counts(report) == (3, 0, 0)
-    assert relays == [(items[0].key, False), (items[1].key, False), (parted.key, True)]
+    assert sorted(relays) == sorted([(items[0].key, False), (items[1].key, False), (parted.key, True)])
     for asset in items:
         assert s3.destination.body(asset.key) == asset.body
         assert integrity_proof(s3.destination.head(asset.key), asset.body) == "md5"
@@ -143,18 +143,20 @@ def test_a_stop_in_the_middle_of_a_relay_aborts_that_upload(s3: Buckets) -> None
     s3.fill(items)
     stop = threading.Event()
 
+    first = max(items, key=lambda asset: len(asset.body))  # the largest listed goes first
+
     def get_object(real: Any, **kwargs: Any) -> Any:
         response = real(**kwargs)
-        if kwargs["Key"] == items[0].key:
+        if kwargs["Key"] == first.key:
             response["Body"] = _Stopping(response["Body"], stop)
         return response
 
     report = s3.copy(source=Faulty(s3.source.client, get_object=get_object), stop=stop, jobs=1)
 
     assert not report.ok and report.incomplete
-    assert items[0].key not in s3.destination.listing()
+    assert s3.destination.listing() == []
     assert counts(s3.copy()) == (2, 0, 0)
-    assert s3.destination.body(items[0].key) == items[0].body
+    assert s3.destination.body(first.key) == first.body
 
 
 class _Stopping:
