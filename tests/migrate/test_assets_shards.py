@@ -59,17 +59,18 @@ def spec(s3: Buckets) -> ShardSpec:
 
 
 class Writes:
-    """Counts the uploads of each key that reached the destination (the fast client underneath)."""
+    """Counts the objects of each key written at the destination (a PutObject, or a multipart upload completed:
+    one aborted by the stop wrote nothing), through the fast client underneath."""
 
     def __init__(self, client: Any, stop_after: int | None = None, stop: threading.Event | None = None) -> None:
         self.per_key: collections.Counter[str] = collections.Counter()
         self._stop_after, self._stop, self._lock = stop_after, stop, threading.Lock()
-        self.client = Faulty(s3http.wrap(client), put_object=self._put, upload_part=self._put)
+        self.client = Faulty(s3http.wrap(client), put_object=self._put, complete_multipart_upload=self._put)
 
     def _put(self, real: Any, **kwargs: Any) -> Any:
         response = real(**kwargs)
         with self._lock:
-            if not kwargs["Key"].startswith(STATE_PREFIX) and kwargs.get("PartNumber", 1) == 1:
+            if not kwargs["Key"].startswith(STATE_PREFIX):
                 self.per_key[kwargs["Key"]] += 1
             if (
                 self._stop is not None
