@@ -51,3 +51,26 @@ def test_botocore_makes_the_client_for_aws_itself_a_profile_or_a_proxy(monkeypat
     monkeypatch.setenv("http_proxy", "http://proxy.corp:3128")
     proxied = Endpoint("source", "assets", "us-east-1", "http://minio:9000", keys).fast_client()
     assert not isinstance(proxied, s3http.FastClient)
+
+
+def test_a_client_behind_a_proxy_keeps_botocores_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    from migrate.s3http import FastClient, wrap
+
+    def client() -> object:
+        return boto3.client(
+            "s3",
+            region_name="eu-central-1",
+            aws_access_key_id="k",
+            aws_secret_access_key="s",
+            endpoint_url="https://s3.eu-central-1.amazonaws.com",
+        )
+
+    for name in ("https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert isinstance(wrap(client()), FastClient)
+    monkeypatch.setenv("https_proxy", "http://proxy.corp:3128")
+    assert not isinstance(wrap(client()), FastClient)
+    monkeypatch.setenv("no_proxy", ".amazonaws.com")
+    assert isinstance(wrap(client()), FastClient)

@@ -1,4 +1,4 @@
-"""The fast client's SigV4 signature is botocore's, byte for byte (nothing here talks to a server)."""
+"""The copy's SigV4 signature (migrate/sigv4.py) is botocore's, byte for byte (nothing here talks to a server)."""
 
 from __future__ import annotations
 
@@ -59,26 +59,3 @@ def test_the_signature_is_botocores(method, host, path, query, headers, payload,
     signature = auth.signature(auth.string_to_sign(request, canonical), request)
     assert mine["authorization"].endswith(f"Signature={signature}")
     assert f"SignedHeaders={auth.signed_headers(auth.headers_to_sign(request))}," in mine["authorization"]
-
-
-def test_a_client_behind_a_proxy_keeps_botocores_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    import boto3
-
-    from migrate.s3http import FastClient, wrap
-
-    def client() -> object:
-        return boto3.client(
-            "s3",
-            region_name="eu-central-1",
-            aws_access_key_id="k",
-            aws_secret_access_key="s",
-            endpoint_url="https://s3.eu-central-1.amazonaws.com",
-        )
-
-    for name in ("https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    assert isinstance(wrap(client()), FastClient)
-    monkeypatch.setenv("https_proxy", "http://proxy.corp:3128")
-    assert not isinstance(wrap(client()), FastClient)
-    monkeypatch.setenv("no_proxy", ".amazonaws.com")
-    assert isinstance(wrap(client()), FastClient)
