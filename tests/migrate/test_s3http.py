@@ -64,3 +64,39 @@ def test_a_part_goes_up_with_its_checksum(s3: Buckets) -> None:
         parts.append({"PartNumber": number, "ETag": part["ETag"], "ChecksumSHA256": part["ChecksumSHA256"]})
     real.complete_multipart_upload(Bucket=bucket, Key="m", UploadId=upload, MultipartUpload={"Parts": parts})
     assert s3.destination.body("m") == data(PART, 1) + data(10, 2)
+
+
+def test_a_listing_pages_and_decodes_keys_as_boto3_does(s3: Buckets) -> None:
+    real = s3.destination.client
+    fast = s3http.wrap(real)
+    bucket = s3.destination.bucket
+    keys = ["v3/eternal/a b+c", "v3/eternal/ä ö", "v3/otr/x~y%z", "zasset", "v3/eternal/a"]
+    for key in keys:
+        real.put_object(Bucket=bucket, Key=key, Body=b"x")
+    expected = [
+        (item["Key"], item["Size"], item["ETag"])
+        for page in real.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="v3/")
+        for item in page.get("Contents") or []
+    ]
+    listed, token, pages = [], None, 0
+    while True:
+        page = fast.list_objects_v2(
+            Bucket=bucket, Prefix="v3/", MaxKeys=2, **({"ContinuationToken": token} if token else {})
+        )
+        listed += [(item["Key"], item["Size"], item["ETag"]) for item in page["Contents"]]
+        pages += 1
+        token = page.get("NextContinuationToken")
+        if not page["IsTruncated"]:
+            break
+    assert listed == expected and len(listed) == 4 and pages == 2
+
+
+def test_bucket_calls_answer_as_boto3_does(s3: Buckets) -> None:
+    fast = s3http.wrap(s3.destination.client)
+    assert fast.head_bucket(Bucket=s3.destination.bucket) == {}
+    with pytest.raises(ClientError) as missing:
+        fast.head_bucket(Bucket="no-such-bucket")
+    assert missing.value.response["Error"]["Code"] == "404"
+    fast.put_object(Bucket=s3.destination.bucket, Key="gone", Body=b"x")
+    fast.delete_object(Bucket=s3.destination.bucket, Key="gone")
+    assert s3.destination.listing() == []
