@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import socket
 import threading
 from collections.abc import Mapping
@@ -176,11 +177,18 @@ class Pool:
                 return response
 
     def _take(self) -> Connection:
-        with self._lock:
-            if self._idle:
-                connection = self._idle.pop()
-                connection.reused = True
-                return connection
+        while True:
+            with self._lock:
+                connection = self._idle.pop() if self._idle else None
+            if connection is None:
+                break
+            if _readable(connection.sock):
+                # Idle and readable: the server closed it (S3 closes idle connections). A relayed body could
+                # not be sent again, so it never starts on one.
+                connection.close()
+                continue
+            connection.reused = True
+            return connection
         sock = socket.create_connection((self.host, self.port), timeout=self._connect_timeout)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -234,6 +242,12 @@ def _relay(sock: socket.socket, body: Any, length: int) -> None:
             raise _BodyFailed(Broken(f"the body ended {left} bytes short of {length}"))
         sock.sendall(chunk)
         left -= len(chunk)
+
+
+def _readable(sock: socket.socket) -> bool:
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _dechunk(file: BinaryIO) -> bytes:

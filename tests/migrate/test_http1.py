@@ -124,3 +124,14 @@ def test_a_body_shorter_than_announced_is_broken() -> None:
         response = pool(port).request("GET", "/k", {"Host": "h"})
         with pytest.raises(Broken):
             response.read()
+
+
+def test_a_relayed_body_never_starts_on_a_connection_the_server_closed_while_idle() -> None:
+    echo: Handler = lambda head, sent: b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(sent), sent)  # noqa: E731
+    body = bytes(2 * 1024 * 1024)
+    with server([(answer(b"one"), True), (echo, False)]) as (port, heads):
+        http = pool(port)
+        assert http.request("GET", "/k", {"Host": "h"}).data == b"one"
+        threading.Event().wait(0.1)  # the server has closed the idle connection
+        assert http.request("PUT", "/k", {"Host": "h"}, io.BytesIO(body), len(body)).data == body
+    assert len(heads) == 2
