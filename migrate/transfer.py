@@ -142,6 +142,8 @@ class Transfer:
                 if self.stop.is_set():
                     raise Interrupted(key)
                 chunks.append(chunk)
+        except OSError as error:  # the connection broke off mid-body (what the relay retries too)
+            raise Retryable(f"reading the source broke off: {type(error).__name__}: {error}") from error
         finally:
             body.close()
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -10,7 +10,7 @@ import pytest
 
 from migrate import relay, s3http
 from migrate.report import Report, Status
-from tests.migrate.s3_support import PART, Asset, Buckets, Faulty, assets, data, integrity_proof, uid
+from tests.migrate.s3_support import PART, Asset, Buckets, Faulty, assets, data, few, integrity_proof, uid
 
 pytestmark = pytest.mark.moto
 
@@ -197,3 +197,17 @@ def test_an_upload_the_destination_breaks_off_is_retried(s3: Buckets, monkeypatc
     assert failures[items[0].key] == 0
     for asset in items:
         assert s3.destination.body(asset.key) == asset.body
+
+
+def test_a_part_read_that_breaks_off_is_retried_too(s3: Buckets) -> None:
+    items = few()
+    s3.fill(items)
+    multipart = items[2]  # above the part size: read part by part, not relayed
+    cut = Breaking(multipart.key, times=1)
+
+    report = s3.copy(source=Faulty(s3.source.client, get_object=cut.get_object))
+
+    assert counts(report) == (len(items), 0, 0), report.text()
+    assert cut.done == 1
+    assert s3.destination.body(multipart.key) == multipart.body
+    assert s3.destination.uploads() == []
