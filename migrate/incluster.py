@@ -44,6 +44,7 @@ POD_MODULES = {
         "report",
         "runner",
         "s3http",
+        "s3shapes",
         "shard",
         "sigv4",
         "transfer",

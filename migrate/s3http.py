@@ -9,11 +9,10 @@ migrate/sigv4.py). It is made either from a boto3 client (`wrap`: that client's 
 as botocore refreshes them, endpoint, region and addressing style) or, for an endpoint given as a URL
 with static keys, from those alone (`standalone`: botocore is then loaded only if a call it does not
 implement is made: multipart uploads). Everything else goes to the boto3 client. Responses and errors
-have the shapes boto3 gives (`ClientError` with the S3 error code, "404" for a HEAD), so the copy
-cannot tell the two apart. An upload's body is hashed once here: its SHA-256 is both the
-`x-amz-checksum-sha256` S3 checks and stores and the signature's payload hash (botocore hashed it
-twice); a body sent with a Content-MD5 is not hashed at all (UNSIGNED-PAYLOAD: the signed Content-MD5
-covers it, as the SDKs do for a body with a checksum header).
+have the shapes boto3 gives (migrate/s3shapes.py), so the copy cannot tell the two apart. An upload's
+body is hashed once here: its SHA-256 is both the `x-amz-checksum-sha256` S3 checks and stores and the
+signature's payload hash (botocore hashed it twice); a body sent with a Content-MD5 is not hashed at all
+(UNSIGNED-PAYLOAD: the signed Content-MD5 covers it, as the SDKs do for a body with a checksum header).
 """
 
 from __future__ import annotations
@@ -25,30 +24,27 @@ import random
 import sys
 import threading
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, unquote_plus, urlsplit
+from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from migrate.http1 import Pool, Response
+from migrate.s3shapes import (
+    CONTENT_HEADERS,
+    META,
+    client_error,
+    error_code,
+    listing,
+    object_fields,
+    written,
+)
 from migrate.sigv4 import EMPTY_SHA256, UNSIGNED, Keys, Signer
 
-# Content headers as boto3 names them -> the HTTP header.
-_CONTENT_HEADERS = {
-    "ContentType": "Content-Type",
-    "ContentDisposition": "Content-Disposition",
-    "ContentEncoding": "Content-Encoding",
-    "ContentLanguage": "Content-Language",
-    "CacheControl": "Cache-Control",
-}
-_META = "x-amz-meta-"
 # What botocore's standard retry mode retries: throttling, server errors and broken connections.
 _RETRY_STATUS = frozenset({500, 502, 503, 504})
 ATTEMPTS = 5
-_CHUNK = 1024 * 1024
 
 
 class Body:
@@ -165,26 +161,26 @@ class FastClient:
     def get_object(self, *, Bucket: str, Key: str, IfMatch: str | None = None, Range: str | None = None) -> dict:
         headers = {"If-Match": IfMatch, "Range": Range}
         response = self._send("GetObject", "GET", Bucket, Key, headers, stream=True)
-        result = _object_fields(response.headers)
+        result = object_fields(response.headers)
         result["Body"] = Body(response)
         return result
 
     def head_object(self, *, Bucket: str, Key: str, ChecksumMode: str | None = None) -> dict:
         headers = {"x-amz-checksum-mode": ChecksumMode}
         response = self._send("HeadObject", "HEAD", Bucket, Key, headers)
-        return _object_fields(response.headers)
+        return object_fields(response.headers)
 
     def put_object(self, *, Bucket: str, Key: str, Body: bytes, **args: Any) -> dict:
-        headers = {header: args.pop(param, None) for param, header in _CONTENT_HEADERS.items()}
+        headers = {header: args.pop(param, None) for param, header in CONTENT_HEADERS.items()}
         for name, value in (args.pop("Metadata", None) or {}).items():
-            headers[_META + name] = value
+            headers[META + name] = value
         response = self._send_body("PutObject", Bucket, Key, headers, Body, args, {})
-        return _written(response.headers)
+        return written(response.headers)
 
     def upload_part(self, *, Bucket: str, Key: str, UploadId: str, PartNumber: int, Body: bytes, **args: Any) -> dict:
         query = {"partNumber": str(PartNumber), "uploadId": UploadId}
         response = self._send_body("UploadPart", Bucket, Key, {}, Body, args, query)
-        return _written(response.headers)
+        return written(response.headers)
 
     def delete_object(self, *, Bucket: str, Key: str) -> dict:
         self._send("DeleteObject", "DELETE", Bucket, Key, {})
@@ -205,7 +201,7 @@ class FastClient:
             query["continuation-token"] = ContinuationToken
         if MaxKeys is not None:
             query["max-keys"] = str(MaxKeys)
-        return _listing(self._send("ListObjectsV2", "GET", Bucket, None, {}, query=query).data)
+        return listing(self._send("ListObjectsV2", "GET", Bucket, None, {}, query=query).data)
 
     # --- plumbing ------------------------------------------------------------------------------------
 
@@ -311,12 +307,12 @@ class FastClient:
                     raise EndpointConnectionError(endpoint_url=url, error=error) from error
                 _backoff(attempt)
                 continue
-            if (response.status in _RETRY_STATUS or _code(content) in ("SlowDown", "RequestTimeout")) and (
+            if (response.status in _RETRY_STATUS or error_code(content) in ("SlowDown", "RequestTimeout")) and (
                 attempt < attempts
             ):
                 _backoff(attempt)
                 continue
-            raise _client_error(operation, response, content)
+            raise client_error(operation, response.status, response.headers, content)
         raise AssertionError("unreachable")
 
     def _frozen_credentials(self) -> Any:
@@ -328,95 +324,3 @@ class FastClient:
 
 def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, min(20.0, 0.1 * 2**attempt)))
-
-
-def _code(content: bytes) -> str | None:
-    start, end = content.find(b"<Code>"), content.find(b"</Code>")
-    return content[start + 6 : end].decode("utf-8", "replace") if 0 <= start < end else None
-
-
-def _message(content: bytes) -> str:
-    start, end = content.find(b"<Message>"), content.find(b"</Message>")
-    return content[start + 9 : end].decode("utf-8", "replace") if 0 <= start < end else ""
-
-
-def _client_error(operation: str, response: Response, content: bytes) -> ClientError:
-    code = _code(content) or str(response.status)
-    error = {
-        "Error": {"Code": code, "Message": _message(content)},
-        "ResponseMetadata": {"HTTPStatusCode": response.status, "HTTPHeaders": dict(response.headers)},
-    }
-    return ClientError(error, operation)  # type: ignore[arg-type]
-
-
-def _object_fields(headers: Mapping[str, str]) -> dict[str, Any]:
-    """The fields of a GetObject/HeadObject response the copy reads, as boto3 names them (`headers`:
-    names lower-case)."""
-    fields: dict[str, Any] = {
-        "ContentLength": int(headers.get("content-length") or 0),
-        "ETag": headers.get("etag"),
-        "LastModified": _http_date(headers.get("last-modified")),
-        "Metadata": {name[len(_META) :]: value for name, value in headers.items() if name.startswith(_META)},
-    }
-    for param, header in _CONTENT_HEADERS.items():
-        if header.lower() in headers:
-            fields[param] = headers[header.lower()]
-    return fields | _written(headers)
-
-
-# Response headers both object reads and writes carry, as boto3 names them.
-_WRITTEN = {
-    "ChecksumSHA256": "x-amz-checksum-sha256",
-    "ServerSideEncryption": "x-amz-server-side-encryption",
-    "SSECustomerAlgorithm": "x-amz-server-side-encryption-customer-algorithm",
-}
-
-
-def _written(headers: Mapping[str, str]) -> dict[str, Any]:
-    result: dict[str, Any] = {"ETag": headers.get("etag")}
-    result.update({field: headers[header] for field, header in _WRITTEN.items() if header in headers})
-    return result
-
-
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
-    )
-}
-
-
-def _http_date(value: str | None) -> datetime | None:
-    """An HTTP date as S3 sends it (`Tue, 08 Dec 2026 00:03:28 GMT`); any other form through the e-mail parser."""
-    if not value:
-        return None
-    try:
-        _, day, month, year, clock, zone = value.split()
-        hour, minute, second = clock.split(":")
-        if zone == "GMT":
-            return datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=UTC)
-    except (ValueError, KeyError):
-        pass
-    import email.utils
-
-    return email.utils.parsedate_to_datetime(value)
-
-
-def _listing(content: bytes) -> dict[str, Any]:
-    """A ListObjectsV2 answer as boto3 gives it: Contents (Key, Size, ETag), IsTruncated, NextContinuationToken."""
-    root = ET.fromstring(content)
-    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-    decode = unquote_plus if root.findtext(f"{ns}EncodingType") == "url" else str
-    contents = [
-        {
-            "Key": decode(item.findtext(f"{ns}Key") or ""),
-            "Size": int(item.findtext(f"{ns}Size") or 0),
-            "ETag": item.findtext(f"{ns}ETag"),
-        }
-        for item in root.iter(f"{ns}Contents")
-    ]
-    page: dict[str, Any] = {"IsTruncated": root.findtext(f"{ns}IsTruncated") == "true", "Contents": contents}
-    token = root.findtext(f"{ns}NextContinuationToken")
-    if token:
-        page["NextContinuationToken"] = token
-    return page
