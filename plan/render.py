@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from components import yaml_text
 from components.config import PLACEHOLDER, ChartSource
 from components.k8s.values.dump import values_yaml
 
@@ -36,8 +35,6 @@ HELM_ENV = "HELM"
 # A folder where `render` keeps helm's output by digest of helm, chart, options and values: the tests set it
 # for one run (tests/conftest.py), so each distinct render happens once however many tests and workers read it.
 RENDER_CACHE_ENV = "WIRE_RENDER_CACHE"
-# libyaml's parser when PyYAML was built with it (the wheels are): the same objects, about ten times faster.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them (their CRDs do:
 # `crd_schema_problems`).
@@ -187,7 +184,7 @@ def render(
 
 
 def _parse(text: str) -> list[dict[str, Any]]:
-    objects = [doc for doc in yaml.load_all(text, Loader=_SafeLoader) if isinstance(doc, dict)]
+    objects = [doc for doc in yaml_text.load_all(text) if isinstance(doc, dict)]
     return list(_list_items(objects))
 
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from components import yaml_text
 from components.config import ConfigError
 from components.stackfile import read_stack_file
 from policy import model, rules
@@ -42,7 +41,7 @@ class PlanResult:
     absent: bool = False
 
     def values_trees(self) -> dict[str, Any]:
-        return {release: yaml.safe_load(text) for release, text in self.values.items()}
+        return {release: yaml_text.load(text) for release, text in self.values.items()}
 
 
 class ReviewError(Exception):
