@@ -283,17 +283,40 @@ def schema_problems(objects: list[dict[str, Any]], kube_version: str) -> list[st
     """Objects that Kubernetes' own schemas (strict: no unknown fields) reject, one line each."""
     problems = []
     for obj in objects:
-        api_version = str(obj.get("apiVersion", ""))
-        name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
-        if api_version.split("/")[0] in CUSTOM_RESOURCE_GROUPS:
+        if str(obj.get("apiVersion", "")).split("/")[0] in CUSTOM_RESOURCE_GROUPS:
             continue
-        validator = _schema_validator(kube_version, api_version, str(obj.get("kind")))
-        if validator is None:
-            problems.append(f"{name}: no schema for {api_version} in Kubernetes {kube_version}")
-            continue
-        for error in sorted(validator.iter_errors(obj), key=lambda error: list(error.absolute_path)):
-            path = ".".join(str(step) for step in error.absolute_path)
-            problems.append(f"{name}: {path}: {error.message}")
+        problems += _object_schema_problems(obj, kube_version)
+    return problems
+
+
+# Problems by digest of (Kubernetes version, object): stacks and their variants render mostly the same objects
+# (a Deployment no option touches), and validating one takes thousands of schema steps; a digest, a few.
+_validated: dict[bytes, tuple[str, ...]] = {}
+
+
+def _object_schema_problems(obj: dict[str, Any], kube_version: str) -> tuple[str, ...]:
+    import hashlib
+    import json
+
+    try:
+        key = hashlib.blake2b(json.dumps([kube_version, obj], sort_keys=True, default=repr).encode()).digest()
+    except TypeError:  # keys of mixed types cannot be sorted: validated, not kept
+        key = b""
+    known = _validated.get(key)
+    if known is not None:
+        return known
+    api_version = str(obj.get("apiVersion", ""))
+    name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
+    validator = _schema_validator(kube_version, api_version, str(obj.get("kind")))
+    if validator is None:
+        problems: tuple[str, ...] = (f"{name}: no schema for {api_version} in Kubernetes {kube_version}",)
+    else:
+        errors = sorted(validator.iter_errors(obj), key=lambda error: list(error.absolute_path))
+        problems = tuple(
+            f"{name}: {'.'.join(str(step) for step in error.absolute_path)}: {error.message}" for error in errors
+        )
+    if key:
+        _validated[key] = problems
     return problems
 
 
