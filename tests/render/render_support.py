@@ -123,6 +123,8 @@ class Manifests:
     """The objects of every release of one stack."""
 
     by_release: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Parsed service configurations: read-only like the objects, which every test of the stack shares.
+    _configs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def all(self) -> Iterator[dict[str, Any]]:
         for objects in self.by_release.values():
@@ -144,8 +146,11 @@ class Manifests:
 
     def service_config(self, configmap: str, key: str | None = None) -> dict[str, Any]:
         """The YAML service configuration inside a ConfigMap (`<name>.yaml` unless `key` is given)."""
-        data = self.get("ConfigMap", configmap).get("data") or {}
-        return yaml_text.load(data[key or f"{configmap}.yaml"])
+        where = (configmap, key or f"{configmap}.yaml")
+        if where not in self._configs:
+            data = self.get("ConfigMap", configmap).get("data") or {}
+            self._configs[where] = yaml_text.load(data[where[1]])
+        return self._configs[where]
 
     def config_text(self, configmap: str, key: str) -> str:
         return (self.get("ConfigMap", configmap).get("data") or {})[key]
