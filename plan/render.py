@@ -367,17 +367,20 @@ def crd_schema_problems(objects: list[dict[str, Any]], crds: list[dict[str, Any]
     from jsonschema import Draft7Validator
 
     schemas = crd_schemas(crds)
+    validators: dict[tuple[str, str], Any] = {}  # by (apiVersion, kind): several routes share one
     problems = []
     for obj in objects:
         api_version = str(obj.get("apiVersion", ""))
         if api_version.split("/")[0] not in CUSTOM_RESOURCE_GROUPS:
             continue
         name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
-        schema = schemas.get((api_version, str(obj.get("kind"))))
-        if schema is None:
+        served = (api_version, str(obj.get("kind")))
+        if served not in schemas:
             problems.append(f"{name}: no CustomResourceDefinition serves {api_version} {obj.get('kind')}")
             continue
-        validator = Draft7Validator(_strict(schema))
+        if served not in validators:
+            validators[served] = Draft7Validator(_strict(schemas[served]))
+        validator = validators[served]
         for error in sorted(validator.iter_errors(obj), key=lambda error: list(error.absolute_path)):
             path = ".".join(str(step) for step in error.absolute_path)
             problems.append(f"{name}: {path}: {error.message}")
