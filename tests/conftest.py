@@ -2,7 +2,8 @@
 
 - helm renders are kept for the run in one folder shared by every worker (plan/render.RENDER_CACHE_ENV), so
   each distinct render (same helm, chart, options and values) runs once however many tests read it; so are
-  the plans `review` runs (review/plan_cache.py: same tree, stack, interpreter and environment);
+  the plans `review` runs (review/plan_cache.py: same tree, stack, interpreter and environment) and the
+  evaluations of the project's own stacks that tests read as data (tests/evaluations.py);
 - what tests note for the summary (tests/run_notes.py) reaches the controller and is printed once;
 - with `--dist loadscope` (`make test`), a worker takes whole units of work: a module, except that the render
   tests of one stack variant (`[<stack>@<layout>]`, tests/render) go together across modules, so each worker
@@ -26,10 +27,13 @@ from tests import run_notes
 # import the project to start workers.
 RENDER_CACHE_ENV = "WIRE_RENDER_CACHE"
 PLAN_CACHE_ENV = "WIRE_REVIEW_PLAN_CACHE"
+# tests/evaluations.EVALUATION_CACHE_ENV.
+EVALUATION_CACHE_ENV = "WIRE_EVALUATION_CACHE"
 # Run-wide folders: environment variable -> (the key workers receive it under, the folder's name prefix).
 _RUN_FOLDERS = {
     RENDER_CACHE_ENV: ("wire_render_cache", "wire-render-cache-"),
     PLAN_CACHE_ENV: ("wire_review_plan_cache", "wire-review-plans-"),
+    EVALUATION_CACHE_ENV: ("wire_evaluation_cache", "wire-evaluations-"),
 }
 _NOTES_KEY = "wire_run_notes"
 _owned: dict[str, str] = {}
