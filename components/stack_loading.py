@@ -8,7 +8,7 @@ a misspelt namespace, a `wire:` key written in another namespace, an `aws:` key 
 from __future__ import annotations
 
 import difflib
-import importlib.util
+import inspect
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -111,13 +111,8 @@ def namespace_problems(config: Mapping[str, Any]) -> list[str]:
 
 @cache
 def aws_provider_keys() -> frozenset[str]:
-    """The `aws:` settings the pinned AWS provider reads, from its own SDK's config module.
+    """The `aws:` settings the pinned AWS provider reads, from its own SDK's config module."""
+    from pulumi_aws.config import vars as provider_config
 
-    Read as text, not imported: importing runs the SDK's config module and its output types, which nothing
-    else on the way to a plan needs (and `inspect.getsource` would read the same file after that).
-    """
-    spec = importlib.util.find_spec("pulumi_aws")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("pulumi_aws is not installed", name="pulumi_aws")
-    source = (Path(spec.origin).parent / "config" / "vars.py").read_text(encoding="utf-8")
+    source = inspect.getsource(provider_config)
     return frozenset(re.findall(r"__config__\.get\w*\('(\w+)'\)", source))

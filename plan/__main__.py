@@ -8,10 +8,6 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-# pydantic looks for plugins in the entry points of every installed distribution when it builds its first
-# validator (at the import below); the config models use none, and the scan is a noticeable part of a plan's start.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
 from components.config import ConfigError
 from components.stackfile import PROJECT_ROOT
 
