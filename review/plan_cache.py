@@ -23,13 +23,11 @@ PLAN_CACHE_ENV = "WIRE_REVIEW_PLAN_CACHE"
 # A stack file's name: the stack's configuration, not the program's code.
 STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>[^/]+)\.yaml$")
 
-# Set per test or per worker by pytest, naming a cache, or set by the plan CLI itself (PYDANTIC_DISABLE_PLUGINS,
-# in any process that imported plan.__main__): they cannot change a plan.
+# Set per test or per worker by pytest, or naming a cache: they cannot change a plan.
 _VOLATILE_ENV = {
     PLAN_CACHE_ENV,
     "WIRE_EVALUATION_CACHE",
     "WIRE_RENDER_CACHE",
-    "PYDANTIC_DISABLE_PLUGINS",
     "PYTEST_CURRENT_TEST",
     "PYTEST_XDIST_WORKER",
     "PYTEST_XDIST_WORKER_COUNT",
