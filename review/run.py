@@ -154,15 +154,15 @@ def plan_here(root: Path, stack: str, out: Path) -> tuple[int, str] | None:
     (the caller then runs it as a process, whose report of the failure is the one a user would see)."""
     from plan.__main__ import main
 
-    output = io.StringIO()
+    stdout, stderr = io.StringIO(), io.StringIO()
     try:
-        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             returncode = main(["--stack", stack, "--out", str(out), "--root", str(root)])
-    except SystemExit as exit_:
-        returncode = exit_.code if isinstance(exit_.code, int) else 1
+    except SystemExit as exit_:  # argparse's
+        returncode = exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 1
     except Exception:  # any failure: the separate process reports it as a user would see it
         return None
-    return returncode, output.getvalue()
+    return returncode, stdout.getvalue() + stderr.getvalue()  # as run_plan joins a process's
 
 
 def runs_this_code(root: Path) -> bool:
