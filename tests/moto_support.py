@@ -1,4 +1,8 @@
-"""Start a real AWS API emulator (moto_server) on 127.0.0.1 on a free port, for the tests that need one."""
+"""Start a real AWS API emulator (moto_server) on 127.0.0.1 on a free port, for the tests that need one.
+
+The server is moto's, run by tests/moto_app.py, which adds snapshots: `provisioned` builds a state once per server
+and restores it for every later test that asks for it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+import urllib.error
+import urllib.parse
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
-MOTO_SERVER = Path(sys.executable).with_name("moto_server")
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+# (server URL, snapshot name) -> what building the state returned, for the tests that restore it.
+_built: dict[tuple[str, str], object] = {}
 
 
 def free_port() -> int:
@@ -52,12 +62,34 @@ def moto_server() -> Iterator[str]:
         _stop(process)
 
 
+def provisioned(url: str, name: str, build: Callable[[], T]) -> T:
+    """The state `name` on the server at `url`: restored if built there before, else `build()` (from a reset
+    server) and kept. Returns what `build` returned; `name` must say everything that makes the state differ."""
+    key = (url, name)
+    if key in _built and _restore(url, name):
+        return _built[key]  # type: ignore[return-value]
+    post(f"{url}/moto-api/reset")
+    result = _built[key] = build()
+    post(f"{url}/_tests/snapshot/{urllib.parse.quote(name, safe='')}")
+    return result
+
+
+def _restore(url: str, name: str) -> bool:
+    try:
+        post(f"{url}/_tests/restore/{urllib.parse.quote(name, safe='')}")
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return False
+        raise
+    return True
+
+
 def _start(port: int) -> subprocess.Popen[bytes]:
-    command = [str(MOTO_SERVER)] if MOTO_SERVER.exists() else [sys.executable, "-m", "moto.server"]
     # The server must never see real credentials or the developer's AWS config.
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     return subprocess.Popen(
-        [*command, "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "tests.moto_app", "-H", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
