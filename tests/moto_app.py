@@ -1,4 +1,8 @@
-"""The moto_server the tests run (started by tests/moto_support.py only): moto's own server and app, plus snapshots.
+"""The moto_server the tests run (started by tests/moto_support.py only): moto's own app and request handler in
+werkzeug's threaded server, as `moto_server` runs them, plus snapshots.
+
+It listens on a port the system picks on 127.0.0.1 and prints that port once it listens: whoever started it reads
+the port, so no other process can take it in between, and knows the server is up without polling it.
 
 `POST /_tests/snapshot/<name>` keeps a copy of every service's state under `name`; `POST /_tests/restore/<name>`
 makes the state that copy again (404 when this server keeps none of that name). A test stack that takes ~90 calls
@@ -13,15 +17,16 @@ from __future__ import annotations
 
 import copy
 import copyreg
+import os
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import moto.server
 from moto import backends
 from moto.core.base_backend import BackendDict, backend_lock
 from moto.moto_api._internal.models import moto_api_backend
-from moto.moto_server import werkzeug_app
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
 
 PREFIX = "/_tests/"
 # Per service (its BackendDict): account -> region -> backend.
@@ -88,18 +93,18 @@ class App:
         return [b""]
 
 
-class _Dispatcher(werkzeug_app.DomainDispatcherApplication):
-    def __init__(self, create_app: Any) -> None:
-        super().__init__(create_app)
-        self._app = App(super().__call__)
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        return self._app(environ, start_response)
+def serve() -> None:
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+    app = App(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+    # As moto_server sets it: moto builds some URLs it returns with it.
+    os.environ["MOTO_PORT"] = str(server.port)
+    print(server.port, flush=True)
+    # Nobody reads the pipe any more: moto's own prints (an unknown host, say) must not fill it and block.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    server.serve_forever()
 
 
 if __name__ == "__main__":
-    modules = tuple(backends.list_of_moto_modules())
-    backends.list_of_moto_modules = lambda: modules
-    # moto.server.main builds its app from this name.
-    moto.server.DomainDispatcherApplication = _Dispatcher  # type: ignore[misc]
-    moto.server.main()
+    serve()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,26 +40,21 @@ def post(url: str, data: bytes = b"") -> None:
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
     """A moto_server process for the duration of the block; yields its URL."""
-    # Another process (a parallel test worker, say) may take the free port before moto binds it: moto then
-    # exits, and a new port is tried.
-    for _ in range(3):
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = _start(port)
-        try:
-            started = _answers(url, process)
-        except BaseException:
-            _stop(process)
-            raise
-        if started:
-            break
-        _stop(process)
-    else:
-        raise RuntimeError(f"moto_server did not start (last tried port {port})")
-    try:
+    with moto_servers(1) as (url,):
         yield url
+
+
+@contextlib.contextmanager
+def moto_servers(count: int) -> Iterator[list[str]]:
+    """`count` moto_server processes, started together, for the duration of the block; yields their URLs."""
+    processes: list[subprocess.Popen[str]] = []
+    try:
+        for _ in range(count):
+            processes.append(_start())
+        yield [_url(process) for process in processes]
     finally:
-        _stop(process)
+        for process in processes:
+            _stop(process)
 
 
 def provisioned(url: str, name: str, build: Callable[[], T]) -> T:
@@ -84,37 +79,35 @@ def _restore(url: str, name: str) -> bool:
     return True
 
 
-def _start(port: int) -> subprocess.Popen[bytes]:
+def _start() -> subprocess.Popen[str]:
     # The server must never see real credentials or the developer's AWS config.
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.moto_app", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "tests.moto_app"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
 
 
-def _answers(url: str, process: subprocess.Popen[bytes], wait: float = 30) -> bool:
-    """Whether our moto_server answers at `url` (within `wait` seconds; False once the process has exited)."""
-    deadline = time.monotonic() + wait
-    while True:
-        if process.poll() is not None:
-            return False
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1).read()
-            return True
-        except OSError:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.1)
+def _url(process: subprocess.Popen[str], wait: float = 60) -> str:
+    """The URL of the server, from the port it prints once it listens (tests/moto_app.py)."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], wait)
+    line = process.stdout.readline() if ready else ""
+    if not line.strip().isdigit():
+        raise RuntimeError(f"moto_server did not start within {wait} s (exit code {process.poll()})")
+    return f"http://127.0.0.1:{int(line)}"
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def _stop(process: subprocess.Popen[str]) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
