@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
+
+if __name__ == "__main__":
+    # A process that plans once and exits: the cyclic collector's walks over a heap of mostly SDK modules and types
+    # would only free what the exit frees (its peak memory is the same without them, about 190 MB for prod).
+    gc.disable()
 
 from components.config import ConfigError
 from components.stackfile import PROJECT_ROOT
@@ -48,12 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: stack '{args.stack}': {error}", file=sys.stderr)
         return 2
     try:
-        plan.write(out)
+        document = plan.write(out)
     except OSError as error:
         print(f"error: --out {out}: cannot write the plan ({error.strerror or error})", file=sys.stderr)
         return 2
     if not args.quiet:
-        print(summary(plan.document(), plan.values, logged))
+        print(summary(document, plan.values, logged))
     print(f"\nwrote {out / 'plan.json'} and {len(plan.values)} values file(s) in {out / 'values'}")
     return 0
 

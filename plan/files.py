@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
+from components import yaml_text
 
 
 def load_plan(plan_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """`plan.json` and its values files (release -> tree) from a plan directory."""
     plan = json.loads((plan_dir / "plan.json").read_text())
     values = {
-        release: yaml.safe_load((plan_dir / path).read_text())
+        release: yaml_text.load((plan_dir / path).read_text())
         for release, path in (plan.get("values") or {}).items()
         if (plan_dir / path).exists()
     }

@@ -27,6 +27,7 @@ plan/registrations.py.
 from __future__ import annotations
 
 import contextvars
+import gc
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -244,6 +245,7 @@ def run_program(
 
     unknown_aliases: list[str] = []
     with (
+        _without_cycle_collection(),
         _language_host_config(config, secret_keys),
         _noting_applies(),
         _without_stack_traces(),
@@ -275,6 +277,24 @@ def run_program(
 
 
 _CONFIG_ENV = ("PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while one evaluation runs; what it left behind is collected after.
+
+    An evaluation allocates hundreds of thousands of futures, tasks and Outputs, and every so many allocations
+    the collector walks the whole heap: the SDK's modules and, in a test process, everything the session
+    loaded. Those walks were about half of an evaluation's time; the cycles one evaluation leaves (about 10 MB
+    for the full prod example) wait for the next collection instead.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

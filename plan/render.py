@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from components import yaml_text
 from components.config import PLACEHOLDER, ChartSource
 from components.k8s.values.dump import values_yaml
 
@@ -36,8 +35,6 @@ HELM_ENV = "HELM"
 # A folder where `render` keeps helm's output by digest of helm, chart, options and values: the tests set it
 # for one run (tests/conftest.py), so each distinct render happens once however many tests and workers read it.
 RENDER_CACHE_ENV = "WIRE_RENDER_CACHE"
-# libyaml's parser when PyYAML was built with it (the wheels are): the same objects, about ten times faster.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # API groups whose kinds are custom resources: Kubernetes' own schemas do not describe them (their CRDs do:
 # `crd_schema_problems`).
@@ -187,7 +184,7 @@ def render(
 
 
 def _parse(text: str) -> list[dict[str, Any]]:
-    objects = [doc for doc in yaml.load_all(text, Loader=_SafeLoader) if isinstance(doc, dict)]
+    objects = [doc for doc in yaml_text.load_all(text) if isinstance(doc, dict)]
     return list(_list_items(objects))
 
 
@@ -286,17 +283,40 @@ def schema_problems(objects: list[dict[str, Any]], kube_version: str) -> list[st
     """Objects that Kubernetes' own schemas (strict: no unknown fields) reject, one line each."""
     problems = []
     for obj in objects:
-        api_version = str(obj.get("apiVersion", ""))
-        name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
-        if api_version.split("/")[0] in CUSTOM_RESOURCE_GROUPS:
+        if str(obj.get("apiVersion", "")).split("/")[0] in CUSTOM_RESOURCE_GROUPS:
             continue
-        validator = _schema_validator(kube_version, api_version, str(obj.get("kind")))
-        if validator is None:
-            problems.append(f"{name}: no schema for {api_version} in Kubernetes {kube_version}")
-            continue
-        for error in sorted(validator.iter_errors(obj), key=lambda error: list(error.absolute_path)):
-            path = ".".join(str(step) for step in error.absolute_path)
-            problems.append(f"{name}: {path}: {error.message}")
+        problems += _object_schema_problems(obj, kube_version)
+    return problems
+
+
+# Problems by digest of (Kubernetes version, object): stacks and their variants render mostly the same objects
+# (a Deployment no option touches), and validating one takes thousands of schema steps; a digest, a few.
+_validated: dict[bytes, tuple[str, ...]] = {}
+
+
+def _object_schema_problems(obj: dict[str, Any], kube_version: str) -> tuple[str, ...]:
+    import hashlib
+    import json
+
+    try:
+        key = hashlib.blake2b(json.dumps([kube_version, obj], sort_keys=True, default=repr).encode()).digest()
+    except TypeError:  # keys of mixed types cannot be sorted: validated, not kept
+        key = b""
+    known = _validated.get(key)
+    if known is not None:
+        return known
+    api_version = str(obj.get("apiVersion", ""))
+    name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
+    validator = _schema_validator(kube_version, api_version, str(obj.get("kind")))
+    if validator is None:
+        problems: tuple[str, ...] = (f"{name}: no schema for {api_version} in Kubernetes {kube_version}",)
+    else:
+        errors = sorted(validator.iter_errors(obj), key=lambda error: list(error.absolute_path))
+        problems = tuple(
+            f"{name}: {'.'.join(str(step) for step in error.absolute_path)}: {error.message}" for error in errors
+        )
+    if key:
+        _validated[key] = problems
     return problems
 
 
@@ -347,17 +367,20 @@ def crd_schema_problems(objects: list[dict[str, Any]], crds: list[dict[str, Any]
     from jsonschema import Draft7Validator
 
     schemas = crd_schemas(crds)
+    validators: dict[tuple[str, str], Any] = {}  # by (apiVersion, kind): several routes share one
     problems = []
     for obj in objects:
         api_version = str(obj.get("apiVersion", ""))
         if api_version.split("/")[0] not in CUSTOM_RESOURCE_GROUPS:
             continue
         name = f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
-        schema = schemas.get((api_version, str(obj.get("kind"))))
-        if schema is None:
+        served = (api_version, str(obj.get("kind")))
+        if served not in schemas:
             problems.append(f"{name}: no CustomResourceDefinition serves {api_version} {obj.get('kind')}")
             continue
-        validator = Draft7Validator(_strict(schema))
+        if served not in validators:
+            validators[served] = Draft7Validator(_strict(schemas[served]))
+        validator = validators[served]
         for error in sorted(validator.iter_errors(obj), key=lambda error: list(error.absolute_path)):
             path = ".".join(str(step) for step in error.absolute_path)
             problems.append(f"{name}: {path}: {error.message}")

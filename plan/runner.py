@@ -132,7 +132,8 @@ class Plan:
         release = known_releases()[self.config.release]
         return {"name": release.name, "manifest": release.source, "chartOverrides": self.config.chart_overrides}
 
-    def write(self, out: Path) -> None:
+    def write(self, out: Path) -> dict[str, Any]:
+        """Write plan.json, graph.mmd and values/ to `out`; the plan.json document (for the summary)."""
         out.mkdir(parents=True, exist_ok=True)
         values_dir = out / "values"
         if values_dir.exists():
@@ -145,6 +146,7 @@ class Plan:
         (out / "graph.mmd").write_text(mermaid(document))
         for release, tree in sorted(self.values.items()):
             (values_dir / f"{release}.yaml").write_text(dump_values(release, tree))
+        return document
 
 
 def dump_values(release: str, tree: Any) -> str:

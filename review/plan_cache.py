@@ -12,16 +12,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 PLAN_CACHE_ENV = "WIRE_REVIEW_PLAN_CACHE"
+# A stack file's name: the stack's configuration, not the program's code.
+STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>[^/]+)\.yaml$")
 
-# Set per test or per worker by pytest, or naming this cache: they cannot change a plan.
+# Set per test or per worker by pytest, or naming a cache: they cannot change a plan.
 _VOLATILE_ENV = {
     PLAN_CACHE_ENV,
+    "WIRE_EVALUATION_CACHE",
+    "WIRE_RENDER_CACHE",
     "PYTEST_CURRENT_TEST",
     "PYTEST_XDIST_WORKER",
     "PYTEST_XDIST_WORKER_COUNT",
@@ -39,12 +45,25 @@ def plan_key(root: Path, stack: str, python: str, env: Mapping[str, str]) -> str
     digest = hashlib.sha256()
     kept_env = sorted((key, value) for key, value in env.items() if key not in _VOLATILE_ENV)
     digest.update(json.dumps([stack, python, kept_env]).encode())
-    for path in _files(root):
+    _add_files(digest, root, _files(root))
+    return digest.hexdigest()
+
+
+def program_digest(root: Path) -> str:
+    """The digest of the program files of `root`: those of `plan_key` but the stack files (the code, its data)."""
+    digest = hashlib.sha256()
+    _add_files(
+        digest, root, (path for path in _files(root) if not (path.parent == root and STACK_FILE.match(path.name)))
+    )
+    return digest.hexdigest()
+
+
+def _add_files(digest: Any, root: Path, paths: Iterable[Path]) -> None:
+    for path in paths:
         name = path.relative_to(root).as_posix().encode()
         data = path.read_bytes()
         digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
         digest.update(data)
-    return digest.hexdigest()
 
 
 def _files(root: Path) -> Iterator[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -15,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from components import yaml_text
 from components.config import ConfigError
 from components.stackfile import read_stack_file
 from policy import model, rules
@@ -42,7 +42,7 @@ class PlanResult:
     absent: bool = False
 
     def values_trees(self) -> dict[str, Any]:
-        return {release: yaml.safe_load(text) for release, text in self.values.items()}
+        return {release: yaml_text.load(text) for release, text in self.values.items()}
 
 
 class ReviewError(Exception):
@@ -82,7 +82,7 @@ def describe(repo: Path, rev: str | None) -> str:
     return git(repo, "rev-parse", "--short", f"{rev}^{{commit}}")
 
 
-STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>[^/]+)\.yaml$")
+STACK_FILE = plan_cache.STACK_FILE
 
 
 def stack_names(file_names: Iterable[str]) -> set[str]:
@@ -106,24 +106,70 @@ def export_tree(repo: Path, rev: str, dest: Path) -> Path:
     return dest
 
 
-def run_plan(root: Path, stack: str, out: Path, python: str = sys.executable) -> PlanResult:
-    """`python -m plan --stack <stack> --out <out>` in `root`, with the same interpreter (and venv) as us."""
+def plan_env() -> dict[str, str]:
+    """The environment of a plan: ours, without PYTHONPATH (the tree under review must be the one imported,
+    not another checkout)."""
+    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+
+
+def run_plan(
+    root: Path,
+    stack: str,
+    out: Path,
+    python: str = sys.executable,
+    *,
+    here: bool = False,
+    env: dict[str, str] | None = None,
+) -> PlanResult:
+    """`python -m plan --stack <stack> --out <out>` in `root`, with the same interpreter (and venv) as us.
+
+    `here`: `root`'s program is the code this process runs (`runs_this_code`), so the plan runs in this
+    process (`plan_here`): the same program, files and outputs, without a new interpreter importing the SDK
+    again. Only from one thread at a time: an evaluation sets process-wide state (the SDK's, the environment).
+    """
     if not (root / f"Pulumi.{stack}.yaml").exists():
         return PlanResult(absent=True)
     command = [python, "-m", "plan", "--stack", stack, "--out", str(out)]
-    # The tree under review must be the one imported: no PYTHONPATH pointing at another checkout.
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env = plan_env() if env is None else env
     key = plan_cache.plan_key(root, stack, python, env) if plan_cache.cache_dir() else None
     if key is not None and plan_cache.restore(key, out):
         return read_plan(out)
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        output = (done.stdout + done.stderr).strip().splitlines()
-        tail = "\n".join(output[-ERROR_LINES:]) or f"exit status {done.returncode}"
+    ran = plan_here(root, stack, out) if here and python == sys.executable else None
+    if ran is None:
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
+        ran = done.returncode, done.stdout + done.stderr
+    returncode, output = ran
+    if returncode != 0:
+        lines = output.strip().splitlines()
+        tail = "\n".join(lines[-ERROR_LINES:]) or f"exit status {returncode}"
         return PlanResult(error=f"$ {' '.join(command[1:])}  (in {root.name})\n{tail}")
     if key is not None:
         plan_cache.keep(key, out)
     return read_plan(out)
+
+
+def plan_here(root: Path, stack: str, out: Path) -> tuple[int, str] | None:
+    """`python -m plan` for `root` run in this process: its exit status and output, or None when it raised
+    (the caller then runs it as a process, whose report of the failure is the one a user would see)."""
+    from plan.__main__ import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            returncode = main(["--stack", stack, "--out", str(out), "--root", str(root)])
+    except SystemExit as exit_:  # argparse's
+        returncode = exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 1
+    except Exception:  # any failure: the separate process reports it as a user would see it
+        return None
+    return returncode, stdout.getvalue() + stderr.getvalue()  # as run_plan joins a process's
+
+
+def runs_this_code(root: Path) -> bool:
+    """Whether the program files of `root` (all but stack files and what a plan never reads) are byte for byte
+    those of the code this process runs: then a plan of `root` can run here (`run_plan(here=True)`)."""
+    from components.stackfile import PROJECT_ROOT
+
+    return root.resolve() == PROJECT_ROOT or plan_cache.program_digest(root) == plan_cache.program_digest(PROJECT_ROOT)
 
 
 def read_plan(out: Path) -> PlanResult:
@@ -218,7 +264,8 @@ def review_stacks(
     jobs: int = 4,
     base_release: str | None = None,
 ) -> list[StackReview]:
-    """Plan every stack at base and head (in parallel: each plan is its own process) and compare.
+    """Plan every stack at base and head and compare: the plans of a tree whose program is the code running here
+    in this process, the others in parallel, each its own process.
 
     With `base_release` the base is the head itself with every stack's `wire:release` set to it: what an
     upgrade (or a step back) between two Wire releases changes, before `pulumi up`."""
@@ -230,10 +277,26 @@ def review_stacks(
         assert base_rev is not None
         base_root = export_tree(repo, base_rev, work / "base-tree")
         labels = (describe(repo, base_rev), describe(repo, head_rev))
+    # A tree whose program is the code running here is planned in this process, one plan after the other, while
+    # the plans of other trees run as processes in parallel; the environment is read before any plan runs here.
+    env = plan_env()
+    here = {root: runs_this_code(root) for root in (base_root, head_root)}
+    plans = [
+        (root, stack, work / side / stack)
+        for side, root in (("base", base_root), ("head", head_root))
+        for stack in stacks
+    ]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        base_jobs = {s: pool.submit(run_plan, base_root, s, work / "base" / s) for s in stacks}
-        head_jobs = {s: pool.submit(run_plan, head_root, s, work / "head" / s) for s in stacks}
-        results = {s: (base_jobs[s].result(), head_jobs[s].result()) for s in stacks}
+        elsewhere = {
+            (root, stack): pool.submit(run_plan, root, stack, out, env=env)
+            for root, stack, out in plans
+            if not here[root]
+        }
+        done = {
+            (root, stack): run_plan(root, stack, out, here=True, env=env) for root, stack, out in plans if here[root]
+        }
+        done |= {job: future.result() for job, future in elsewhere.items()}
+    results = {s: (done[base_root, s], done[head_root, s]) for s in stacks}
     reviews = []
     for stack in stacks:
         base, head = results[stack]

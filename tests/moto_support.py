@@ -1,18 +1,28 @@
-"""Start a real AWS API emulator (moto_server) on 127.0.0.1 on a free port, for the tests that need one."""
+"""Start a real AWS API emulator (moto_server) on 127.0.0.1 on a free port, for the tests that need one.
+
+The server is moto's, run by tests/moto_app.py, which adds snapshots: `provisioned` builds a state once per server
+and restores it for every later test that asks for it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import socket
 import subprocess
 import sys
-import time
+import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
-MOTO_SERVER = Path(sys.executable).with_name("moto_server")
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+# (server URL, snapshot name) -> what building the state returned, for the tests that restore it.
+_built: dict[tuple[str, str], object] = {}
 
 
 def free_port() -> int:
@@ -30,59 +40,74 @@ def post(url: str, data: bytes = b"") -> None:
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
     """A moto_server process for the duration of the block; yields its URL."""
-    # Another process (a parallel test worker, say) may take the free port before moto binds it: moto then
-    # exits, and a new port is tried.
-    for _ in range(3):
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = _start(port)
-        try:
-            started = _answers(url, process)
-        except BaseException:
-            _stop(process)
-            raise
-        if started:
-            break
-        _stop(process)
-    else:
-        raise RuntimeError(f"moto_server did not start (last tried port {port})")
-    try:
+    with moto_servers(1) as (url,):
         yield url
+
+
+@contextlib.contextmanager
+def moto_servers(count: int) -> Iterator[list[str]]:
+    """`count` moto_server processes, started together, for the duration of the block; yields their URLs."""
+    processes: list[subprocess.Popen[str]] = []
+    try:
+        for _ in range(count):
+            processes.append(_start())
+        yield [_url(process) for process in processes]
     finally:
-        _stop(process)
+        for process in processes:
+            _stop(process)
 
 
-def _start(port: int) -> subprocess.Popen[bytes]:
-    command = [str(MOTO_SERVER)] if MOTO_SERVER.exists() else [sys.executable, "-m", "moto.server"]
+def provisioned(url: str, name: str, build: Callable[[], T]) -> T:
+    """The state `name` on the server at `url`: restored if built there before, else `build()` (from a reset
+    server) and kept. Returns what `build` returned; `name` must say everything that makes the state differ."""
+    key = (url, name)
+    if key in _built and _restore(url, name):
+        return _built[key]  # type: ignore[return-value]
+    post(f"{url}/moto-api/reset")
+    result = _built[key] = build()
+    post(f"{url}/_tests/snapshot/{urllib.parse.quote(name, safe='')}")
+    return result
+
+
+def _restore(url: str, name: str) -> bool:
+    try:
+        post(f"{url}/_tests/restore/{urllib.parse.quote(name, safe='')}")
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return False
+        raise
+    return True
+
+
+def _start() -> subprocess.Popen[str]:
     # The server must never see real credentials or the developer's AWS config.
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     return subprocess.Popen(
-        [*command, "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "tests.moto_app"],
+        cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
 
 
-def _answers(url: str, process: subprocess.Popen[bytes], wait: float = 30) -> bool:
-    """Whether our moto_server answers at `url` (within `wait` seconds; False once the process has exited)."""
-    deadline = time.monotonic() + wait
-    while True:
-        if process.poll() is not None:
-            return False
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1).read()
-            return True
-        except OSError:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.1)
+def _url(process: subprocess.Popen[str], wait: float = 60) -> str:
+    """The URL of the server, from the port it prints once it listens (tests/moto_app.py)."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], wait)
+    line = process.stdout.readline() if ready else ""
+    if not line.strip().isdigit():
+        raise RuntimeError(f"moto_server did not start within {wait} s (exit code {process.poll()})")
+    return f"http://127.0.0.1:{int(line)}"
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def _stop(process: subprocess.Popen[str]) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    if process.stdout is not None:
+        process.stdout.close()

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import PrivateAttr, SecretStr
 
+from components import yaml_text
 from components.config.base import Model
 from components.trees import deep_merge
 
@@ -177,8 +178,8 @@ def _read(path: Path, key: str, shown: str) -> tuple[dict[str, Any], dict[tuple[
         return {}, {}, f"{label} does not exist: give the path of the release's values file, relative to the project"
     try:
         text = path.read_text(encoding="utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        tree = yaml.safe_load(text)
+        node = yaml_text.compose(text)
+        tree = yaml_text.load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{key} ({shown} line {mark.line + 1})" if mark is not None else label

@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from components.stackfile_yaml import NodeReader, StackFileError, compose, decode_text
+from components.stackfile import PROJECT_ROOT
+from components.stackfile_yaml import NodeReader, StackFileError, compose, compose_python, decode_text
 
 
 def values(text: str) -> tuple[Any, list[str]]:
@@ -68,3 +69,58 @@ def test_nested_duplicate_keys_are_problems_naming_both_lines() -> None:
 
 def test_an_empty_document_has_no_node() -> None:
     assert compose("# only a comment\n", "s.yaml") is None
+
+
+def _read_with(compose_fn: Any, text: str) -> tuple[Any, list[str], list[int]]:
+    """Values, problems and the line of every node, or the problem a refused text gets."""
+    try:
+        root = compose_fn(text, "s.yaml")
+    except StackFileError as error:
+        return None, error.problems, []
+    reader = NodeReader("s.yaml")
+    lines: list[int] = []
+
+    def walk(node: Any) -> None:
+        lines.append(node.start_mark.line)
+        if isinstance(node.value, list):
+            for item in node.value:
+                for part in item if isinstance(item, tuple) else (item,):
+                    walk(part)
+
+    if root is not None:
+        walk(root)
+    return (reader.value(root, "") if root is not None else None), reader.problems, lines
+
+
+_STACK_TEXTS = sorted(
+    str(path.relative_to(PROJECT_ROOT))
+    for pattern in ("Pulumi.*.yaml", "tests/corpus/**/*.yaml", "docs/**/*.yaml")
+    for path in PROJECT_ROOT.glob(pattern)
+)
+
+
+@pytest.mark.parametrize("path", _STACK_TEXTS)
+def test_libyaml_reads_every_stack_file_as_pyyamls_own_parser_does(path: str) -> None:
+    """The fast path (libyaml, which yaml.v3 ports) and PyYAML's parser agree on values, problems and lines;
+    a text libyaml refuses gets PyYAML's wording."""
+    try:
+        text = decode_text((PROJECT_ROOT / path).read_bytes(), path)
+    except StackFileError:
+        pytest.skip("not text the reader gets to")
+    assert _read_with(compose, text) == _read_with(compose_python, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: b: c\n", "a:\n\tb: 1\n", "a: 'open\n", "a: *nowhere\n", "a: [1, 2\n", "a: \x07\n", "a: 1\na: 2\n"],
+)
+def test_refused_texts_get_pyyamls_problem(text: str) -> None:
+    assert _read_with(compose, text) == _read_with(compose_python, text)
+
+
+def test_the_fast_path_is_taken_where_pyyaml_has_libyaml() -> None:
+    import yaml
+
+    from components import stackfile_yaml
+
+    assert (stackfile_yaml._CParser is not None) == yaml.__with_libyaml__

@@ -12,6 +12,7 @@ import pytest
 
 from components.config import ConfigError
 from plan.runner import evaluate
+from tests import evaluations
 from tests.corpus import PROGRAM, project_root
 
 LEFTOVER_KEYS = {
@@ -64,5 +65,5 @@ def test_a_new_domain_plans_and_names_every_leftover(tmp_path: Path) -> None:
 
 def test_the_examples_themselves_have_no_leftover_warnings() -> None:
     for stack in ("prod", "dev"):
-        plan = evaluate(stack, PROGRAM)
+        plan = evaluations.evaluate(stack)
         assert not [w for w in plan.warnings if "left over from the examples" in w], stack

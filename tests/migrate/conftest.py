@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.migrate.s3_support import DEST_BUCKET, DEST_REGION, SOURCE_BUCKET, SOURCE_REGION, Buckets, Side, client
-from tests.moto_support import moto_server, post
+from tests.moto_support import moto_servers, post
 
 
 @pytest.fixture(scope="session")
 def s3_urls() -> Iterator[tuple[str, str]]:
-    with moto_server() as source, moto_server() as destination:
+    with moto_servers(2) as (source, destination):
         yield source, destination
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,18 @@ def client(url: str, region: str) -> Any:
         aws_secret_access_key="testing",
         config=Config(s3={"addressing_style": "path"}),
     )
+
+
+def next_second(after: datetime | None = None) -> None:
+    """Waits until the clock is in a later whole second than `after` (default: now).
+
+    S3's Last-Modified has whole seconds: what is written from then on is newer than everything written up to
+    `after`, and than `after` itself. The clock is the server's too (moto_server runs on this machine).
+    """
+    moment = after.timestamp() if after else time.time()
+    wait = math.floor(moment) + 1 - time.time()
+    if wait > 0:
+        time.sleep(wait)
 
 
 def data(size: int, seed: int) -> bytes:

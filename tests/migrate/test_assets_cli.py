@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from migrate.cli import main
-from tests.migrate.s3_support import DEST_REGION, PART, Asset, Buckets, data, few, uid
+from tests.migrate.s3_support import DEST_REGION, PART, Asset, Buckets, data, few, next_second, uid
 from tests.moto_support import free_port
 
 pytestmark = pytest.mark.moto
@@ -74,7 +74,7 @@ def test_the_destination_is_the_stacks_bucket_reached_with_the_stacks_endpoint_a
     s3.fill(items)
     # The run with --no-journal below decides the multipart object from Last-Modified alone (whole seconds):
     # the copy must land in a later second than the source, which a fast copy right after filling may not.
-    time.sleep(1.0)
+    next_second()
     # Only the stack file's aws:accessKey/secretKey can reach the destination now.
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")

@@ -6,14 +6,13 @@ import base64
 import hashlib
 import json
 import threading
-import time
 from typing import Any
 
 import pytest
 
 from migrate.cli import main
 from migrate.report import Report, Status
-from tests.migrate.s3_support import PART, Asset, Buckets, Faulty, Flip, assets, data, few, integrity_proof
+from tests.migrate.s3_support import PART, Asset, Buckets, Faulty, Flip, assets, data, few, integrity_proof, next_second
 
 pytestmark = pytest.mark.moto
 
@@ -154,7 +153,7 @@ def test_without_the_journal_a_changed_small_object_is_still_recognised(s3: Buck
     s3.fill(items)
     # Without the journal an unchanged object is recognised by a copy strictly newer than its source; S3
     # timestamps have whole seconds, so the first copy must not share the source's second.
-    time.sleep(1.1)
+    next_second()
     assert s3.copy(journal=journal).ok
     changed = Asset(items[1].key, data(len(items[1].body), 93), metadata=items[1].metadata)
     s3.fill([changed])

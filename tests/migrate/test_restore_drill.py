@@ -10,7 +10,6 @@ the item comparison of a real restore is part of the staging drill.
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +17,7 @@ import pytest
 
 from migrate import restore_table
 from migrate.cli import main
-from tests.migrate.s3_support import DEST_REGION, PART, Asset, Buckets, Side, assets, data, uid
+from tests.migrate.s3_support import DEST_REGION, PART, Asset, Buckets, Side, assets, data, next_second, uid
 
 pytestmark = pytest.mark.moto
 
@@ -76,14 +75,13 @@ def test_the_drill_brings_deleted_and_overwritten_assets_back_byte_for_byte(
     fill_table(dynamodb)
     before_items = items(dynamodb, TABLE)
     before = state(side)
-    time.sleep(1.1)
     # Point-in-time recovery on now: moto's (only) restorable time is the point of the drill.
     dynamodb.update_continuous_backups(
         TableName=TABLE, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
     )
     recovery = dynamodb.describe_continuous_backups(TableName=TABLE)["ContinuousBackupsDescription"]
     point: datetime = recovery["PointInTimeRecoveryDescription"]["LatestRestorableDateTime"]
-    time.sleep(1.1)
+    next_second(point)
 
     # The mistake: a recursive delete of one prefix, overwrites (bytes and metadata), an overwrite then deleted.
     deleted = [a.key for a in originals if a.key.startswith("v3/eternal/")]
@@ -159,9 +157,8 @@ def test_a_prefix_restores_only_its_keys_and_a_lost_version_is_reported(
     kept, other = Asset("v3/eternal/a", b"a"), Asset("otr/b", b"b")
     for asset in (kept, other):
         side.put(asset)
-    time.sleep(1.1)
     point = datetime.now(UTC)
-    time.sleep(1.1)
+    next_second(point)
     for asset in (kept, other):
         side.client.delete_object(Bucket=side.bucket, Key=asset.key)
     code, report = run(
@@ -234,9 +231,8 @@ def test_a_version_larger_than_one_copy_is_copied_back_in_parts(
     big = Asset(f"v3/eternal/{uid(700)}", data(PART + 4321, 700), "application/pdf", {"user": uid(701)})
     side.put(big)
     before = state(side)
-    time.sleep(1.1)
     point = datetime.now(UTC)
-    time.sleep(1.1)
+    next_second(point)
     side.put(Asset(big.key, b"overwritten", "text/plain"))
     code, report = run(s3, capsys, "--bucket", side.bucket, "--only", "bucket", "--to", point.isoformat(), "--yes")
     assert code == 0 and report["bucket"]["counts"]["copy"] == 1, report
@@ -255,9 +251,9 @@ def test_the_stack_names_the_bucket_the_table_and_their_endpoints(
     side.client.put_bucket_versioning(Bucket=side.bucket, VersioningConfiguration={"Status": "Enabled"})
     asset = Asset(f"v3/eternal/{uid(800)}", data(321, 800), metadata={"user": uid(801)})
     side.put(asset)
-    time.sleep(1.1)
-    point = datetime.now(UTC).isoformat()
-    time.sleep(1.1)
+    moment = datetime.now(UTC)
+    next_second(moment)
+    point = moment.isoformat()
     side.client.delete_object(Bucket=side.bucket, Key=asset.key)
     capsys.readouterr()
     args = ["restore", "--stack", stack, "--stack-dir", str(s3.tmp), "--to", point, "--json"]

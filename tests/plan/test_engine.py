@@ -9,6 +9,7 @@ same URNs in both modes, and no registration may happen inside an apply callback
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,17 @@ def assert_preview_matches_up(config: dict[str, Any], stack: str = "test") -> tu
     return up, preview
 
 
+@functools.cache
+def example_stack(stack: str) -> tuple[Evaluation, Evaluation]:
+    """`up` and a first preview of a committed stack, checked by assert_preview_matches_up (once per module: the
+    tests only read them)."""
+    return assert_preview_matches_up(with_required_secrets(stack_document(stack)), stack)
+
+
 @pytest.mark.parametrize("stack", STACKS)
 def test_example_stacks_evaluate_through_the_language_host_path(stack: str) -> None:
     """Every required secret set as `secure:` values, decrypted and marked as the language host does."""
-    up, preview = assert_preview_matches_up(with_required_secrets(stack_document(stack)), stack)
+    up, preview = example_stack(stack)
     assert up.resources and len(up.resources) == len(preview.resources)
     inputs = str([reveal_secrets(r.inputs) for r in up.resources])
     assert PLACEHOLDER not in inputs and "test-secrets.zauthPrivateKeys" in inputs
@@ -51,7 +59,7 @@ def test_example_stacks_evaluate_through_the_language_host_path(stack: str) -> N
 
 
 def test_a_first_preview_knows_no_computed_output() -> None:
-    _, preview = assert_preview_matches_up(with_required_secrets(stack_document("prod")), "prod")
+    _, preview = example_stack("prod")
     queue = next(r for r in preview.resources if r.type == "aws:sqs/queue:Queue")
     assert queue.outputs["url"] == KNOWN_AFTER_APPLY and queue.outputs["arn"] == KNOWN_AFTER_APPLY
     assert queue.outputs["name"] == queue.inputs["name"]  # an input stays known

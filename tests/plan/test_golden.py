@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from plan.runner import evaluate
+from tests.evaluations import evaluate
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

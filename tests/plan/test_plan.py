@@ -15,6 +15,7 @@ from components.config import PLACEHOLDER, load_config
 from components.stackfile import PROJECT_ROOT
 from plan.__main__ import main as plan_main
 from plan.runner import Plan, evaluate, evaluate_config
+from tests import evaluations
 
 OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC123"
 # A GCM credential is the Firebase service-account JSON; the sentinel sits where the private key goes.
@@ -23,7 +24,7 @@ FCM_SENTINEL = json.dumps({"type": "service_account", "private_key": "FCM-SENTIN
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, Plan]:
-    return {stack: evaluate(stack) for stack in ("dev", "prod")}
+    return {stack: evaluations.evaluate(stack) for stack in ("dev", "prod")}
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

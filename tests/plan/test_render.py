@@ -36,6 +36,15 @@ def test_schema_problems_name_the_object_and_field() -> None:
     ]
 
 
+def test_an_object_validated_before_gets_the_same_problems_and_only_for_its_version() -> None:
+    bad = {**DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "replicas": "three"}}
+    first = render.schema_problems([bad, bad], "1.33")
+    assert first[0] == first[1] and render.schema_problems([bad], "1.33") == first[:1]
+    assert render.schema_problems([DEPLOYMENT], "1.33") == []
+    unsortable = {**DEPLOYMENT, "metadata": {"name": "brig", "labels": {1: "a", "b": "c"}}}
+    assert render.schema_problems([unsortable], "1.33") == render.schema_problems([unsortable], "1.33")
+
+
 def test_charts_come_from_the_charts_dir_then_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = ChartSource(chart="wire-server", repo="https://charts.example.com", version="5.29.5")
     shipped, cache = tmp_path / "shipped", tmp_path / "cache"

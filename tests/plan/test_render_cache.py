@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from plan import render as render_module
 from plan.render import RENDER_CACHE_ENV, render
@@ -77,8 +76,3 @@ def test_without_the_folder_every_render_runs_helm(
 
 def test_the_test_run_sets_the_folder_plan_render_reads() -> None:
     assert conftest.RENDER_CACHE_ENV == RENDER_CACHE_ENV
-
-
-def test_libyaml_reads_helm_output_as_the_python_loader_does() -> None:
-    text = "a: 012\nb: 'x'\nc: [1, 2.5, true, null]\nd: 2024-01-02\ne: |\n  line\n---\n- not a mapping\n"
-    assert list(yaml.load_all(text, Loader=render_module._SafeLoader)) == list(yaml.safe_load_all(text))

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from plan import runner
 from policy import iam_lint, model
+from tests import evaluations
 from tests.policy.policy_fixtures import resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,7 @@ SCOPED_ENDPOINT_ACTIONS = {
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, dict[str, Any]]:
-    return {stack: runner.evaluate(stack, ROOT).document() for stack in STACKS}
+    return {stack: evaluations.evaluate(stack).document() for stack in STACKS}
 
 
 def plan_of(*resources: dict[str, Any]) -> dict[str, Any]:

@@ -1,17 +1,16 @@
-"""The policy rules over the real offline plans of both stacks (`python -m plan`, Pulumi mocks)."""
+"""The policy rules over the real offline plans of both stacks (`python -m plan`, Pulumi mocks, run as `review`
+runs it: once per run for the project as it stands, review/plan_cache.py)."""
 
 from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from policy import model, rules
-from review.run import stack_context
+from review.run import run_plan, stack_context
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,12 +20,8 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dic
     found = {}
     for stack in ("dev", "prod"):
         out = tmp_path_factory.mktemp(f"plan-{stack}")
-        subprocess.run(
-            [sys.executable, "-m", "plan", "--stack", stack, "--out", str(out)],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        result = run_plan(ROOT, stack, out, here=True)
+        assert result.error is None, result.error
         plan, values = rules.load_plan(out)
         found[stack] = (plan, values, stack_context(ROOT, stack))
     return found

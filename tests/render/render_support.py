@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from components import yaml_text
 from components.config import ChartSource, StackConfig
 from components.config.wire_builds import release_chart_sources
 from components.k8s.netpol import network_policies
@@ -30,7 +30,6 @@ from tests.render.variants import stack_files
 from tests.run_notes import note
 
 IN_CI = os.environ.get("CI") == "true"
-SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Charts that are not among the pinned ones shipped for offline rendering: rendered when present, else skipped
 # (their values are checked as data in tests/components/k8s/values/).
 OPTIONAL_CHARTS = ("webapp", "team-settings")
@@ -124,6 +123,8 @@ class Manifests:
     """The objects of every release of one stack."""
 
     by_release: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Parsed service configurations: read-only like the objects, which every test of the stack shares.
+    _configs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def all(self) -> Iterator[dict[str, Any]]:
         for objects in self.by_release.values():
@@ -145,9 +146,11 @@ class Manifests:
 
     def service_config(self, configmap: str, key: str | None = None) -> dict[str, Any]:
         """The YAML service configuration inside a ConfigMap (`<name>.yaml` unless `key` is given)."""
-        data = self.get("ConfigMap", configmap).get("data") or {}
-        # libyaml: the same objects as yaml.safe_load (tests/plan/test_render_cache.py), a fraction of the time.
-        return yaml.load(data[key or f"{configmap}.yaml"], Loader=SAFE_LOADER)
+        where = (configmap, key or f"{configmap}.yaml")
+        if where not in self._configs:
+            data = self.get("ConfigMap", configmap).get("data") or {}
+            self._configs[where] = yaml_text.load(data[where[1]])
+        return self._configs[where]
 
     def config_text(self, configmap: str, key: str) -> str:
         return (self.get("ConfigMap", configmap).get("data") or {})[key]

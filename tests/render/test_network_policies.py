@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from components import yaml_text
 from components.k8s.netpol.endpoints import IRSA_ANNOTATION
 from components.k8s.netpol.facts import ACME_SOLVER_LABEL, ACME_SOLVER_PORT, NOT_DEPLOYED
 from components.k8s.netpol.policies import DEFAULT_DENY, enabled
@@ -160,9 +161,7 @@ def _config_flows(world: World, manifests: Any, source: Pod) -> None:
     text = ((configmap or {}).get("data") or {}).get(f"{source.name}.yaml")
     if text is None:
         return
-    import yaml
-
-    for path, node in _walk(yaml.safe_load(text)):
+    for path, node in _walk(yaml_text.load(text)):
         if isinstance(node, Mapping) and "host" in node and "port" in node:
             world.connect(source, str(node["host"]), int(node["port"]), f"{source.name}.yaml {path}")
         key = path.rsplit(".", 1)[-1]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.moto_support import provisioned
 from tests.verify import verify_stack as vs
 from verify.cli import main
 
@@ -45,7 +46,14 @@ def only_failure(results: list[dict[str, str]]) -> dict[str, str]:
 
 
 def make_stack(url: str, root: Path, capsys: pytest.CaptureFixture[str], *, dns: bool, **changes: Any) -> Stack:
-    """The test stack (verify_stack.values with `changes`) provisioned correctly in moto, with its stack file."""
-    wire = vs.values(zone_id=vs.hosted_zone(url) if dns else None, **changes)
-    created = vs.provision(url, vs.config(wire))
+    """The test stack (verify_stack.values with `changes`) provisioned correctly in moto, with its stack file.
+
+    Built once per server and restored for every later test of the same stack (tests/moto_support.provisioned).
+    """
+
+    def build() -> tuple[dict[str, Any], vs.Created]:
+        wire = vs.values(zone_id=vs.hosted_zone(url) if dns else None, **changes)
+        return wire, vs.provision(url, vs.config(wire))
+
+    wire, created = provisioned(url, "stack:" + json.dumps([dns, changes], sort_keys=True), build)
     return Stack(url, root, vs.write_stack(root, wire, url), created, capsys)

@@ -18,6 +18,7 @@ import pytest
 
 from components import naming
 from components.aws import policies
+from tests.moto_support import provisioned
 from tests.verify import verify_stack as vs
 from verify.cli import main
 
@@ -40,9 +41,12 @@ def _run(
 
 @pytest.fixture
 def deployed(moto: str, tmp_path: Path) -> vs.Created:
+    """The stack without the services' identities (each test makes its own), built once per server."""
     wire = vs.values()
     vs.write_stack(tmp_path, wire, moto)
-    return vs.provision(moto, vs.config(wire), identities=False, bucket_policy=False)
+    return provisioned(
+        moto, "as-service", lambda: vs.provision(moto, vs.config(wire), identities=False, bucket_policy=False)
+    )
 
 
 def test_cargohold_least_privilege(moto: str, tmp_path: Path, deployed: vs.Created, monkeypatch, capsys) -> None:

@@ -3,6 +3,7 @@ published document, parsed, for the stack's partition. Actions are checked again
 
 from __future__ import annotations
 
+import functools
 import json
 
 import botocore.session
@@ -18,7 +19,9 @@ _BOTOCORE_SERVICE = {"elasticloadbalancing": "elbv2"}
 PERMISSION_ONLY = {"elasticloadbalancing:SetWebAcl"}
 
 
+@functools.cache
 def _operations(prefix: str) -> set[str]:
+    # Once per service: EC2's model alone is megabytes of JSON.
     model = botocore.session.get_session().get_service_model(_BOTOCORE_SERVICE.get(prefix, prefix))
     return set(model.operation_names)
 
