@@ -73,13 +73,19 @@ def spy_relays(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     return relays
 
 
-def test_a_single_part_copy_is_relayed_and_a_source_without_md5_hashed_on_the_way(
-    s3: Buckets, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Uploaded in one part of a multipart upload at the source: its ETag ("...-1") is no MD5.
+def filled_with_a_parted_source(s3: Buckets) -> tuple[list[Asset], Asset]:
+    """The relayed assets and one uploaded in one part of a multipart upload at the source: its ETag ("...-1")
+    is no MD5."""
     parted = Asset(f"v3/eternal/{uid(402)}", data(2 * MIB, 402), metadata={"user": uid(500)}, source_parts=PART)
     items = [*relayed(), parted]
     s3.fill(items)
+    return items, parted
+
+
+def test_a_single_part_copy_is_relayed_and_a_source_without_md5_hashed_on_the_way(
+    s3: Buckets, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items, parted = filled_with_a_parted_source(s3)
     relays = spy_relays(monkeypatch)
 
     report = s3.copy(jobs=1)
@@ -94,9 +100,7 @@ def test_a_single_part_copy_is_relayed_and_a_source_without_md5_hashed_on_the_wa
 def test_a_relay_without_md5_that_meets_sse_kms_is_copied_again_with_content_md5(
     s3: Buckets, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parted = Asset(f"v3/eternal/{uid(402)}", data(2 * MIB, 402), metadata={"user": uid(500)}, source_parts=PART)
-    items = [*relayed(), parted]
-    s3.fill(items)
+    _, parted = filled_with_a_parted_source(s3)
     relays = spy_relays(monkeypatch)
     real_put = s3http.FastClient.put_object
     puts: list[tuple[str, bool]] = []
