@@ -26,10 +26,6 @@ def md5_b64(md5_hex: str) -> str:
     return b64(bytes.fromhex(md5_hex))
 
 
-def sha256_b64(data: bytes) -> str:
-    return b64(hashlib.sha256(data).digest())
-
-
 def composite_sha256(part_digests: list[bytes]) -> str:
     return f"{b64(hashlib.sha256(b''.join(part_digests)).digest())}-{len(part_digests)}"
 

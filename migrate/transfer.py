@@ -262,7 +262,7 @@ class Transfer:
             with contextlib.suppress(Exception):
                 dest.client.abort_multipart_upload(Bucket=dest.name, Key=source.key, UploadId=upload_id)
             raise
-        return self._verify(source, digest, parts=len(parts), multipart=True)
+        return self._verify_multipart(source, digest, parts=len(parts))
 
     def _abort_leftovers(self, key: str) -> None:
         """Abort this key's multipart uploads left by an earlier run that was killed."""
@@ -290,22 +290,18 @@ class Transfer:
         not, and the destination's Content-MD5 check on arrival is the proof) and its headers."""
         head = self.destination.client.head_object(Bucket=self.destination.name, Key=source.key)
         problems: list[str] = []
-        if int(head["ContentLength"]) != source.size:
-            problems.append(f"size {head['ContentLength']} instead of {source.size}")
         stored = etag_md5(head)
         if stored is not None and stored != md5:
             problems.append(f"MD5 {stored} instead of {md5}")
         return self._verified(source, head, problems, checksum=f"md5:{md5}", parts=1)
 
-    def _verify(self, source: StoredObject, digest: StreamDigest, *, parts: int, multipart: bool) -> Copied:
-        """Compare what the destination now stores with what was read; delete it if it differs."""
+    def _verify_multipart(self, source: StoredObject, digest: StreamDigest, *, parts: int) -> Copied:
+        """Compare what a multipart upload stored (its composite SHA-256) with what was read."""
         dest = self.destination
         head = dest.client.head_object(Bucket=dest.name, Key=source.key, ChecksumMode="ENABLED")
         stored = head.get("ChecksumSHA256")
-        expected = digest.s3_checksum(multipart)
+        expected = digest.s3_checksum(multipart=True)
         problems: list[str] = []
-        if int(head["ContentLength"]) != source.size:
-            problems.append(f"size {head['ContentLength']} instead of {source.size}")
         if stored is None:
             # A destination that keeps no additional checksums (some emulators): read the copy back.
             if self._reread_sha256(source.key) != digest.sha256:
@@ -317,6 +313,10 @@ class Transfer:
     def _verified(
         self, source: StoredObject, head: dict[str, Any], problems: list[str], *, checksum: str, parts: int
     ) -> Copied:
+        """The copy as `head` shows it, given the checksum `problems` found: deleted if it differs from the source
+        (in size too), kept but retried if only its headers do."""
+        if int(head["ContentLength"]) != source.size:
+            problems = [f"size {head['ContentLength']} instead of {source.size}", *problems]
         if problems:
             self._delete(source.key)
             raise VerificationError("the copy does not verify: " + "; ".join(problems))
