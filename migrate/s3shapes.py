@@ -3,9 +3,10 @@ write, of a listing, and errors as `ClientError` with S3's error code."""
 
 from __future__ import annotations
 
+import email.utils
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -70,28 +71,9 @@ def written(headers: Mapping[str, str]) -> dict[str, Any]:
     return result
 
 
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
-    )
-}
-
-
 def http_date(value: str | None) -> datetime | None:
-    """An HTTP date as S3 sends it (`Tue, 08 Dec 2026 00:03:28 GMT`); any other form through the e-mail parser."""
-    if not value:
-        return None
-    try:
-        _, day, month, year, clock, zone = value.split()
-        hour, minute, second = clock.split(":")
-        if zone == "GMT":
-            return datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=UTC)
-    except (ValueError, KeyError):
-        pass
-    import email.utils
-
-    return email.utils.parsedate_to_datetime(value)
+    """An HTTP date as S3 sends it (`Tue, 08 Dec 2026 00:03:28 GMT`), as botocore reads it: an aware datetime."""
+    return email.utils.parsedate_to_datetime(value) if value else None
 
 
 def listing(content: bytes) -> dict[str, Any]:
